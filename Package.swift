@@ -1,0 +1,85 @@
+// swift-tools-version:6.1
+// Lumiere: plain-English questions over CSV files, as a spool-driven daemon and a CLI.
+//
+// Layering (dependencies point one way):
+//   lumiere (executable) → LumiereCLI → LumiereDaemon → LumiereSpool / LumiereStore → LumiereCore
+// C libraries each sit in one thin wrapper target: SQLite through GRDB's GRDBSQLite,
+// libsystemd in CSystemd, zlib in CZlib.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Lumiere",
+    products: [
+        .executable(name: "lumiere", targets: ["lumiere"]),
+        .executable(name: "lumiere-bench", targets: ["lumiere-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C wrappers: one module per system library.
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "CSQLiteShim", linkerSettings: [.linkedLibrary("sqlite3")]),
+
+        // Pure core: no I/O, Foundation only.
+        .target(name: "LumiereCore", swiftSettings: strict),
+
+        // SQLite: state database (GRDB), per-source databases, ingest, sandboxed executor.
+        .target(
+            name: "LumiereStore",
+            dependencies: [
+                "LumiereCore", "CZlib", "CSQLiteShim",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+
+        // The spool: inotify + rescan, safe opening, claiming, atomic writes, quarantine.
+        .target(
+            name: "LumiereSpool",
+            dependencies: ["LumiereCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+
+        // The daemon: watcher, scheduler, worker pool, pipeline stages, systemd integration.
+        .target(
+            name: "LumiereDaemon",
+            dependencies: [
+                "LumiereCore", "LumiereStore", "LumiereSpool", "CSystemd",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+
+        // The command line: one subcommand per file.
+        .target(
+            name: "LumiereCLI",
+            dependencies: [
+                "LumiereCore", "LumiereStore", "LumiereSpool", "LumiereDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+
+        .executableTarget(name: "lumiere", dependencies: ["LumiereCLI"], swiftSettings: strict),
+        .executableTarget(
+            name: "lumiere-bench",
+            dependencies: ["LumiereCore", "LumiereStore", "LumiereDaemon",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
+
+        .testTarget(name: "LumiereCoreTests", dependencies: ["LumiereCore"],
+                    resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "LumiereStoreTests", dependencies: ["LumiereStore", "LumiereCore"],
+                    resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "LumiereDaemonTests",
+                    dependencies: ["LumiereDaemon", "LumiereSpool", "LumiereStore", "LumiereCore", "LumiereCLI"],
+                    swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,1 @@
+print("lumiere-bench: no benchmarks yet")

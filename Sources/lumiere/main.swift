@@ -1,0 +1,2 @@
+import LumiereCLI
+LumiereCommand.main()

@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C wrappers: one module per system library.
@@ -38,6 +39,7 @@ let package = Package(
                 "LumiereCore", "CZlib", "CSQLiteShim",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -78,6 +80,12 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "LumiereStoreTests", dependencies: ["LumiereStore", "LumiereCore"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
+        // The builtin analyst's regression suite: questions over fixture tables, checked by
+        // executing the generated SQL against a reference query's result.
+        .testTarget(name: "LumiereAnalystTests", dependencies: ["LumiereCore", "LumiereStore"],
+                    resources: [.copy("Fixtures")], swiftSettings: strict),
+        // Reports and Chart.js configs loaded in headless Chromium (skipped without it).
+        .testTarget(name: "LumiereBrowserTests", dependencies: ["LumiereCore"], swiftSettings: strict),
         .testTarget(name: "LumiereDaemonTests",
                     dependencies: ["LumiereDaemon", "LumiereSpool", "LumiereStore", "LumiereCore", "LumiereCLI"],
                     swiftSettings: strict),

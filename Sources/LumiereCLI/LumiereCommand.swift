@@ -1,10 +1,12 @@
+// The root command: configuration only (abstract, version, subcommands).
+
 import ArgumentParser
 
 public struct LumiereCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "lumiere",
-        abstract: "Ask plain-English questions of CSV files.",
+        abstract: "Ask plain-English questions of CSV files: a spool daemon and its command line.",
         version: "0.1.0",
-        subcommands: [])
+        subcommands: [DaemonCommand.self, InitCommand.self, AskCommand.self, ConfigCommand.self])
     public init() {}
 }

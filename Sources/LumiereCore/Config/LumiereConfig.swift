@@ -1,0 +1,195 @@
+// LumiereConfig: every setting, its default and where it can be overridden.
+//
+// Layers, later wins: built-in defaults → the config file (TOML, see config/lumiere.toml)
+// → environment variables `LUMIERE_<SECTION>_<KEY>` (top-level keys: `LUMIERE_<KEY>`) →
+// command-line flags. Unknown keys in the file or in LUMIERE_* variables are errors, so a
+// typo never silently falls back to a default. Pure: the caller reads the file and passes
+// the environment in.
+
+import Foundation
+
+public struct ConfigKey: Sendable {
+    public enum Kind: Sendable { case int(ClosedRange<Int64>), double(ClosedRange<Double>), bool, string([String]?) }
+    public let name: String
+    public let kind: Kind
+    public let defaultValue: TOMLValue
+    public let doc: String
+
+    /// `LUMIERE_SPOOL_SETTLE_MS` for `spool.settle_ms`, `LUMIERE_WORKERS` for `workers`.
+    public var environmentName: String {
+        "LUMIERE_" + name.replacingOccurrences(of: ".", with: "_").uppercased()
+    }
+}
+
+public struct LumiereConfig: Sendable, Equatable {
+    /// The documented keys. config/lumiere.toml lists each of them with this text.
+    public static let keys: [ConfigKey] = [
+        ConfigKey(name: "workers", kind: .int(0...256), defaultValue: .integer(0),
+                  doc: "Worker threads running jobs; 0 means one per CPU."),
+        ConfigKey(name: "engine", kind: .string(["builtin", "llm", "auto"]), defaultValue: .string("builtin"),
+                  doc: "NL→SQL engine for questions: builtin (offline), llm, or auto (builtin, then LLM)."),
+        ConfigKey(name: "spool.dir", kind: .string(nil), defaultValue: .string("./spool"),
+                  doc: "The spool directory (inbox/, outbox/, archive/, failed/, state/)."),
+        ConfigKey(name: "spool.settle_ms", kind: .int(0...600_000), defaultValue: .integer(1000),
+                  doc: "A file written in place is picked up only after its size and mtime were stable this long."),
+        ConfigKey(name: "spool.rescan_ms", kind: .int(100...3_600_000), defaultValue: .integer(2000),
+                  doc: "Full inbox rescan period; inotify is only a hint (NFS sends none)."),
+        ConfigKey(name: "spool.max_file_mb", kind: .int(1...1_048_576), defaultValue: .integer(2048),
+                  doc: "Inbox files larger than this are refused to failed/."),
+        ConfigKey(name: "spool.min_free_mb", kind: .int(0...1_048_576), defaultValue: .integer(64),
+                  doc: "Intake pauses while the spool's file system has less free space than this."),
+        ConfigKey(name: "spool.max_queued", kind: .int(1...10_000_000), defaultValue: .integer(512),
+                  doc: "Intake stops claiming inbox files while this many jobs are queued (back-pressure)."),
+        ConfigKey(name: "log.level", kind: .string(["trace", "debug", "info", "notice", "warning", "error", "critical"]),
+                  defaultValue: .string("info"), doc: "Log level."),
+        ConfigKey(name: "log.target", kind: .string(["auto", "journal", "stderr"]), defaultValue: .string("auto"),
+                  doc: "auto logs to the journal when stderr is connected to it, else to stderr."),
+        ConfigKey(name: "queue.max_attempts", kind: .int(1...100), defaultValue: .integer(5),
+                  doc: "Attempts before a job fails for good; a job that crashes the daemon counts too."),
+        ConfigKey(name: "queue.retry_base_ms", kind: .int(1...3_600_000), defaultValue: .integer(500),
+                  doc: "First retry delay of a transient failure; doubles per attempt, with jitter."),
+        ConfigKey(name: "queue.retry_max_ms", kind: .int(1...86_400_000), defaultValue: .integer(60_000),
+                  doc: "Longest retry delay."),
+        ConfigKey(name: "queue.source_wait_s", kind: .int(0...86_400), defaultValue: .integer(600),
+                  doc: "How long a question waits for its source's upload to be ingested before failing."),
+        ConfigKey(name: "daemon.shutdown_timeout_s", kind: .int(0...3600), defaultValue: .integer(30),
+                  doc: "On SIGTERM, running jobs get this long to finish; unfinished ones are re-queued at next start."),
+        ConfigKey(name: "sql.timeout_s", kind: .double(0.05...3600), defaultValue: .float(10),
+                  doc: "A query running longer than this is stopped (sql_timeout)."),
+        ConfigKey(name: "sql.max_rows", kind: .int(1...1_000_000), defaultValue: .integer(10_000),
+                  doc: "Rows returned per query; more are cut and the result says truncated."),
+        ConfigKey(name: "sql.heap_limit_mb", kind: .int(16...65_536), defaultValue: .integer(1024),
+                  doc: "SQLite's process-wide hard heap limit."),
+        ConfigKey(name: "ingest.max_columns", kind: .int(1...2000), defaultValue: .integer(2000),
+                  doc: "Uploads with more columns are refused (SQLite here caps a table at 2000)."),
+        ConfigKey(name: "ingest.max_field_kb", kind: .int(1...1_048_576), defaultValue: .integer(1024),
+                  doc: "Largest single CSV field."),
+        ConfigKey(name: "ingest.value_index_cap", kind: .int(0...1_000_000), defaultValue: .integer(1000),
+                  doc: "Distinct values kept per text column for matching words in questions to data."),
+        ConfigKey(name: "sources.keep_versions", kind: .int(1...1000), defaultValue: .integer(5),
+                  doc: "Versions kept per source name; older ones are deleted with their database file."),
+        ConfigKey(name: "results.history_rows", kind: .int(0...100_000), defaultValue: .integer(200),
+                  doc: "Result rows kept with each query in the history."),
+        ConfigKey(name: "results.report", kind: .bool, defaultValue: .bool(true),
+                  doc: "Write outbox/<stem>.report.html beside each question's result."),
+    ]
+
+    public private(set) var values: [String: TOMLValue]
+
+    /// Defaults only.
+    public init() {
+        values = Dictionary(uniqueKeysWithValues: Self.keys.map { ($0.name, $0.defaultValue) })
+    }
+
+    /// Build from the layers. `file` is the config file's text (nil when there is none),
+    /// `environment` the process environment, `overrides` command-line flags by key name.
+    public static func load(file: String?, fileName: String = "config", environment: [String: String],
+                            overrides: [String: String] = [:]) throws(LumiereError) -> LumiereConfig {
+        var config = LumiereConfig()
+        if let file {
+            for (name, value) in try TOMLSubset.parse(file).sorted(by: { $0.key < $1.key }) {
+                guard let key = Self.keys.first(where: { $0.name == name }) else {
+                    throw LumiereError(.configError, "\(fileName): unknown key \"\(name)\"",
+                                       hint: "known keys: \(Self.keys.map(\.name).joined(separator: ", "))")
+                }
+                config.values[name] = try check(key, value, origin: fileName)
+            }
+        }
+        let known = Set(Self.keys.map(\.environmentName))
+        // Variables that configure something else than a key (LUMIERE_CONFIG names the file).
+        let reserved: Set<String> = ["LUMIERE_CONFIG"]
+        for (envName, text) in environment.sorted(by: { $0.key < $1.key }) where envName.hasPrefix("LUMIERE_") {
+            if reserved.contains(envName) { continue }
+            guard known.contains(envName), let key = Self.keys.first(where: { $0.environmentName == envName }) else {
+                throw LumiereError(.configError, "unknown environment variable \(envName)",
+                                   hint: "known: \(Self.keys.map(\.environmentName).joined(separator: ", "))")
+            }
+            config.values[key.name] = try check(key, parseText(text, for: key), origin: envName)
+        }
+        for (name, text) in overrides.sorted(by: { $0.key < $1.key }) {
+            guard let key = Self.keys.first(where: { $0.name == name }) else {
+                throw LumiereError(.configError, "unknown setting \(name)", hint: nil)
+            }
+            config.values[key.name] = try check(key, parseText(text, for: key), origin: "--\(name)")
+        }
+        return config
+    }
+
+    /// Environment and flag values are text; read them as the key's type.
+    static func parseText(_ text: String, for key: ConfigKey) -> TOMLValue {
+        switch key.kind {
+        case .int: return Int64(text.trimmingCharacters(in: .whitespaces)).map(TOMLValue.integer) ?? .string(text)
+        case .double: return Double(text.trimmingCharacters(in: .whitespaces)).map(TOMLValue.float) ?? .string(text)
+        case .bool:
+            switch text.lowercased() {
+            case "1", "true", "yes", "on": return .bool(true)
+            case "0", "false", "no", "off": return .bool(false)
+            default: return .string(text)
+            }
+        case .string: return .string(text)
+        }
+    }
+
+    static func check(_ key: ConfigKey, _ value: TOMLValue, origin: String) throws(LumiereError) -> TOMLValue {
+        func bad(_ expected: String) -> LumiereError {
+            LumiereError(.configError, "\(origin): \(key.name) must be \(expected)", hint: key.doc)
+        }
+        switch (key.kind, value) {
+        case (.int(let range), .integer(let i)):
+            guard range.contains(i) else { throw bad("from \(range.lowerBound) to \(range.upperBound)") }
+            return value
+        case (.double(let range), .float(let d)):
+            guard range.contains(d) else { throw bad("from \(range.lowerBound) to \(range.upperBound)") }
+            return value
+        case (.double(let range), .integer(let i)):
+            guard range.contains(Double(i)) else { throw bad("from \(range.lowerBound) to \(range.upperBound)") }
+            return .float(Double(i))
+        case (.bool, .bool): return value
+        case (.string(let allowed), .string(let s)):
+            if let allowed, !allowed.contains(s) { throw bad("one of \(allowed.joined(separator: ", "))") }
+            return value
+        case (.int, _): throw bad("a whole number")
+        case (.double, _): throw bad("a number")
+        case (.bool, _): throw bad("true or false")
+        case (.string, _): throw bad("a string")
+        }
+    }
+
+    // MARK: typed access
+
+    public func int(_ name: String) -> Int {
+        if case .integer(let i)? = values[name] { return Int(i) }
+        preconditionFailure("config key \(name) is not an integer key")
+    }
+    public func double(_ name: String) -> Double {
+        switch values[name] {
+        case .float(let d)?: return d
+        case .integer(let i)?: return Double(i)
+        default: preconditionFailure("config key \(name) is not a number key")
+        }
+    }
+    public func bool(_ name: String) -> Bool {
+        if case .bool(let b)? = values[name] { return b }
+        preconditionFailure("config key \(name) is not a boolean key")
+    }
+    public func string(_ name: String) -> String {
+        if case .string(let s)? = values[name] { return s }
+        preconditionFailure("config key \(name) is not a string key")
+    }
+
+    public var spoolDirectory: String { string("spool.dir") }
+    public var engine: String { string("engine") }
+
+    /// A digest of every effective setting, for result provenance (FNV-1a 64; identifies a
+    /// configuration, it is not a security hash).
+    public var digest: String {
+        let canonical = values.keys.sorted().map { "\($0)=\(values[$0]!.description)" }.joined(separator: "\n")
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in canonical.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

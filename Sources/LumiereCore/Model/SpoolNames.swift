@@ -1,0 +1,67 @@
+// Naming rules of the spool protocol: which inbox names are ignored, what kind of input a
+// name is, and the names derived from it (source name, result file names).
+
+public enum InputKind: String, Sendable, Equatable {
+    case upload, request
+}
+
+public enum SpoolNames {
+    /// Names a writer uses while a file is incomplete: dotfiles (rsync's `.name.XXXXXX`,
+    /// NiFi), `*.tmp`, `*.part`, `*.partial`, `*~`. The daemon never touches them.
+    public static func isIgnored(_ name: String) -> Bool {
+        if name.hasPrefix(".") || name.hasSuffix("~") { return true }
+        let lower = name.lowercased()
+        return lower.hasSuffix(".tmp") || lower.hasSuffix(".part") || lower.hasSuffix(".partial")
+    }
+
+    /// The kind of input by extension; nil for anything else (refused as unsupported_file).
+    public static func kind(of name: String) -> InputKind? {
+        let lower = name.lowercased()
+        if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") || lower.hasSuffix(".csv.gz") { return .upload }
+        if lower.hasSuffix(".json") { return .request }
+        return nil
+    }
+
+    public static func isGzip(_ name: String) -> Bool { name.lowercased().hasSuffix(".gz") }
+
+    /// The file name without its recognised extension (`sales.csv.gz` → `sales`).
+    public static func stem(of name: String) -> String {
+        let lower = name.lowercased()
+        for ext in [".csv.gz", ".csv", ".tsv", ".json"] where lower.hasSuffix(ext) && name.count > ext.count {
+            return String(name.dropLast(ext.count))
+        }
+        return name
+    }
+
+    /// The source name an upload creates: the stem, with anything but letters, digits,
+    /// `_`, `-` and `.` replaced by `_` (so names are safe in paths and SQL comments).
+    public static func sourceName(forUpload name: String) -> String {
+        sanitize(stem(of: name))
+    }
+
+    public static func sanitize(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            let ok = (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-" || scalar == ".")
+            out.unicodeScalars.append(ok ? scalar : "_")
+        }
+        while out.hasPrefix(".") { out.removeFirst() }
+        if out.isEmpty { out = "source" }
+        return String(out.prefix(120))
+    }
+
+    /// The outbox document for an input: `<stem>.result.json` for requests,
+    /// `<stem>.source.json` for uploads, `<name>.result.json` for refused files (their full
+    /// name, so `x.txt` cannot collide with `x.json`).
+    public static func resultName(forInput name: String, kind: InputKind?) -> String {
+        switch kind {
+        case .upload?: return stem(of: name) + ".source.json"
+        case .request?: return stem(of: name) + ".result.json"
+        case nil: return name + ".result.json"
+        }
+    }
+
+    public static func reportName(forInput name: String) -> String {
+        stem(of: name) + ".report.html"
+    }
+}

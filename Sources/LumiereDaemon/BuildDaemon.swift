@@ -1,0 +1,19 @@
+// The one seam that builds a daemon from a configuration; `lumiere daemon` and the tests
+// both call it.
+
+import Foundation
+import Logging
+import LumiereCore
+import LumiereSpool
+import LumiereStore
+
+public func buildDaemon(config: LumiereConfig, logger: Logger,
+                        reloadConfig: @escaping @Sendable () throws(LumiereError) -> LumiereConfig) throws(LumiereError) -> Daemon {
+    let layout = SpoolLayout(root: config.spoolDirectory)
+    try layout.create()
+    // The processor opens its own handle on the state database (WAL: many connections).
+    let store = try StateStore(path: layout.database)
+    let analyst = Analyst(store: store, layout: layout, config: config, logger: logger)
+    return Daemon(config: config, processor: SpoolJobProcessor(analyst: analyst), logger: logger,
+                  reloadConfig: reloadConfig)
+}

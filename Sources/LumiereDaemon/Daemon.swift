@@ -1,0 +1,318 @@
+// Daemon: wires the spool, the queue, intake, the worker pool and systemd together, and
+// owns the process lifecycle.
+//
+// Start: create folders → take the spool lock → open the state database → reconcile the
+// work area with the queue (both ways) → watch the inbox → scan → READY=1.
+// Run: inotify hints and a periodic timer trigger scans; a 250 ms tick pumps the queue
+// (retry timers), checks free disk space, refreshes STATUS= and status.json, and feeds the
+// watchdog heartbeat. SIGHUP reloads the config. SIGTERM/SIGINT: stop claiming, let
+// running jobs finish within daemon.shutdown_timeout_s, STOPPING=1, exit 0.
+
+import Foundation
+import Logging
+import LumiereCore
+import LumiereSpool
+import LumiereStore
+
+public final class Daemon: @unchecked Sendable {
+    // @unchecked: mutable state lives on `scheduler.control` (serial) except `config`,
+    // which is replaced only on that queue too.
+    private var config: LumiereConfig
+    private let reloadConfig: @Sendable () throws(LumiereError) -> LumiereConfig
+    private let layout: SpoolLayout
+    private let logger: Logger
+    private let notifier: SystemdNotifier
+    private let processor: any JobProcessor
+    private var lock: SpoolLock?
+    private var store: StateStore!
+    private var intake: Intake!
+    private var scheduler: Scheduler!
+    private var watcher: InotifyWatcher?
+    private var timers: [any DispatchSourceTimer] = []
+    private var signalSources: [any DispatchSourceSignal] = []
+    private let finished = DispatchSemaphore(value: 0)
+    private var exitCode: Int32 = 0
+    private var scanScheduled = false
+    private var lastRescan = Date.distantPast
+    private var diskPaused: String?
+    private var lastStatus = ""
+    private var heartbeat = Date()
+    private var stats = DaemonStats()
+
+    public init(config: LumiereConfig, processor: any JobProcessor, logger: Logger,
+                notifier: SystemdNotifier = SystemdNotifier(),
+                reloadConfig: @escaping @Sendable () throws(LumiereError) -> LumiereConfig) {
+        self.config = config
+        self.processor = processor
+        self.logger = logger
+        self.notifier = notifier
+        self.reloadConfig = reloadConfig
+        self.layout = SpoolLayout(root: config.spoolDirectory)
+    }
+
+    var workerCount: Int {
+        let n = config.int("workers")
+        return n > 0 ? n : ProcessInfo.processInfo.activeProcessorCount
+    }
+
+    /// Run until SIGTERM/SIGINT. Returns the process exit code.
+    public func run() -> Int32 {
+        do {
+            try start()
+        } catch {
+            logger.critical("cannot start", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
+            FileHandle.standardError.write(Data("lumiere: error: \(error.message)\n\(error.hint.map { "hint: \($0)\n" } ?? "")".utf8))
+            return error.code == .spoolLocked ? 3 : 1
+        }
+        finished.wait()
+        return exitCode
+    }
+
+    private func start() throws(LumiereError) {
+        try layout.create()
+        lock = try SpoolLock(path: layout.lockFile)
+        store = try StateStore(path: layout.database)
+        let recovered = try reconcile()
+        intake = try Intake(layout: layout, store: store, settings: intakeSettings(), logger: logger)
+        scheduler = Scheduler(layout: layout, store: store, processor: processor, workers: workerCount,
+                              maxAttempts: config.int("queue.max_attempts"),
+                              retryBase: Double(config.int("queue.retry_base_ms")) / 1000,
+                              retryMax: Double(config.int("queue.retry_max_ms")) / 1000, logger: logger)
+        scheduler.onDiskFull = { [weak self] in self?.checkDisk(forcePause: true) }
+        scheduler.onJobFinished = { [weak self] _, state, timings in
+            self?.stats.record(state: state, totalMs: timings["total"] ?? 0)
+            self?.requestScan()
+        }
+        let watcher = try InotifyWatcher { [weak self] overflow in
+            guard let self else { return }
+            if overflow { self.logger.warning("inotify queue overflowed; rescanning the inbox") }
+            self.scheduler.control.async { self.requestScan() }
+        }
+        try watcher.watch(layout.inbox)
+        watcher.start()
+        self.watcher = watcher
+        installSignalHandlers()
+        installTimers()
+        scheduler.control.sync {
+            checkDisk(forcePause: false)
+            requestScan()
+            scheduler.pump()
+        }
+        logger.info("daemon started", metadata: [
+            "spool": "\(layout.root)", "workers": "\(workerCount)", "recovered": "\(recovered)",
+            "pid": "\(getpid())", "config_digest": "\(config.digest)",
+        ])
+        notifier.ready(status: statusLine())
+    }
+
+    private func intakeSettings() -> Intake.Settings {
+        Intake.Settings(settleSeconds: Double(config.int("spool.settle_ms")) / 1000,
+                        maxFileBytes: Int64(config.int("spool.max_file_mb")) * 1024 * 1024,
+                        maxQueued: config.int("spool.max_queued"))
+    }
+
+    // MARK: reconciliation
+
+    /// Make the work area and the queue agree. Returns how many items needed recovery.
+    private func reconcile() throws(LumiereError) -> Int {
+        AtomicFile.removeStaleTemps(in: layout.outbox)
+        AtomicFile.removeStaleTemps(in: layout.failed)
+        var recovered = try store.requeueInterrupted()
+        let workDir = try DirectoryHandle(path: layout.work)
+        let files = Set(try workDir.names())
+        let known = try store.allWorkNames()
+        // Work files without a row: claimed, then crashed before the insert.
+        var orphans: [NewJob] = []
+        for name in files.subtracting(known).sorted() {
+            let input = Intake.inputName(fromWorkName: name)
+            let kind: JobKind
+            switch SpoolNames.kind(of: input) {
+            case .upload?: kind = .upload
+            case .request?: kind = .request
+            case nil: kind = .reject
+            }
+            let refusal = kind == .reject
+                ? LumiereError(.unsupportedFile, "\(input) is not a supported file type",
+                               hint: "drop .csv, .tsv or .csv.gz files to upload data and .json files to ask questions").payload
+                : nil
+            orphans.append(NewJob(kind: kind, inputName: input, workName: name, rejectError: refusal))
+        }
+        try store.enqueue(orphans)
+        recovered += orphans.count
+        // Finished jobs whose input was not yet moved: finish the move.
+        for job in try store.jobs(inStates: [.succeeded, .failed]) where files.contains(job.workName) {
+            guard let disposition = job.disposition, let finalName = job.finalName, !finalName.isEmpty else { continue }
+            try Scheduler.moveInput(layout: layout, workName: job.workName,
+                                    to: disposition == .archive ? layout.archive : layout.failed, finalName: finalName)
+            recovered += 1
+        }
+        // Queued jobs whose input is gone cannot run; the worker fails them with a result.
+        if recovered > 0 { logger.notice("recovered work after an unclean stop", metadata: ["items": "\(recovered)"]) }
+        return recovered
+    }
+
+    // MARK: scanning
+
+    /// Coalesce scan requests: at most one scan queued at a time. On `control`.
+    private func requestScan(after delay: Double = 0) {
+        if scanScheduled && delay > 0 { return }
+        scanScheduled = true
+        intake.queue.asyncAfter(deadline: .now() + delay) { [self] in
+            self.scheduler.control.sync { self.scanScheduled = false }
+            let queued = (try? self.store.queueCounts().counts[.queued]) ?? 0
+            let result = self.intake.scan(queuedJobs: queued)
+            self.scheduler.control.async {
+                self.lastRescan = Date()
+                if result.claimed > 0 { self.scheduler.pump() }
+                if let recheck = result.recheckAfter { self.requestScan(after: recheck) }
+            }
+        }
+    }
+
+    // MARK: timers, signals
+
+    private func installTimers() {
+        let tick = DispatchSource.makeTimerSource(queue: scheduler.control)
+        tick.schedule(deadline: .now() + 0.25, repeating: 0.25)
+        tick.setEventHandler { [weak self] in self?.onTick() }
+        tick.resume()
+        timers.append(tick)
+        if let interval = notifier.watchdogInterval {
+            // Ping at a third of the interval, but only while the control queue is alive:
+            // a hung daemon stops pinging and systemd restarts it.
+            let wd = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "lumiere.watchdog"))
+            wd.schedule(deadline: .now(), repeating: interval / 3)
+            wd.setEventHandler { [weak self] in
+                guard let self else { return }
+                let last = self.heartbeatTime()
+                if Date().timeIntervalSince(last) < interval / 2 { self.notifier.watchdog() }
+            }
+            wd.resume()
+            timers.append(wd)
+        }
+    }
+
+    private let heartbeatLock = NSLock()
+    private func heartbeatTime() -> Date { heartbeatLock.withLock { heartbeat } }
+
+    private func onTick() {
+        heartbeatLock.withLock { heartbeat = Date() }
+        checkDisk(forcePause: false)
+        scheduler.pump()
+        let rescanEvery = Double(config.int("spool.rescan_ms")) / 1000
+        if Date().timeIntervalSince(lastRescan) >= rescanEvery { requestScan() }
+        let line = statusLine()
+        if line != lastStatus {
+            lastStatus = line
+            notifier.status(line)
+        }
+        stats.maybeWriteStatus(to: layout, daemon: self)
+    }
+
+    private func installSignalHandlers() {
+        for sig in [SIGTERM, SIGINT, SIGHUP] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: scheduler.control)
+            source.setEventHandler { [weak self] in
+                guard let self else { return }
+                if sig == SIGHUP { self.reload() } else { self.shutdown(signal: sig) }
+            }
+            source.resume()
+            signalSources.append(source)
+        }
+    }
+
+    private func reload() {
+        notifier.reloading()
+        do {
+            let fresh = try reloadConfig()
+            if fresh.spoolDirectory != config.spoolDirectory {
+                logger.warning("spool.dir cannot change while running; restart to move the spool")
+            }
+            config = fresh
+            scheduler.workers = workerCount
+            scheduler.maxAttempts = config.int("queue.max_attempts")
+            scheduler.retryBase = Double(config.int("queue.retry_base_ms")) / 1000
+            scheduler.retryMax = Double(config.int("queue.retry_max_ms")) / 1000
+            intake.update(settings: intakeSettings())
+            logger.notice("configuration reloaded", metadata: ["config_digest": "\(config.digest)"])
+        } catch {
+            logger.error("configuration reload failed; keeping the old one",
+                         metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
+        }
+        notifier.ready(status: statusLine())
+        scheduler.pump()
+    }
+
+    private func shutdown(signal sig: Int32) {
+        guard !scheduler.draining else { return }
+        scheduler.draining = true
+        intake.queue.sync { intake.pausedReason = "shutting down" }
+        let running = scheduler.busy
+        logger.notice("shutting down", metadata: ["signal": "\(sig)", "running_jobs": "\(running)"])
+        notifier.stopping(status: "stopping: waiting for \(running) running job(s)")
+        let timeout = Double(config.int("daemon.shutdown_timeout_s"))
+        scheduler.whenIdle { [self] in finishShutdown(timedOut: false) }
+        scheduler.control.asyncAfter(deadline: .now() + timeout) { [self] in finishShutdown(timedOut: true) }
+    }
+
+    private var shutdownFinished = false
+
+    /// On `control`: the last steps of a shutdown, once (idle or timed out, whichever first).
+    private func finishShutdown(timedOut: Bool) {
+        guard !shutdownFinished else { return }
+        shutdownFinished = true
+        if timedOut {
+            logger.warning("shutdown timeout reached; unfinished jobs are re-queued at the next start",
+                           metadata: ["running_jobs": "\(scheduler.busy)"])
+        }
+        watcher?.stop()
+        timers.forEach { $0.cancel() }
+        stats.writeStatus(to: layout, daemon: self, running: false)
+        store.checkpoint()
+        logger.notice("daemon stopped")
+        exitCode = 0
+        finished.signal()
+    }
+
+    // MARK: disk guard and status
+
+    /// Pause intake and claiming while free space is under the floor; resume when back.
+    private func checkDisk(forcePause: Bool) {
+        let floor = Int64(config.int("spool.min_free_mb")) * 1024 * 1024
+        var vfs = statvfs()
+        guard statvfs(layout.root, &vfs) == 0 else { return }
+        let free = Int64(vfs.f_bavail) * Int64(vfs.f_frsize)
+        // After an ENOSPC the floor is at least 1 MiB above what was free, so we do not
+        // resume into the same wall.
+        if forcePause || free < floor {
+            if diskPaused == nil {
+                diskPaused = "paused: disk space low (\(free / 1_048_576) MB free, floor \(floor / 1_048_576) MB)"
+                logger.error("intake paused: disk space low", metadata: ["free_mb": "\(free / 1_048_576)",
+                                                                        "floor_mb": "\(floor / 1_048_576)"])
+                diskPausedAtFree = free
+            }
+        } else if let _ = diskPaused, free > max(floor, (diskPausedAtFree ?? 0) + 1_048_576) {
+            diskPaused = nil
+            diskPausedAtFree = nil
+            logger.notice("intake resumed: disk space is back", metadata: ["free_mb": "\(free / 1_048_576)"])
+        }
+        scheduler.pausedReason = diskPaused
+        let reason = diskPaused ?? (scheduler.draining ? "shutting down" : nil)
+        intake.queue.async { self.intake.pausedReason = reason }
+    }
+    private var diskPausedAtFree: Int64?
+
+    func statusLine() -> String {
+        let counts = (try? store.queueCounts().counts) ?? [:]
+        let base = "\(counts[.queued] ?? 0) queued, \(scheduler.busy)/\(scheduler.workers) workers busy, "
+            + "\(counts[.succeeded] ?? 0) done, \(counts[.failed] ?? 0) failed"
+        if let diskPaused { return "\(diskPaused); \(base)" }
+        return base
+    }
+
+    var busyWorkers: Int { scheduler.busy }
+    var configuredWorkers: Int { scheduler.workers }
+    var pauseReason: String? { diskPaused }
+    var storeForStatus: StateStore { store }
+}

@@ -1,0 +1,60 @@
+// DaemonStats: in-memory figures for `lumiere status` (written to state/status.json every
+// couple of seconds): workers busy, pause reason, job latency percentiles.
+
+import Foundation
+import LumiereCore
+import LumiereSpool
+import LumiereStore
+
+public struct DaemonStatus: Codable, Sendable {
+    public var schema = "lumiere.status/1"
+    public var pid: Int32
+    public var running: Bool
+    public var updatedAt: String
+    public var startedAt: String
+    public var workersBusy: Int
+    public var workers: Int
+    public var paused: String?
+    public var latencyMs: [String: [String: Double]]
+
+    enum CodingKeys: String, CodingKey {
+        case schema, pid, running, workers, paused
+        case updatedAt = "updated_at"
+        case startedAt = "started_at"
+        case workersBusy = "workers_busy"
+        case latencyMs = "latency_ms"
+    }
+}
+
+struct DaemonStats {
+    private var totals: [Double] = []
+    private var lastWrite = Date.distantPast
+    private let startedAt = isoTimestamp()
+
+    mutating func record(state: JobState, totalMs: Double) {
+        totals.append(totalMs)
+        if totals.count > 1000 { totals.removeFirst(totals.count - 1000) }
+    }
+
+    static func percentile(_ values: [Double], _ p: Double) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        let idx = min(sorted.count - 1, Int((p / 100 * Double(sorted.count - 1)).rounded()))
+        return sorted[idx]
+    }
+
+    mutating func maybeWriteStatus(to layout: SpoolLayout, daemon: Daemon) {
+        guard Date().timeIntervalSince(lastWrite) >= 2 else { return }
+        writeStatus(to: layout, daemon: daemon, running: true)
+    }
+
+    mutating func writeStatus(to layout: SpoolLayout, daemon: Daemon, running: Bool) {
+        lastWrite = Date()
+        let latency = ["job_total": ["p50": Self.percentile(totals, 50), "p95": Self.percentile(totals, 95),
+                                     "p99": Self.percentile(totals, 99), "count": Double(totals.count)]]
+        let status = DaemonStatus(pid: getpid(), running: running, updatedAt: isoTimestamp(), startedAt: startedAt,
+                                  workersBusy: daemon.busyWorkers, workers: daemon.configuredWorkers,
+                                  paused: daemon.pauseReason, latencyMs: latency)
+        try? AtomicFile.write(encodeDocument(status), directory: layout.state, name: "status.json", mode: 0o644)
+    }
+}

@@ -1,0 +1,230 @@
+// Analyst: the stages that turn a request into a result document, shared by the daemon's
+// workers and `lumiere ask` (so both write the same document):
+//   SQL generation (builtin engine) → sandboxed execution → chart → insights → report.
+// Also ingest of uploads into a new source version. Each stage is timed into timings_ms.
+//
+// Inputs: the state store, the spool layout (for source database files), the config.
+// Failure modes: every failure becomes a LumiereError in the document (`status: failed`),
+// never a crash; transient ones (busy database, disk full) are thrown to the scheduler.
+
+import Foundation
+import Logging
+import LumiereCore
+import LumiereSpool
+import LumiereStore
+
+public struct Analyst: Sendable {
+    public let store: StateStore
+    public let layout: SpoolLayout
+    public let config: LumiereConfig
+    public let logger: Logger
+
+    public init(store: StateStore, layout: SpoolLayout, config: LumiereConfig, logger: Logger) {
+        self.store = store
+        self.layout = layout
+        self.config = config
+        self.logger = logger
+    }
+
+    var ingestLimits: IngestLimits {
+        var limits = IngestLimits()
+        limits.maxBytes = Int64(config.int("spool.max_file_mb")) * 1024 * 1024
+        limits.maxColumns = config.int("ingest.max_columns")
+        limits.maxFieldBytes = config.int("ingest.max_field_kb") * 1024
+        limits.valueIndexCap = config.int("ingest.value_index_cap")
+        return limits
+    }
+
+    var sandboxLimits: SandboxLimits {
+        var limits = SandboxLimits()
+        limits.timeoutSeconds = config.double("sql.timeout_s")
+        limits.maxRows = config.int("sql.max_rows")
+        limits.heapLimitBytes = Int64(config.int("sql.heap_limit_mb")) * 1024 * 1024
+        return limits
+    }
+
+    // MARK: uploads
+
+    /// Ingest an upload as the next version of its source. Returns the source document.
+    public func ingest(inputPath: String, inputName: String, tenant: String, jobID: Int64?,
+                       sourceName: String? = nil) throws(LumiereError) -> (SourceDocument, SourceRecord) {
+        let name = sourceName ?? SpoolNames.sourceName(forUpload: inputName)
+        let version = try store.nextVersion(tenant: tenant, name: name)
+        let relative = "sources/\(SpoolNames.sanitize(tenant.isEmpty ? "_" : tenant))-\(name).v\(version).\(UInt32.random(in: 0...UInt32.max)).sqlite"
+        let dbPath = "\(layout.state)/\(relative)"
+        let started = Date()
+        let outcome = try SourceIngestor.ingest(inputPath: inputPath, gzip: SpoolNames.isGzip(inputName),
+                                                databasePath: dbPath, limits: ingestLimits)
+        let record: SourceRecord
+        do {
+            record = try store.addSource(NewSourceVersion(tenant: tenant, name: name, fileName: inputName,
+                                                          sizeBytes: outcome.sizeBytes, sha256: outcome.sha256,
+                                                          profile: outcome.profile, valueIndex: outcome.valueIndex),
+                                         version: version, databaseFile: relative)
+        } catch {
+            unlink(dbPath)
+            throw error
+        }
+        // Old versions beyond the configured count go, with their files.
+        if let pruned = try? store.pruneVersions(tenant: tenant, name: name, keep: config.int("sources.keep_versions")) {
+            for old in pruned { unlink("\(layout.state)/\(old.databaseFile)") }
+        }
+        var doc = SourceDocument(status: .succeeded, request: RequestInfo(file: inputName, id: nil, action: "upload"),
+                                 createdAt: isoTimestamp())
+        doc.jobID = jobID
+        doc.source = record.ref
+        doc.fileName = inputName
+        doc.sizeBytes = outcome.sizeBytes
+        doc.sha256 = outcome.sha256
+        doc.profile = outcome.profile
+        doc.timingsMs = outcome.timingsMs
+        doc.timingsMs["total"] = Date().timeIntervalSince(started) * 1000
+        return (doc, record)
+    }
+
+    // MARK: questions and SQL
+
+    /// The answer to an `ask` or `sql` request. Throws only transient errors; everything
+    /// else is a failed document.
+    public func answer(_ request: Request, tenant: String, jobID: Int64?, file: String?,
+                       queryID: Int64?) throws(LumiereError) -> (ResultDocument, html: String?) {
+        var request = request
+        var chosen: Candidate?
+        if request.action == .choose {
+            // A follow-up to a needs_clarification result: run the chosen candidate's SQL
+            // against the source (and version) the original question used.
+            do throws(LumiereError) {
+                guard let id = request.queryID, let original = try store.query(tenant: tenant, id: id) else {
+                    throw LumiereError(.unknownQuery, "there is no query \(request.queryID ?? 0)",
+                                       hint: "use the query_id of a needs_clarification result")
+                }
+                let candidates = original.document?.candidates ?? []
+                guard let choice = request.choice, (1...max(1, candidates.count)).contains(choice), !candidates.isEmpty else {
+                    throw LumiereError(.malformedRequest, "query \(id) has \(candidates.count) candidate(s); choice \(request.choice ?? 0) is not one of them",
+                                       hint: candidates.isEmpty ? "only needs_clarification results can be chosen from" : "choose 1 to \(candidates.count)")
+                }
+                chosen = candidates[choice - 1]
+                request.source = original.sourceName
+                request.sourceVersion = original.document?.source?.version
+                request.question = original.question
+            } catch {
+                var doc = ResultDocument(status: .failed,
+                                         request: RequestInfo(file: file, id: request.clientID, action: request.action.rawValue),
+                                         createdAt: isoTimestamp())
+                doc.jobID = jobID
+                doc.queryID = queryID
+                doc.fail(error)
+                return (doc, config.bool("results.report") ? HTMLReport.render(doc, svg: nil) : nil)
+            }
+        }
+        var doc = ResultDocument(status: .succeeded,
+                                 request: RequestInfo(file: file, id: request.clientID, action: request.action.rawValue),
+                                 createdAt: isoTimestamp())
+        doc.jobID = jobID
+        doc.queryID = queryID
+        doc.question = request.question
+        var svg: String?
+        do throws(LumiereError) {
+            guard let sourceName = request.source,
+                  let source = try store.source(tenant: tenant, name: sourceName, version: request.sourceVersion) else {
+                throw unknownSource(request.source ?? "", version: request.sourceVersion, tenant: tenant)
+            }
+            doc.source = source.ref
+            let schema = source.schema
+            var intent: QueryIntent?
+            let sql: String
+            if let chosen {
+                sql = chosen.sql
+                doc.engine = "builtin"
+                doc.engines = EngineInfo(sql: "builtin")
+                doc.interpretation = chosen.interpretation
+            } else if let given = request.sql {
+                sql = given
+                doc.engine = "sql"
+                doc.engines = EngineInfo(sql: "user")
+                doc.interpretation = "SQL as given"
+            } else {
+                let t0 = Date()
+                let outcome = BuiltinAnalyst().translate(request.question ?? "", schema: schema)
+                doc.timingsMs["sql_generation"] = ms(since: t0)
+                doc.engine = "builtin"
+                doc.engines = EngineInfo(sql: "builtin")
+                switch outcome {
+                case .answer(let q):
+                    sql = q.sql
+                    doc.interpretation = q.interpretation
+                    doc.confidence = q.confidence
+                    intent = q.intent
+                case .clarify(let candidates) where request.choice.map({ (1...candidates.count).contains($0) }) ?? false:
+                    let q = candidates[request.choice! - 1]
+                    sql = q.sql
+                    doc.interpretation = q.interpretation
+                    doc.confidence = q.confidence
+                    intent = q.intent
+                case .clarify(let candidates):
+                    doc.status = .needsClarification
+                    doc.candidates = candidates.enumerated().map {
+                        Candidate(choice: $0.offset + 1, interpretation: $0.element.interpretation, sql: $0.element.sql)
+                    }
+                    doc.error = LumiereError(.needsClarification, "the question can be read in \(candidates.count) ways",
+                                             hint: "pick one: drop {\"action\": \"choose\", \"query_id\": \(queryID ?? 0), \"choice\": N}").payload
+                    doc.provenance = provenance(source, engine: "builtin")
+                    return (doc, HTMLReport.render(doc, svg: nil))
+                case .refuse(let error):
+                    throw error
+                }
+            }
+            doc.sql = sql
+            try execute(sql, on: source, request: request, intent: intent, into: &doc, svg: &svg)
+            doc.provenance = provenance(source, engine: doc.engine ?? "builtin")
+        } catch {
+            if error.isTransient { throw error }
+            doc.fail(error)
+        }
+        let html = config.bool("results.report") ? HTMLReport.render(doc, svg: svg) : nil
+        return (doc, html)
+    }
+
+    /// Run SQL in the sandbox and add rows, chart and insights to the document.
+    func execute(_ sql: String, on source: SourceRecord, request: Request, intent: QueryIntent?,
+                 into doc: inout ResultDocument, svg: inout String?) throws(LumiereError) {
+        let t1 = Date()
+        let executor = try SandboxedExecutor(databasePath: "\(layout.state)/\(source.databaseFile)", limits: sandboxLimits)
+        let result = try executor.run(sql)
+        doc.timingsMs["execution"] = ms(since: t1)
+        doc.setResult(result)
+        if request.chart {
+            let t2 = Date()
+            let forced = request.chartType.flatMap(ChartKind.init(rawValue:))
+            let chart = ChartRecommender().recommend(result: result, question: request.question,
+                                                     interpretation: doc.interpretation, intent: intent, forced: forced)
+            doc.chart = chart
+            doc.engines?.chart = "builtin"
+            svg = SVGChartRenderer().render(chart)
+            doc.timingsMs["chart"] = ms(since: t2)
+        }
+        if request.insight {
+            let t3 = Date()
+            doc.insights = InsightGenerator().generate(result: result, schema: source.schema, question: request.question,
+                                                       interpretation: doc.interpretation, intent: intent)
+            doc.engines?.insights = "builtin"
+            doc.timingsMs["insights"] = ms(since: t3)
+        }
+    }
+
+    func provenance(_ source: SourceRecord, engine: String) -> Provenance {
+        Provenance(sourceSHA256: source.sha256, sourceVersion: source.version, engine: engine,
+                   engineVersion: engine == "builtin" ? BuiltinAnalyst.engineVersion : "-", configDigest: config.digest)
+    }
+
+    func unknownSource(_ name: String, version: Int?, tenant: String) -> LumiereError {
+        let known = (try? store.listSources(tenant: tenant).map(\.name)) ?? []
+        let what = version.map { "version \($0) of source \"\(name)\"" } ?? "source \"\(name)\""
+        return LumiereError(.unknownSource, "there is no \(what)",
+                            hint: known.isEmpty
+                                ? "upload a CSV first: drop \(name.isEmpty ? "data" : name).csv into the inbox"
+                                : "known sources: \(known.prefix(20).joined(separator: ", "))")
+    }
+}
+
+func ms(since t: Date) -> Double { (Date().timeIntervalSince(t) * 1000 * 100).rounded() / 100 }

@@ -1,0 +1,136 @@
+// SpoolJobProcessor: the daemon's JobProcessor. Maps a claimed job to the analyst's
+// stages and to outbox documents:
+//   upload  → ingest → outbox/<stem>.source.json
+//   request → parse → answer → outbox/<stem>.result.json (+ <stem>.report.html)
+//   reject  → outbox/<name>.result.json with the refusal
+// A question whose source is still being uploaded waits (deferral) instead of failing.
+
+import Foundation
+import Logging
+import LumiereCore
+import LumiereSpool
+import LumiereStore
+
+public struct SpoolJobProcessor: JobProcessor {
+    let analyst: Analyst
+    let sourceWait: Double
+
+    public init(analyst: Analyst) {
+        self.analyst = analyst
+        self.sourceWait = Double(analyst.config.int("queue.source_wait_s"))
+    }
+
+    public func process(job: Job, inputPath: String) -> JobOutput {
+        switch job.kind {
+        case .reject:
+            let error = job.rejectError.map { LumiereError(LumiereError.Code(rawValue: $0.code), $0.message, hint: $0.hint) }
+                ?? LumiereError(.unsupportedFile, "\(job.inputName) was refused", hint: nil)
+            return JobOutput(documents: failureDocuments(job: job, error: error), error: error)
+        case .upload:
+            return processUpload(job, inputPath)
+        case .request:
+            return processRequest(job, inputPath)
+        }
+    }
+
+    private func processUpload(_ job: Job, _ inputPath: String) -> JobOutput {
+        do {
+            let (doc, _) = try analyst.ingest(inputPath: inputPath, inputName: job.inputName, tenant: job.tenant,
+                                              jobID: job.id)
+            return JobOutput(documents: [OutboxDocument(name: SpoolNames.resultName(forInput: job.inputName, kind: .upload),
+                                                        data: encodeDocument(doc))])
+        } catch {
+            if error.isTransient { return JobOutput(error: error) }
+            return JobOutput(documents: failureDocuments(job: job, error: error), error: error)
+        }
+    }
+
+    private func processRequest(_ job: Job, _ inputPath: String) -> JobOutput {
+        let resultName = SpoolNames.resultName(forInput: job.inputName, kind: .request)
+        let request: Request
+        do {
+            let data = try readSmallFile(inputPath, limit: 1 << 20)
+            request = try Request.parse(data)
+        } catch {
+            return JobOutput(documents: failureDocuments(job: job, error: error), error: error)
+        }
+        do {
+            // Wait for an upload of the named source that is still queued, being ingested,
+            // or settling in the inbox.
+            if let name = request.source, [.ask, .sql].contains(request.action),
+               try analyst.store.source(tenant: job.tenant, name: name, version: request.sourceVersion) == nil,
+               try uploadPending(tenant: job.tenant, sourceName: name) {
+                let waited = job.waitSince.map { Date().timeIntervalSince1970 - $0 } ?? 0
+                if waited < sourceWait {
+                    return JobOutput(deferral: min(2, 0.2 + waited / 10))
+                }
+            }
+            let queryID = try analyst.store.createQuery(tenant: job.tenant, jobID: job.id, action: request.action.rawValue,
+                                                        question: request.question, sourceName: request.source)
+            let (doc, html) = try analyst.answer(request, tenant: job.tenant, jobID: job.id, file: job.inputName,
+                                                 queryID: queryID)
+            try analyst.store.finishQuery(id: queryID, document: doc, keepRows: analyst.config.int("results.history_rows"))
+            var docs = [OutboxDocument(name: resultName, data: encodeDocument(doc))]
+            if let html {
+                docs.insert(OutboxDocument(name: SpoolNames.reportName(forInput: job.inputName), data: Data(html.utf8)), at: 0)
+            }
+            let error = doc.status == .failed
+                ? doc.error.map { LumiereError(LumiereError.Code(rawValue: $0.code), $0.message, hint: $0.hint) }
+                : nil
+            return JobOutput(documents: docs, error: error)
+        } catch {
+            if error.isTransient { return JobOutput(error: error) }
+            var doc = ResultDocument(status: .failed,
+                                     request: RequestInfo(file: job.inputName, id: request.clientID, action: request.action.rawValue),
+                                     createdAt: isoTimestamp())
+            doc.jobID = job.id
+            doc.question = request.question
+            doc.fail(error)
+            return JobOutput(documents: [OutboxDocument(name: resultName, data: encodeDocument(doc))], error: error)
+        }
+    }
+
+    private func uploadPending(tenant: String, sourceName: String) throws(LumiereError) -> Bool {
+        if try analyst.store.hasPendingUpload(tenant: tenant, sourceName: sourceName) { return true }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: analyst.layout.inbox)) ?? []
+        return names.contains { SpoolNames.kind(of: $0) == .upload && SpoolNames.sourceName(forUpload: $0) == sourceName }
+    }
+
+    public func failureDocuments(job: Job, error: LumiereError) -> [OutboxDocument] {
+        let info = RequestInfo(file: job.inputName, id: nil, action: job.kind == .upload ? "upload" : "request")
+        switch job.kind {
+        case .upload:
+            var doc = SourceDocument(status: .failed, request: info, createdAt: isoTimestamp())
+            doc.jobID = job.id
+            doc.fileName = job.inputName
+            doc.error = error.payload
+            return [OutboxDocument(name: SpoolNames.resultName(forInput: job.inputName, kind: .upload), data: encodeDocument(doc))]
+        case .request, .reject:
+            var doc = ResultDocument(status: .failed, request: info, createdAt: isoTimestamp())
+            doc.jobID = job.id
+            doc.fail(error)
+            let kind: InputKind? = job.kind == .request ? .request : nil
+            return [OutboxDocument(name: SpoolNames.resultName(forInput: job.inputName, kind: kind), data: encodeDocument(doc))]
+        }
+    }
+}
+
+/// Read a small daemon-private file whole (request files: capped at `limit`).
+func readSmallFile(_ path: String, limit: Int) throws(LumiereError) -> Data {
+    let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+    guard fd >= 0 else { throw AtomicFile.ioError("opening", path) }
+    defer { close(fd) }
+    var data = Data()
+    var buf = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = read(fd, &buf, buf.count)
+        if n < 0 { if errno == EINTR { continue }; throw AtomicFile.ioError("reading", path) }
+        if n == 0 { break }
+        data.append(contentsOf: buf[0..<n])
+        if data.count > limit {
+            throw LumiereError(.malformedRequest, "the request file is larger than \(limit) bytes",
+                               hint: "requests are small JSON documents; put data in a CSV upload")
+        }
+    }
+    return data
+}

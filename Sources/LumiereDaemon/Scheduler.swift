@@ -1,0 +1,201 @@
+// Scheduler: the bounded worker pool. Claims runnable jobs from the durable queue while a
+// worker slot is free, runs each on a Dispatch queue (blocking work — SQLite, file I/O —
+// never runs on Swift's cooperative pool), then records the outcome and moves the input.
+//
+// Order of a job's last steps, which crash recovery relies on:
+//   1. result documents → outbox (atomic, fixed names: a rerun replaces)
+//   2. failed/NAME.error.json (for failures)
+//   3. job row → succeeded/failed with the input's final name   (durable: synchronous=FULL)
+//   4. rename work/… → archive/ or failed/
+// A crash before 3 re-runs the job; a crash between 3 and 4 is finished at start-up.
+
+import Foundation
+import Logging
+import LumiereCore
+import LumiereSpool
+import LumiereStore
+
+final class Scheduler: @unchecked Sendable {
+    // @unchecked: mutable state is touched only on `control` (serial); `workQueue` runs
+    // jobs and hops back to `control` to report.
+    let control = DispatchQueue(label: "lumiere.scheduler")
+    private let workQueue = DispatchQueue(label: "lumiere.workers", attributes: .concurrent)
+    private let layout: SpoolLayout
+    private let store: StateStore
+    private let processor: any JobProcessor
+    private let logger: Logger
+    private(set) var busy = 0
+    var workers: Int
+    var maxAttempts: Int
+    var retryBase: Double
+    var retryMax: Double
+    var draining = false
+    var pausedReason: String?
+    /// Called (on `control`) when a job hit ENOSPC/SQLITE_FULL: the daemon pauses intake.
+    var onDiskFull: (() -> Void)?
+    /// Called (on `control`) after every finished job.
+    var onJobFinished: ((Job, JobState, [String: Double]) -> Void)?
+    private var idleWaiters: [() -> Void] = []
+
+    init(layout: SpoolLayout, store: StateStore, processor: any JobProcessor, workers: Int,
+         maxAttempts: Int, retryBase: Double, retryMax: Double, logger: Logger) {
+        self.layout = layout
+        self.store = store
+        self.processor = processor
+        self.workers = workers
+        self.maxAttempts = maxAttempts
+        self.retryBase = retryBase
+        self.retryMax = retryMax
+        self.logger = logger
+    }
+
+    /// Start as many jobs as there are free workers. Runs on `control`.
+    func pump() {
+        dispatchPrecondition(condition: .onQueue(control))
+        while busy < workers && !draining && pausedReason == nil {
+            let job: Job?
+            do { job = try store.claimNext() } catch {
+                logger.error("cannot claim a job", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
+                return
+            }
+            guard let job else { return }
+            busy += 1
+            workQueue.async { [self] in
+                self.run(job)
+                self.control.async {
+                    self.busy -= 1
+                    if self.busy == 0 { self.idleWaiters.forEach { $0() }; self.idleWaiters.removeAll() }
+                    self.pump()
+                }
+            }
+        }
+    }
+
+    /// Call `done` (on `control`) once no job is running.
+    func whenIdle(_ done: @escaping () -> Void) {
+        dispatchPrecondition(condition: .onQueue(control))
+        if busy == 0 { done() } else { idleWaiters.append(done) }
+    }
+
+    private func run(_ job: Job) {
+        let jobLogger = logger.with(["job.id": "\(job.id)", "job.kind": "\(job.kind.rawValue)", "file": "\(job.inputName)"])
+        let inputPath = "\(layout.work)/\(job.workName)"
+        let started = Date()
+        if job.attempts > maxAttempts {
+            // The daemon died while running this job on each of its attempts.
+            let error = LumiereError(.tooManyAttempts,
+                                     "processing \(job.inputName) was interrupted \(job.attempts - 1) times (the daemon crashed or was killed while running it)",
+                                     hint: "check the journal for the crash; fix the input or raise queue.max_attempts and drop it again")
+            complete(job, JobOutput(documents: processor.failureDocuments(job: job, error: error), error: error),
+                     logger: jobLogger, started: started)
+            return
+        }
+        var st = stat()
+        if lstat(inputPath, &st) != 0 {
+            let error = LumiereError(.ioError, "the input \(job.inputName) vanished from the work area",
+                                     hint: "something removed a file from the daemon's private state/work/ folder")
+            finishWithoutInput(job, error, logger: jobLogger)
+            return
+        }
+        jobLogger.debug("job started", metadata: ["attempt": "\(job.attempts)"])
+        let output = processor.process(job: job, inputPath: inputPath)
+        complete(job, output, logger: jobLogger, started: started)
+    }
+
+    private func complete(_ job: Job, _ output: JobOutput, logger jobLogger: Logger, started: Date) {
+        if let delay = output.deferral {
+            do {
+                try store.requeue(jobID: job.id, delay: delay, error: output.error?.payload, keepAttempt: false,
+                                  waitingSince: Date().timeIntervalSince1970)
+            } catch { jobLogger.error("cannot re-queue a job", metadata: ["error": "\(error.message)"]) }
+            return
+        }
+        var output = output
+        if let error = output.error, error.isTransient {
+            if job.attempts < maxAttempts {
+                retryLater(job, error, logger: jobLogger)
+                return
+            }
+            let final = LumiereError(.tooManyAttempts, "gave up after \(job.attempts) attempts: \(error.message)",
+                                     hint: error.hint, underlying: error.code.rawValue)
+            output = JobOutput(documents: processor.failureDocuments(job: job, error: final), error: final)
+        }
+        do {
+            for doc in output.documents {
+                try AtomicFile.write(doc.data, directory: layout.outbox, name: doc.name)
+            }
+            let disposition: Disposition = output.error == nil ? .archive : .failed
+            let dir = disposition == .archive ? layout.archive : layout.failed
+            let finalName = Self.freeName(in: dir, for: job.inputName, jobID: job.id)
+            if let error = output.error {
+                let record = FailureRecord(file: job.inputName, jobID: job.id, attempts: job.attempts,
+                                           error: error.payload, failedAt: isoTimestamp())
+                try AtomicFile.write(encodeDocument(record), directory: layout.failed, name: finalName + ".error.json")
+            }
+            let state: JobState = output.error == nil ? .succeeded : .failed
+            try store.finish(jobID: job.id, state: state, disposition: disposition, finalName: finalName,
+                             error: output.error?.payload)
+            try Self.moveInput(layout: layout, workName: job.workName, to: dir, finalName: finalName)
+            let ms = Date().timeIntervalSince(started) * 1000
+            if let error = output.error {
+                jobLogger.notice("job failed", metadata: ["error.code": "\(error.code)", "duration_ms": "\(Int(ms))"])
+            } else {
+                jobLogger.info("job succeeded", metadata: ["duration_ms": "\(Int(ms))"])
+            }
+            control.async { self.onJobFinished?(job, state, ["total": ms]) }
+        } catch {
+            // Writing the outcome failed (disk full, I/O error): the job stays claimed-able.
+            retryLater(job, error, logger: jobLogger)
+        }
+    }
+
+    private func retryLater(_ job: Job, _ error: LumiereError, logger jobLogger: Logger) {
+        let exp = min(retryMax, retryBase * pow(2, Double(max(0, job.attempts - 1))))
+        let delay = exp * Double.random(in: 0.5...1.0)  // jitter: retries of a burst spread out
+        jobLogger.warning("job will be retried", metadata: ["error.code": "\(error.code)", "error": "\(error.message)",
+                                                           "retry_in_s": "\(String(format: "%.2f", delay))"])
+        do {
+            try store.requeue(jobID: job.id, delay: delay, error: error.payload, keepAttempt: true)
+        } catch {
+            jobLogger.error("cannot re-queue a job", metadata: ["error": "\(error.message)"])
+        }
+        if error.code == .diskFull { control.async { self.onDiskFull?() } }
+    }
+
+    private func finishWithoutInput(_ job: Job, _ error: LumiereError, logger jobLogger: Logger) {
+        do {
+            for doc in processor.failureDocuments(job: job, error: error) {
+                try AtomicFile.write(doc.data, directory: layout.outbox, name: doc.name)
+            }
+            try store.finish(jobID: job.id, state: .failed, disposition: .failed, finalName: "", error: error.payload)
+            jobLogger.error("job input vanished", metadata: ["error.code": "\(error.code)"])
+        } catch {
+            retryLater(job, error, logger: jobLogger)
+        }
+    }
+
+    /// `name` if free in `dir`, else `stem.job<ID>.ext` — never overwrite an earlier input.
+    static func freeName(in dir: String, for name: String, jobID: Int64) -> String {
+        var st = stat()
+        if lstat("\(dir)/\(name)", &st) != 0 && lstat("\(dir)/\(name).error.json", &st) != 0 { return name }
+        let stem = SpoolNames.stem(of: name)
+        let ext = String(name.dropFirst(stem.count))
+        return "\(stem).job\(jobID)\(ext)"
+    }
+
+    static func moveInput(layout: SpoolLayout, workName: String, to dir: String, finalName: String) throws(LumiereError) {
+        if rename("\(layout.work)/\(workName)", "\(dir)/\(finalName)") != 0 {
+            if errno == ENOENT { return }  // already moved (recovery ran twice)
+            throw AtomicFile.ioError("moving the input to", "\(dir)/\(finalName)")
+        }
+        try AtomicFile.syncDirectory(dir)
+    }
+}
+
+extension Logger {
+    func with(_ metadata: Logger.Metadata) -> Logger {
+        var copy = self
+        for (k, v) in metadata { copy[metadataKey: k] = v }
+        return copy
+    }
+}

@@ -1,0 +1,99 @@
+// The query history: every question or SQL request with its full result document
+// (rows bounded), so `show`, `rerun` and `chart`/`insight` regeneration work later.
+
+import Foundation
+import GRDB
+import LumiereCore
+
+public struct QueryRecord: Sendable, Equatable {
+    public var id: Int64
+    public var tenant: String
+    public var jobID: Int64?
+    public var rerunOf: Int64?
+    public var sourceID: Int64?
+    public var sourceName: String?
+    public var sourceVersion: Int?
+    public var action: String
+    public var question: String?
+    public var status: String
+    public var engine: String?
+    public var sql: String?
+    public var document: ResultDocument?
+    public var createdAt: Double
+    public var finishedAt: Double?
+
+    init(row: Row) {
+        id = row["id"]
+        tenant = row["tenant"]
+        jobID = row["job_id"]
+        rerunOf = row["rerun_of"]
+        sourceID = row["source_id"]
+        sourceName = row["source_name"]
+        sourceVersion = row["source_version"]
+        action = row["action"]
+        question = row["question"]
+        status = row["status"]
+        engine = row["engine"]
+        sql = row["sql"]
+        document = decodeJSON(ResultDocument.self, row["document"])
+        createdAt = row["created_at"]
+        finishedAt = row["finished_at"]
+    }
+}
+
+extension StateStore {
+    /// Reserve a query id before the work starts, so the result document can carry it.
+    public func createQuery(tenant: String, jobID: Int64?, action: String, question: String?,
+                            sourceName: String?, rerunOf: Int64? = nil) throws(LumiereError) -> Int64 {
+        try write("recording a query") { db in
+            try db.execute(sql: """
+                INSERT INTO queries (tenant, job_id, rerun_of, source_name, action, question, status, document, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, 'running', '{}', ?)
+                """, arguments: [tenant, jobID, rerunOf, sourceName, action, question, now()])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Store the finished document. Rows beyond `keepRows` are dropped from the stored copy.
+    public func finishQuery(id: Int64, document: ResultDocument, keepRows: Int) throws(LumiereError) {
+        var stored = document
+        if let rows = stored.rows, rows.count > keepRows { stored.rows = Array(rows.prefix(keepRows)) }
+        try write("storing a query result") { db in
+            try db.execute(sql: """
+                UPDATE queries SET status = ?, engine = ?, sql = ?, interpretation = ?, confidence = ?, row_count = ?,
+                    source_id = ?, source_name = COALESCE(?, source_name), source_version = ?, document = ?, finished_at = ?
+                WHERE id = ?
+                """, arguments: [stored.status.rawValue, stored.engine, stored.sql, stored.interpretation, stored.confidence,
+                                 stored.rowCount, stored.source?.id, stored.source?.name, stored.source?.version,
+                                 encodeJSON(stored), now(), id])
+        }
+    }
+
+    public func query(tenant: String, id: Int64) throws(LumiereError) -> QueryRecord? {
+        try read("reading a query") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM queries WHERE tenant = ? AND id = ?", arguments: [tenant, id])
+                .map(QueryRecord.init(row:))
+        }
+    }
+
+    public func listQueries(tenant: String, source: String? = nil, status: String? = nil,
+                            limit: Int = 50) throws(LumiereError) -> [QueryRecord] {
+        try read("listing queries") { db in
+            var sql = "SELECT * FROM queries WHERE tenant = ?"
+            var args: [any DatabaseValueConvertible] = [tenant]
+            if let source { sql += " AND source_name = ?"; args.append(source) }
+            if let status { sql += " AND status = ?"; args.append(status) }
+            sql += " ORDER BY id DESC LIMIT ?"
+            args.append(limit)
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(QueryRecord.init(row:))
+        }
+    }
+
+    @discardableResult
+    public func deleteQuery(tenant: String, id: Int64) throws(LumiereError) -> Bool {
+        try write("deleting a query") { db in
+            try db.execute(sql: "DELETE FROM queries WHERE tenant = ? AND id = ?", arguments: [tenant, id])
+            return db.changesCount > 0
+        }
+    }
+}

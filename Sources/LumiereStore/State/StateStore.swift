@@ -1,0 +1,141 @@
+// StateStore: the daemon's durable memory — the job queue, the source catalog and the
+// query history — in one SQLite database (state/lumiere.db) through GRDB.
+//
+// WAL mode so the CLI can read while the daemon writes; synchronous=FULL so a committed
+// job row survives power loss (a result file must never exist for a job the database
+// forgot). GRDB types stay inside this module: callers see plain Sendable structs and
+// LumiereError.
+
+import Foundation
+import GRDB
+import LumiereCore
+
+public final class StateStore: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    public init(path: String) throws(LumiereError) {
+        self.path = path
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw Self.map(error, "opening the state database")
+        }
+    }
+
+    /// Schema changes, in order. Never edit a shipped migration: add a new one.
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE jobs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL,                 -- upload | request | reject
+                    tenant TEXT NOT NULL DEFAULT '',
+                    input_name TEXT NOT NULL,           -- name as dropped in the inbox
+                    work_name TEXT NOT NULL UNIQUE,     -- name in state/work/
+                    state TEXT NOT NULL,                -- queued | running | succeeded | failed
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    not_before REAL NOT NULL DEFAULT 0, -- unix time; retry backoff and waits
+                    wait_since REAL,                    -- when a question started waiting for its source
+                    last_error TEXT,                    -- JSON ErrorPayload
+                    reject_error TEXT,                  -- JSON ErrorPayload for kind=reject
+                    disposition TEXT,                   -- archive | failed, set when finished
+                    final_name TEXT,                    -- name in archive/ or failed/
+                    created_at REAL NOT NULL,
+                    started_at REAL,
+                    finished_at REAL
+                );
+                CREATE INDEX jobs_by_state ON jobs(state, not_before);
+
+                CREATE TABLE sources (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    tenant TEXT NOT NULL DEFAULT '',
+                    name TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    description TEXT NOT NULL DEFAULT '',
+                    file_name TEXT NOT NULL,
+                    size_bytes INTEGER NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    row_count INTEGER NOT NULL,
+                    column_count INTEGER NOT NULL,
+                    profile TEXT NOT NULL,              -- JSON SourceProfile
+                    value_index TEXT NOT NULL,          -- JSON ValueIndex
+                    db_file TEXT NOT NULL,              -- relative to state/
+                    status TEXT NOT NULL DEFAULT 'ready',
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL,
+                    UNIQUE (tenant, name, version)
+                );
+
+                CREATE TABLE queries (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    tenant TEXT NOT NULL DEFAULT '',
+                    job_id INTEGER,
+                    rerun_of INTEGER,
+                    source_id INTEGER,
+                    source_name TEXT,
+                    source_version INTEGER,
+                    action TEXT NOT NULL,
+                    question TEXT,
+                    status TEXT NOT NULL,
+                    engine TEXT,
+                    sql TEXT,
+                    interpretation TEXT,
+                    confidence REAL,
+                    row_count INTEGER,
+                    document TEXT NOT NULL,             -- JSON ResultDocument (rows bounded)
+                    created_at REAL NOT NULL,
+                    finished_at REAL
+                );
+                CREATE INDEX queries_by_source ON queries(tenant, source_name);
+                """)
+        }
+        return m
+    }
+
+    static func map(_ error: any Error, _ context: String) -> LumiereError {
+        if let e = error as? LumiereError { return e }
+        if let db = error as? DatabaseError {
+            return SQLiteConnection.error(code: db.extendedResultCode.rawValue, message: db.message ?? "\(db)",
+                                          context: context)
+        }
+        return LumiereError(.databaseError, "state database failed while \(context)", underlying: "\(error)")
+    }
+
+    func write<T>(_ context: String, _ body: (Database) throws -> T) throws(LumiereError) -> T {
+        do { return try pool.write(body) } catch { throw Self.map(error, context) }
+    }
+
+    func read<T>(_ context: String, _ body: (Database) throws -> T) throws(LumiereError) -> T {
+        do { return try pool.read(body) } catch { throw Self.map(error, context) }
+    }
+
+    /// Checkpoint and close the WAL cleanly (on shutdown).
+    public func checkpoint() {
+        _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+    }
+}
+
+let jsonEncoder: JSONEncoder = {
+    let e = JSONEncoder()
+    e.outputFormatting = [.sortedKeys]
+    return e
+}()
+
+func encodeJSON<T: Encodable>(_ value: T) -> String {
+    (try? jsonEncoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+}
+
+func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {
+    guard let text else { return nil }
+    return try? JSONDecoder().decode(T.self, from: Data(text.utf8))
+}
+
+func now() -> Double { Date().timeIntervalSince1970 }

@@ -88,6 +88,6 @@ let package = Package(
         .testTarget(name: "LumiereBrowserTests", dependencies: ["LumiereCore"], swiftSettings: strict),
         .testTarget(name: "LumiereDaemonTests",
                     dependencies: ["LumiereDaemon", "LumiereSpool", "LumiereStore", "LumiereCore", "LumiereCLI"],
-                    swiftSettings: strict),
+                    exclude: ["Fixtures"], swiftSettings: strict),
     ]
 )

@@ -146,6 +146,18 @@ public final class Daemon: @unchecked Sendable {
                                     to: disposition == .archive ? layout.archive : layout.failed, finalName: finalName)
             recovered += 1
         }
+        // Source databases no catalog row points to: an ingest killed before it was recorded
+        // (or its temp file). Older than a minute, so a concurrent `lumiere ask --spool`
+        // ingest is left alone.
+        let referenced = try store.allSourceFiles()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: layout.sources)) ?? []
+        where !referenced.contains("sources/\(name)") {
+            var st = stat()
+            if lstat("\(layout.sources)/\(name)", &st) == 0, Double(st.st_mtim.tv_sec) < Date().timeIntervalSince1970 - 60 {
+                unlink("\(layout.sources)/\(name)")
+                logger.info("removed an orphaned source database", metadata: ["file": "\(name)"])
+            }
+        }
         // Queued jobs whose input is gone cannot run; the worker fails them with a result.
         if recovered > 0 { logger.notice("recovered work after an unclean stop", metadata: ["items": "\(recovered)"]) }
         return recovered

@@ -134,12 +134,12 @@ public struct Request: Sendable, Equatable {
                 throw LumiereError(.malformedRequest, "action \"\(action.rawValue)\" needs field \"\(field)\"", hint: hint)
             }
         }
+        if (action == .ask || action == .sql) && question != nil && sql != nil {
+            throw LumiereError(.malformedRequest, "give either \"question\" or \"sql\", not both",
+                               hint: "\"sql\" runs the statement as given; \"question\" asks the engine to write it")
+        }
         switch action {
         case .ask:
-            if question != nil && sql != nil {
-                throw LumiereError(.malformedRequest, "give either \"question\" or \"sql\", not both",
-                                   hint: "\"sql\" runs the statement as given; \"question\" asks the engine to write it")
-            }
             try need(question.map { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } ?? false,
                      "question", "add \"question\": \"...\" or \"sql\": \"SELECT ...\"")
             try need(source != nil, "source", "name the data source, e.g. \"source\": \"test_sales_data\"")

@@ -97,21 +97,26 @@ public struct SpoolJobProcessor: JobProcessor {
     }
 
     public func failureDocuments(job: Job, error: LumiereError) -> [OutboxDocument] {
-        let info = RequestInfo(file: job.inputName, id: nil, action: job.kind == .upload ? "upload" : "request")
-        switch job.kind {
-        case .upload:
+        // A refused file with an upload or request name (a symlink named x.csv) is answered
+        // where its submitter looks for that kind's result.
+        let kind: InputKind? = switch job.kind {
+        case .upload: .upload
+        case .request: .request
+        case .reject: SpoolNames.kind(of: job.inputName)
+        }
+        let info = RequestInfo(file: job.inputName, id: nil, action: kind == .upload ? "upload" : "request")
+        let name = SpoolNames.resultName(forInput: job.inputName, kind: kind)
+        if kind == .upload {
             var doc = SourceDocument(status: .failed, request: info, createdAt: isoTimestamp())
             doc.jobID = job.id
             doc.fileName = job.inputName
             doc.error = error.payload
-            return [OutboxDocument(name: SpoolNames.resultName(forInput: job.inputName, kind: .upload), data: encodeDocument(doc))]
-        case .request, .reject:
-            var doc = ResultDocument(status: .failed, request: info, createdAt: isoTimestamp())
-            doc.jobID = job.id
-            doc.fail(error)
-            let kind: InputKind? = job.kind == .request ? .request : nil
-            return [OutboxDocument(name: SpoolNames.resultName(forInput: job.inputName, kind: kind), data: encodeDocument(doc))]
+            return [OutboxDocument(name: name, data: encodeDocument(doc))]
         }
+        var doc = ResultDocument(status: .failed, request: info, createdAt: isoTimestamp())
+        doc.jobID = job.id
+        doc.fail(error)
+        return [OutboxDocument(name: name, data: encodeDocument(doc))]
     }
 }
 

@@ -100,9 +100,22 @@ public final class Daemon: @unchecked Sendable {
         }
         logger.info("daemon started", metadata: [
             "spool": "\(layout.root)", "workers": "\(workerCount)", "recovered": "\(recovered)",
-            "pid": "\(getpid())", "config_digest": "\(config.digest)",
+            "pid": "\(getpid())", "config_digest": "\(config.digest)", "llm_key": "\(Self.llmKeyOrigin())",
         ])
         notifier.ready(status: statusLine())
+    }
+
+    /// Where an LLM API key would come from — never the key itself: systemd's credential
+    /// (LoadCredential=llm-api-key), the environment, or nowhere.
+    static func llmKeyOrigin() -> String {
+        let env = ProcessInfo.processInfo.environment
+        if let dir = env["CREDENTIALS_DIRECTORY"],
+           let data = FileManager.default.contents(atPath: dir + "/llm-api-key"),
+           !String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            return "credential"
+        }
+        if let key = env["OPENAI_API_KEY"], !key.isEmpty { return "environment" }
+        return "none"
     }
 
     private func intakeSettings() -> Intake.Settings {

@@ -1,0 +1,78 @@
+#!/bin/bash
+# Runs inside a throwaway systemd-nspawn container (booted by SystemdUnitTests) as a
+# transient service: installs the unit with scripts/install, then checks it under a real
+# systemd manager. Writes "ok NAME" / "fail NAME" lines to /lumiere-out/results.txt.
+set -u
+OUT=/lumiere-out
+SRC=/lumiere-src
+BIN=/lumiere-bin/lumiere
+SPOOL=/var/spool/lumiere
+: > "$OUT/results.txt"
+log() { echo "$*" >> "$OUT/results.txt"; }
+check() {
+  local name=$1; shift
+  echo "== $name: $*" >> "$OUT/trace.txt"
+  if "$@" >> "$OUT/trace.txt" 2>&1; then log "ok $name"; else log "fail $name"; fi
+}
+waitfor() {  # waitfor SECONDS COMMAND...
+  local n=$(( $1 * 10 )); shift
+  for _ in $(seq "$n"); do "$@" && return 0; sleep 0.1; done
+  return 1
+}
+drop() {  # drop NAME CONTENT-FILE: temp name, then rename in
+  cp "$2" "$SPOOL/inbox/.$1.tmp" && mv "$SPOOL/inbox/.$1.tmp" "$SPOOL/inbox/$1"
+}
+as_daemon() {  # run a command in the daemon's mount namespace, as its user
+  nsenter -t "$(systemctl show -p MainPID --value lumiere)" -m setpriv --reuid=lumiere --regid=lumiere --init-groups "$@"
+}
+
+# (No `systemctl is-system-running --wait`: this script is part of the boot transaction,
+# so boot cannot finish before it does.)
+mkdir -p /etc/lumiere
+printf 'sk-test-credential\n' > /etc/lumiere/llm-api-key
+chmod 0600 /etc/lumiere/llm-api-key
+
+check install "$SRC/scripts/install" --prefix /opt/lumiere --binary "$BIN"
+check link systemctl link /opt/lumiere/lib/systemd/system/lumiere.service
+mkdir -p /etc/systemd/system/lumiere.service.d
+printf '[Service]\nWatchdogSec=3s\nRestartSec=1s\n' > /etc/systemd/system/lumiere.service.d/test.conf
+systemctl daemon-reload
+
+check start timeout 60 systemctl start lumiere   # Type=notify: returns once READY=1 arrived
+check active systemctl is-active lumiere
+check status_text bash -c 'systemctl show -p StatusText --value lumiere | grep -q "workers busy"'
+check credential bash -c 'journalctl -u lumiere --no-pager | grep -q "llm_key=credential"'
+check key_not_logged bash -c '! journalctl -u lumiere --no-pager | grep -q sk-test-credential'
+check journal_fields bash -c 'journalctl -u lumiere -o verbose --no-pager | grep -q "^    CONFIG_DIGEST="'
+
+drop test_sales_data.csv "$SRC/Tests/LumiereDaemonTests/Fixtures/test_sales_data.csv"
+echo '{"source": "test_sales_data", "sql": "SELECT Region, SUM(Sales) AS total FROM data GROUP BY Region ORDER BY total DESC"}' > /tmp/q1.json
+drop q1.json /tmp/q1.json
+check answer waitfor 30 bash -c "grep -q '\"South\"' $SPOOL/outbox/q1.result.json 2>/dev/null && grep -q '\"succeeded\"' $SPOOL/outbox/q1.result.json"
+check archived waitfor 10 test -f "$SPOOL/archive/q1.json"
+
+# The hardening: only the spool is writable for the daemon.
+check spool_writable as_daemon touch "$SPOOL/state/probe"
+check etc_readonly bash -c "! as_daemon touch /etc/lumiere-probe"
+check usr_readonly bash -c "! as_daemon touch /opt/lumiere/probe"
+check home_hidden bash -c "! as_daemon ls /root"
+check no_caps bash -c "grep -q '^CapEff:.0000000000000000' /proc/\$(systemctl show -p MainPID --value lumiere)/status"
+
+# The watchdog: a hung daemon (stopped with SIGSTOP) is killed and restarted.
+OLD=$(systemctl show -p MainPID --value lumiere)
+kill -STOP "$OLD"
+check watchdog_restart waitfor 20 bash -c "p=\$(systemctl show -p MainPID --value lumiere); [ \"\$p\" != 0 ] && [ \"\$p\" != $OLD ] && systemctl is-active -q lumiere"
+check watchdog_logged bash -c 'journalctl -u lumiere --no-pager | grep -qi "watchdog timeout"'
+check restarts bash -c '[ "$(systemctl show -p NRestarts --value lumiere)" -ge 1 ]'
+
+# SIGTERM drains: a slow query dropped just before the stop still completes.
+echo '{"source": "test_sales_data", "sql": "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 2000000) SELECT COUNT(*) AS n FROM r", "chart": false, "insight": false}' > /tmp/slow.json
+drop slow.json /tmp/slow.json
+waitfor 20 bash -c 'journalctl -u lumiere --no-pager | grep -q "job started.*slow.json"'
+check stop timeout 60 systemctl stop lumiere
+check clean_exit bash -c '[ "$(systemctl show -p Result --value lumiere)" = success ] && [ "$(systemctl show -p ExecMainStatus --value lumiere)" = 0 ]'
+check drained bash -c "grep -q '\"succeeded\"' $SPOOL/outbox/slow.result.json"
+check stopped_logged bash -c 'journalctl -u lumiere --no-pager | grep -q "daemon stopped"'
+
+journalctl -u lumiere --no-pager > "$OUT/journal.txt" 2>&1
+log done

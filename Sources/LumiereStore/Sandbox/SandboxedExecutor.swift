@@ -25,8 +25,9 @@
 //      functions only.
 //   4. After prepare: exactly one statement, sqlite3_stmt_readonly, not EXPLAIN, returns
 //      columns, binds no parameters.
-//   5. While running: a progress-handler deadline, tight sqlite3_limit()s, the hard heap
-//      limit, a row cap and a byte cap.
+//   5. While running: a progress-handler deadline backed by a watchdog interrupt, tight
+//      sqlite3_limit()s, the hard heap limit, a row cap and a byte cap; instr, replace and
+//      two-argument trim replaced by linear-time versions (SandboxStringFunctions).
 //
 // Threading: one executor is one SQLite connection opened without a mutex; use it from one
 // thread at a time (a worker opens its own, runs its query, and drops it). Blocking: `run`
@@ -47,6 +48,7 @@ public final class SandboxedExecutor {
     /// Reached by the C callbacks through an unretained pointer; lives as long as `self`,
     /// which unregisters the callbacks in `deinit` before it goes.
     private let state = SandboxCallbackState()
+    private let watchdog = SandboxWatchdog()
 
     public init(databasePath: String, limits: SandboxLimits = .init()) throws(LumiereError) {
         self.databasePath = databasePath
@@ -102,7 +104,8 @@ public final class SandboxedExecutor {
             sqlite3_limit(db, id, Int32(clamping: max(0, value)))
         }
 
-        let rc = SandboxFunctions.register(on: db)
+        var rc = SandboxFunctions.register(on: db)
+        if rc == SQLITE_OK { rc = SandboxStringFunctions.register(on: db) }
         guard rc == SQLITE_OK else {
             throw SQLiteConnection.error(code: rc, message: connection.lastErrorMessage,
                                          context: "registering sandbox functions")
@@ -144,7 +147,11 @@ public final class SandboxedExecutor {
 
         state.timedOut = false
         state.deadline = monotonicNanoseconds() + Self.nanoseconds(limits.timeoutSeconds)
-        defer { state.deadline = .max }
+        watchdog.arm(connection.handle, seconds: limits.timeoutSeconds)
+        defer {
+            watchdog.disarm()
+            state.deadline = .max
+        }
 
         while true {
             let rc = sqlite3_step(stmt)
@@ -277,7 +284,7 @@ public final class SandboxedExecutor {
     private func runError(code rc: Int32) -> LumiereError {
         let message = connection.lastErrorMessage
         switch rc & 0xff {
-        case SQLITE_INTERRUPT where state.timedOut:
+        case SQLITE_INTERRUPT where state.timedOut || watchdog.fired:
             return LumiereError(
                 .sqlTimeout, "the query ran longer than \(Self.seconds(limits.timeoutSeconds))",
                 hint: "narrow the query: filter rows with WHERE, aggregate before joining, "

@@ -21,12 +21,30 @@ final class SandboxCallbackState {
     /// The only table a query may read.
     static let table = "data"
 
-    /// Why the authorizer last said no; cleared before each prepare.
+    /// Why the authorizer first said no; cleared before each prepare.
     var denial: String?
+    /// Whether a denial was a write to the schema table, which is also how SQLite's
+    /// table-valued functions and virtual tables (pragma_table_info, dbstat) show up.
+    var deniedSchemaWrite = false
+    /// Tables read without naming a column (`count(*)`), which SQLite reports without a
+    /// database name for real tables and CTEs alike; checked after prepare (`unresolvedReads`).
+    var columnlessReads: Set<String> = []
+    /// Names of the CTEs the statement uses (SQLite passes them as the callbacks' last
+    /// argument for everything inside a CTE body).
+    var cteNames: Set<String> = []
     /// Monotonic deadline in nanoseconds (CLOCK_MONOTONIC); `UInt64.max` when no query runs.
     var deadline: UInt64 = .max
     /// Set by the progress handler when it interrupted a query for running too long.
     var timedOut = false
+    /// Lower-cased names of the source's tables, read at open: a CTE may not shadow one.
+    var sourceTables: Set<String> = []
+
+    func reset() {
+        denial = nil
+        deniedSchemaWrite = false
+        columnlessReads = []
+        cteNames = []
+    }
 
     func deny(_ reason: String) -> Int32 {
         // Keep the first reason: later callbacks are often consequences of the first.
@@ -34,8 +52,22 @@ final class SandboxCallbackState {
         return SQLITE_DENY
     }
 
-    /// The authorizer decision for one action.
-    func authorize(action: Int32, _ arg1: String?, _ arg2: String?, _ database: String?) -> Int32 {
+    /// Column-less reads of anything but `data` or a CTE of this statement. A CTE named
+    /// like a real table (`WITH lumiere_meta AS (...)`) does not count: `count(*)` over the
+    /// real table would then pass as a read of the CTE.
+    var unresolvedReads: [String] {
+        columnlessReads.filter { name in
+            let lower = name.lowercased()
+            if lower == Self.table { return false }
+            let shadowsTable = sourceTables.contains(lower) || lower.hasPrefix("sqlite_")
+            return shadowsTable || !cteNames.contains(name)
+        }.sorted()
+    }
+
+    /// The authorizer decision for one action; `inside` is the CTE, trigger or view the
+    /// action belongs to.
+    func authorize(action: Int32, _ arg1: String?, _ arg2: String?, _ database: String?, inside: String?) -> Int32 {
+        if let inside { cteNames.insert(inside) }
         switch action {
         case SQLITE_SELECT, SQLITE_RECURSIVE:
             return SQLITE_OK
@@ -44,6 +76,11 @@ final class SandboxCallbackState {
             // (ASCII case-insensitively); the database must be main (no temp tables exist,
             // none can be created, and attaching is disabled — this is the last guard).
             guard let table = arg1 else { return deny("reading an unnamed table is not allowed") }
+            if arg2 == nil || arg2 == "", database == nil {
+                // count(*) and the like: the table may be a CTE; decided after prepare.
+                columnlessReads.insert(table)
+                return SQLITE_OK
+            }
             guard table.lowercased() == Self.table, database == nil || database == "main" else {
                 return deny("reading table \(table) is not allowed")
             }
@@ -61,7 +98,12 @@ final class SandboxCallbackState {
         case SQLITE_ATTACH, SQLITE_DETACH:
             return deny("ATTACH and DETACH are not allowed")
         case SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE:
-            return deny("changing table \(arg1 ?? "") is not allowed")
+            let table = arg1 ?? ""
+            if ["sqlite_master", "sqlite_temp_master"].contains(table.lowercased()) {
+                deniedSchemaWrite = true
+                return deny("changing the database schema is not allowed")
+            }
+            return deny("changing table \(table) is not allowed")
         case SQLITE_TRANSACTION, SQLITE_SAVEPOINT:
             return deny("transactions are not allowed")
         default:
@@ -133,11 +175,12 @@ enum SandboxAuthorizer {
 let sandboxAuthorizerCallback: @convention(c) (
     UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?,
     UnsafePointer<CChar>?, UnsafePointer<CChar>?
-) -> Int32 = { context, action, arg1, arg2, database, _ in
+) -> Int32 = { context, action, arg1, arg2, database, inside in
     guard let context else { return SQLITE_DENY }
     let state = Unmanaged<SandboxCallbackState>.fromOpaque(context).takeUnretainedValue()
     return state.authorize(action: action, arg1.map { String(cString: $0) },
-                           arg2.map { String(cString: $0) }, database.map { String(cString: $0) })
+                           arg2.map { String(cString: $0) }, database.map { String(cString: $0) },
+                           inside: inside.map { String(cString: $0) })
 }
 
 /// The C progress handler: non-zero interrupts the running statement (SQLITE_INTERRUPT).

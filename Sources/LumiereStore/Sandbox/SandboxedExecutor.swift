@@ -85,6 +85,7 @@ public final class SandboxedExecutor {
         // and ephemeral-table spills off the disk (they count against the heap limit).
         try connection.execute("PRAGMA query_only = 1; PRAGMA temp_store = MEMORY;")
         dataColumns = try Self.columns(of: connection)
+        state.sourceTables = try Self.tableNames(of: connection)
 
         let sqliteLimits: [(Int32, Int)] = [
             (SQLITE_LIMIT_LENGTH, limits.maxValueLength),
@@ -197,7 +198,7 @@ public final class SandboxedExecutor {
             throw forbidden("the SQL is longer than \(limits.maxSQLLength) bytes")
         }
 
-        state.denial = nil
+        state.reset()
         var handle: OpaquePointer?
         var tailOffset = 0
         let rc = utf8.withUnsafeBufferPointer { buffer -> Int32 in
@@ -210,7 +211,7 @@ public final class SandboxedExecutor {
         }
         guard rc == SQLITE_OK else {
             if let handle { sqlite3_finalize(handle) }
-            throw prepareError(code: rc)
+            throw prepareError(code: rc, sql: sql)
         }
         // Only comments: SQLite compiles nothing.
         guard let handle else { throw forbidden("the SQL is empty") }
@@ -218,6 +219,9 @@ public final class SandboxedExecutor {
 
         if !Self.isBlank(utf8[min(tailOffset, utf8.count)...]) {
             throw forbidden("only one statement is allowed")
+        }
+        if let table = state.unresolvedReads.first {
+            throw forbidden("reading table \(table) is not allowed")
         }
         if sqlite3_stmt_isexplain(handle) != 0 {
             throw forbidden("EXPLAIN is not allowed")
@@ -267,18 +271,36 @@ public final class SandboxedExecutor {
 
     private var columnList: String { dataColumns.joined(separator: ", ") }
 
-    private func prepareError(code rc: Int32) -> LumiereError {
+    private func prepareError(code rc: Int32, sql: String) -> LumiereError {
         let message = connection.lastErrorMessage
-        switch rc & 0xff {
-        case SQLITE_AUTH:
-            let reason = state.denial ?? "the query was not authorized"
+        // A denial shows up as SQLITE_AUTH for statements, but as a plain SQLITE_ERROR
+        // ("not authorized to use function", "vtable constructor failed") for functions
+        // and virtual tables: the recorded denial is what counts.
+        if var reason = state.denial {
+            if message.hasPrefix("vtable constructor failed: ") {
+                reason = "table-valued function or virtual table \(message.dropFirst(27)) is not allowed"
+            } else if state.deniedSchemaWrite, Self.looksLikeQuery(sql) {
+                reason = "table-valued functions and virtual tables (pragma_*, json_each, dbstat) are not allowed"
+            }
             let hint = reason.hasPrefix("function ") ? SandboxAuthorizer.functionHint : SandboxAuthorizer.shortHint
             return LumiereError(.forbiddenSQL, reason, hint: hint, underlying: message)
+        }
+        switch rc & 0xff {
+        case SQLITE_AUTH:
+            return LumiereError(.forbiddenSQL, "the query was not authorized", hint: SandboxAuthorizer.shortHint,
+                                underlying: message)
         case SQLITE_TOOBIG, SQLITE_NOMEM:
             return limitError(code: rc, message: message)
         default:
             return sqlError(message: message)
         }
+    }
+
+    /// Whether the SQL starts (after blanks) with SELECT, WITH or VALUES: then a denied
+    /// schema write can only come from a table-valued function or virtual table.
+    static func looksLikeQuery(_ sql: String) -> Bool {
+        let words = sql.lowercased().split(whereSeparator: { !$0.isLetter }).prefix(1)
+        return ["select", "with", "values"].contains(words.first.map(String.init) ?? "")
     }
 
     private func runError(code rc: Int32) -> LumiereError {
@@ -358,6 +380,13 @@ public final class SandboxedExecutor {
         return (0..<statement.columnCount).map { statement.columnName($0) }
     }
 
+    /// Lower-cased names of all tables and views in the source, read before the authorizer
+    /// is installed.
+    private static func tableNames(of connection: SQLiteConnection) throws(LumiereError) -> Set<String> {
+        let statement = try connection.prepare("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view')")
+        return Set(try statement.allRows().compactMap { $0.first?.textValue?.lowercased() })
+    }
+
     /// sqlite3_hard_heap_limit64 is process-wide: set it only when it differs, so opening
     /// many executors with the same limits is a no-op.
     private static func applyHeapLimit(_ bytes: Int64) {
@@ -366,6 +395,9 @@ public final class SandboxedExecutor {
             _ = sqlite3_hard_heap_limit64(wanted)
         }
     }
+
+    /// The process-wide heap limit now in force.
+    static var currentHeapLimit: Int64 { sqlite3_hard_heap_limit64(-1) }
 
     static func storageClassName(_ type: Int32) -> String {
         switch type {

@@ -101,6 +101,10 @@ let hostileCases: [HostileCase] = [
                 "SELECT count(*) FROM data a, data b WHERE \(doubled(22)) LIKE '%\(String(repeating: "x", count: 90))y'",
                 .sqlTimeout, "longer than 1 s"),
 
+    HostileCase("long like pattern",
+                "SELECT count(*) FROM data WHERE Product LIKE '%\(String(repeating: "x", count: 200))%'",
+                .sqlError, "pattern too complex"),
+
     // Memory.
     HostileCase("randomblob", "SELECT randomblob(2000000000)", .forbiddenSQL, "function randomblob"),
     HostileCase("zeroblob", "SELECT zeroblob(2e9)", .forbiddenSQL, "function zeroblob"),
@@ -175,6 +179,33 @@ struct SandboxHostileTests {
         }
     }
 
+    /// SQLite's own trim(X, Y) is quadratic: on these two 128 KiB strings it takes 26 s in
+    /// the sqlite3 shell. The sandbox's replacement answers at once.
+    @Test func quadraticStringFunctionsAreLinear() throws {
+        try withSandboxDirectory { dir in
+            let path = try SandboxFixture.makeSource(in: dir)
+            let executor = try SandboxedExecutor(databasePath: path)
+            let big = "(WITH RECURSIVE r(s, n) AS (SELECT 'a', 0 UNION ALL SELECT s || s, n + 1 FROM r WHERE n < 23) "
+                + "SELECT s FROM r WHERE n = 23)"  // 8 MiB of 'a'
+            let start = ContinuousClock.now
+            let result = try executor.run("""
+                SELECT length(trim(s, replace(s, 'a', 'b') || 'a')),
+                       instr(s, substr(s, 1, length(s) / 2) || 'b'),
+                       length(replace(s, substr(s, 1, length(s) / 2) || 'b', 'x'))
+                FROM \(big)
+                """)
+            #expect(result.rows == [[.integer(0), .integer(0), .integer(8 << 20)]])
+            #expect(ContinuousClock.now - start < .seconds(5))
+        }
+    }
+}
+
+/// Queries that run into the process-wide heap limit. While one runs, every SQLite
+/// allocation in the test process (other suites' too) can fail, so these run only when
+/// LUMIERE_SANDBOX_HEAP_TESTS=1, best alone: `swift test --skip-build --filter SandboxHeap`.
+@Suite("SandboxHeap: queries that exhaust the heap limit", .serialized,
+       .enabled(if: ProcessInfo.processInfo.environment["LUMIERE_SANDBOX_HEAP_TESTS"] == "1"))
+struct SandboxHeapTests {
     /// The heap limit: median keeps every value in sqlite3_malloc'd memory, so a median over
     /// a 400M-row cross join fails with out-of-memory, well before the (long) deadline.
     @Test func medianOverCrossJoinHitsHeapLimit() throws {
@@ -198,23 +229,27 @@ struct SandboxHostileTests {
         }
     }
 
-    /// SQLite's own trim(X, Y) is quadratic: on these two 128 KiB strings it takes 26 s in
-    /// the sqlite3 shell. The sandbox's replacement answers at once.
-    @Test func quadraticStringFunctionsAreLinear() throws {
+    /// Nested CTEs, each using the previous one three times in scalar subqueries: SQLite
+    /// copies the parse tree for every use, 3^n copies while compiling — no deadline reaches
+    /// prepare. The heap limit ends it (sqlite3 shell without limits: n = 12 takes 3.8 s,
+    /// n = 40 was killed by the OOM killer).
+    @Test func exponentialCompileHitsHeapLimit() throws {
         try withSandboxDirectory { dir in
             let path = try SandboxFixture.makeSource(in: dir)
             let executor = try SandboxedExecutor(databasePath: path)
-            let big = "(WITH RECURSIVE r(s, n) AS (SELECT 'a', 0 UNION ALL SELECT s || s, n + 1 FROM r WHERE n < 23) "
-                + "SELECT s FROM r WHERE n = 23)"  // 8 MiB of 'a'
+            var parts = ["c0 AS (SELECT 1 AS x)"]
+            for i in 1...40 {
+                parts.append("c\(i) AS (SELECT (SELECT x FROM c\(i - 1)) + (SELECT x FROM c\(i - 1)) + (SELECT x FROM c\(i - 1)) AS x)")
+            }
+            let sql = "WITH " + parts.joined(separator: ", ") + " SELECT x FROM c40"
             let start = ContinuousClock.now
-            let result = try executor.run("""
-                SELECT length(trim(s, replace(s, 'a', 'b') || 'a')),
-                       instr(s, substr(s, 1, length(s) / 2) || 'b'),
-                       length(replace(s, substr(s, 1, length(s) / 2) || 'b', 'x'))
-                FROM \(big)
-                """)
-            #expect(result.rows == [[.integer(0), .integer(0), .integer(8 << 20)]])
-            #expect(ContinuousClock.now - start < .seconds(5))
+            let error = #expect(throws: LumiereError.self) { try executor.check(sql) }
+            if ProcessInfo.processInfo.environment["LUMIERE_SANDBOX_REPORT"] != nil {
+                print("hostile compile bomb: \(error.map { "\($0.code) \($0.message)" } ?? "no error") in \(ContinuousClock.now - start)")
+            }
+            #expect(error?.code == .resultTooLarge)
+            #expect(ContinuousClock.now - start < .seconds(10))
+            #expect(try executor.run("SELECT count(*) FROM data").rows == [[.integer(15)]])
         }
     }
 }

@@ -81,9 +81,12 @@ public struct SandboxLimits: Sendable, Equatable {
     public var maxFunctionArguments: Int = 64
 
     /// SQLITE_LIMIT_LIKE_PATTERN_LENGTH: longest LIKE or GLOB pattern, in bytes. Analytic
-    /// patterns are a word or two; long patterns full of `%` are a CPU attack.
-    /// The default is 1000.
-    public var maxLikePatternLength: Int = 1000
+    /// patterns are a word or two. Matching costs up to pattern length × string length in
+    /// one VM instruction, which no deadline can interrupt: a 100-byte pattern against an
+    /// 8 MiB string (the longest `maxValueLength` allows) measured 0.85 s per call, so this
+    /// bounds how far one LIKE can overshoot the deadline. (SQLite's default is 50,000.)
+    /// The default is 100.
+    public var maxLikePatternLength: Int = 100
 
     /// SQLITE_LIMIT_VARIABLE_NUMBER: highest parameter number. The executor binds no
     /// parameters and refuses SQL that has any (`.forbiddenSQL`); this only keeps a

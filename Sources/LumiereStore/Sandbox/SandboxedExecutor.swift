@@ -29,6 +29,12 @@
 //      sqlite3_limit()s, the hard heap limit, a row cap and a byte cap; instr, replace and
 //      two-argument trim replaced by linear-time versions (SandboxStringFunctions).
 //
+// Known limits (measured): work done inside one VM instruction cannot be interrupted. The
+// worst left is an in-memory ORDER BY: sorting 10M rows took ~5 s past a 3 s deadline;
+// the heap limit caps it (~13M small rows at 512 MiB). One LIKE call over an 8 MiB string
+// with a 100-byte pattern overshoots by up to ~0.85 s. Compilation (sqlite3_prepare) runs
+// before any deadline; exponential CTE expansion there is ended by the heap limit (~1 s).
+//
 // Threading: one executor is one SQLite connection opened without a mutex; use it from one
 // thread at a time (a worker opens its own, runs its query, and drops it). Blocking: `run`
 // blocks for up to `timeoutSeconds`; call it from a Dispatch worker, not a Swift task.
@@ -328,7 +334,8 @@ public final class SandboxedExecutor {
             let limit = limits.heapLimitBytes > 0 ? " (\(Self.megabytes(Int(limits.heapLimitBytes))))" : ""
             return LumiereError(
                 .resultTooLarge, "the query needed more memory than the sandbox allows\(limit)",
-                hint: "aggregate or filter before sorting, joining or computing medians over many rows",
+                hint: "simplify the query: filter or aggregate before sorting, joining or taking medians "
+                    + "of many rows, and avoid deeply nested subqueries",
                 underlying: message)
         }
         return LumiereError(

@@ -116,6 +116,17 @@ struct SandboxTests {
         }
     }
 
+    @Test func jsonForChartsAndCountsOfCTEs() throws {
+        try withExecutor { executor in
+            let result = try executor.run("""
+                WITH Regions AS (SELECT DISTINCT Region FROM data ORDER BY Region)
+                SELECT json_group_array(Region), (SELECT count(*) FROM regions), (SELECT count(*) FROM DATA)
+                FROM Regions
+                """)
+            #expect(result.rows == [[.text(#"["East","North","South","West"]"#), .integer(4), .integer(15)]])
+        }
+    }
+
     @Test func percentileRejectsBadP() throws {
         try withExecutor { executor in
             let error = #expect(throws: LumiereError.self) { _ = try executor.run("SELECT percentile(Sales, 150) FROM data") }

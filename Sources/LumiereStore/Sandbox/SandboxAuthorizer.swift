@@ -29,8 +29,8 @@ final class SandboxCallbackState {
     /// Tables read without naming a column (`count(*)`), which SQLite reports without a
     /// database name for real tables and CTEs alike; checked after prepare (`unresolvedReads`).
     var columnlessReads: Set<String> = []
-    /// Names of the CTEs the statement uses (SQLite passes them as the callbacks' last
-    /// argument for everything inside a CTE body).
+    /// Lower-cased names of the CTEs the statement uses (SQLite passes them as the
+    /// callbacks' last argument for everything inside a CTE body).
     var cteNames: Set<String> = []
     /// Monotonic deadline in nanoseconds (CLOCK_MONOTONIC); `UInt64.max` when no query runs.
     var deadline: UInt64 = .max
@@ -60,14 +60,14 @@ final class SandboxCallbackState {
             let lower = name.lowercased()
             if lower == Self.table { return false }
             let shadowsTable = sourceTables.contains(lower) || lower.hasPrefix("sqlite_")
-            return shadowsTable || !cteNames.contains(name)
+            return shadowsTable || !cteNames.contains(lower)
         }.sorted()
     }
 
     /// The authorizer decision for one action; `inside` is the CTE, trigger or view the
     /// action belongs to.
     func authorize(action: Int32, _ arg1: String?, _ arg2: String?, _ database: String?, inside: String?) -> Int32 {
-        if let inside { cteNames.insert(inside) }
+        if let inside { cteNames.insert(inside.lowercased()) }
         switch action {
         case SQLITE_SELECT, SQLITE_RECURSIVE:
             return SQLITE_OK

@@ -194,6 +194,13 @@ struct SandboxTests {
                 #expect(error?.hint?.contains("Date, Product, Sales, Region") == true)
                 #expect(throws: LumiereError.self) { try executor.check(sql) }
             }
+            // Double quotes name columns, never strings (DQS off): a mistake is an error, not
+            // a silently constant comparison.
+            let dqs = #expect(throws: LumiereError.self) {
+                _ = try executor.run("SELECT SUM(Sales) FROM data WHERE Region = \"North\"")
+            }
+            #expect(dqs?.message == "no such column: North")
+            #expect(dqs?.hint?.contains("single quotes") == true)
             let table = #expect(throws: LumiereError.self) { _ = try executor.run("SELECT * FROM sales") }
             #expect(table?.message == "no such table: sales")
             #expect(table?.hint?.contains("the only table is data") == true)

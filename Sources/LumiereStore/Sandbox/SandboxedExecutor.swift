@@ -80,9 +80,10 @@ public final class SandboxedExecutor {
             (SQLITE_DBCONFIG_DQS_DDL, 0, "DQS_DDL"),
         ]
         for (op, value, name) in configs {
-            var previous: Int32 = 0
-            let rc = lumiere_sqlite3_db_config_int(UnsafeMutableRawPointer(db), op, value, &previous)
-            guard rc == SQLITE_OK else {
+            // SQLite writes the setting in force after the call: check it took.
+            var now: Int32 = -1
+            let rc = lumiere_sqlite3_db_config_int(UnsafeMutableRawPointer(db), op, value, &now)
+            guard rc == SQLITE_OK, now == value else {
                 throw SQLiteConnection.error(code: rc, message: "sqlite3_db_config(\(name)) failed",
                                              context: "configuring the sandbox")
             }

@@ -8,4 +8,11 @@
 /// (SQLITE_DBCONFIG_DEFENSIVE, SQLITE_DBCONFIG_TRUSTED_SCHEMA, ...). Returns SQLite's code.
 int lumiere_sqlite3_db_config_int(void *db, int op, int value, int *previous);
 
+#include <stddef.h>
+
+/// glibc's memmem (two-way string matching: linear time), which Swift's Glibc module does
+/// not export because it needs _GNU_SOURCE. Used by the sandbox's instr/replace.
+const void *lumiere_memmem(const void *haystack, size_t haystack_length,
+                           const void *needle, size_t needle_length);
+
 #endif

@@ -1,0 +1,156 @@
+// CSVAnalyzer: the first pass over a CSV file — encoding, dialect, header and the type
+// of every column, from every row.
+//
+// Inputs: the file's bytes (already decompressed) in chunks, in order; `finish()` at
+// the end. The first `sampleBytes` are held back to detect the dialect.
+// Outputs: `CSVAnalysis` — what the second pass (`CSVConverter`) needs to read the file
+// again the same way, plus warnings. When bytes that are not UTF-8 turn up after the
+// sample, `needsWindows1252Restart` becomes true and the caller must run a new analyzer
+// with `forcedEncoding: .windows1252` over the whole file (feeding more is ignored).
+// Failure modes: `empty_file` (no bytes, or no records), `not_csv` (binary),
+// `malformed_csv` (unclosed quote), `field_too_large`, `too_many_columns`.
+
+public struct InferredColumn: Sendable, Equatable {
+    public var name: String
+    public var type: ColumnType
+    /// How `a/b/yyyy` dates in this column are read.
+    public var slashOrder: SlashOrder
+}
+
+public struct CSVAnalysis: Sendable, Equatable {
+    public var encoding: CSVEncoding
+    public var dialect: CSVDialect
+    public var columns: [InferredColumn]
+    /// Data records (the header excluded).
+    public var rowCount: Int
+    public var warnings: [String]
+}
+
+public final class CSVAnalyzer {
+    public let limits: CSVLimits
+    let forcedEncoding: CSVEncoding?
+    let sampleBytes: Int
+    private var sample: [UInt8] = []
+    private var validator = UTF8Validator()
+    private var started = false
+    private var decoder = CSVByteDecoder(encoding: .utf8)
+    private var dialect = CSVDialect(delimiter: UInt8(ascii: ","), hasHeader: true, columnCount: 1)
+    private var tokenizer: CSVTokenizer?
+    private var shaper: RowShaper?
+    private var inferences: [ColumnTypeInference] = []
+    private var headerFields: [String]?
+    private var sawFirstRow = false
+    private var dataRows = 0
+    public private(set) var needsWindows1252Restart = false
+
+    public init(limits: CSVLimits = CSVLimits(), forcedEncoding: CSVEncoding? = nil, sampleBytes: Int = 64 * 1024) {
+        self.limits = limits
+        self.forcedEncoding = forcedEncoding
+        self.sampleBytes = max(1024, sampleBytes)
+    }
+
+    public func feed(_ chunk: UnsafeRawBufferPointer) throws(LumiereError) {
+        if needsWindows1252Restart || chunk.isEmpty { return }
+        if forcedEncoding == nil { validator.validate(chunk) }
+        if !started {
+            sample.append(contentsOf: chunk)
+            if sample.count >= sampleBytes { try start(isComplete: false) }
+            return
+        }
+        if forcedEncoding == nil && !validator.isValid && decoder.encoding != .windows1252 {
+            needsWindows1252Restart = true
+            return
+        }
+        try decoder.decode(chunk) { (text) throws(LumiereError) in
+            try tokenizer!.feed(text, handleRow)
+        }
+    }
+
+    public func finish() throws(LumiereError) -> CSVAnalysis {
+        if !started { try start(isComplete: true) }
+        if forcedEncoding == nil {
+            validator.finish()
+            if !validator.isValid && decoder.encoding != .windows1252 { needsWindows1252Restart = true }
+        }
+        guard let tokenizer, let shaper else { throw Self.emptyError }
+        if needsWindows1252Restart {
+            throw LumiereError(.internalError, "the analysis must restart as Windows-1252",
+                               hint: "check needsWindows1252Restart before finish()")
+        }
+        try tokenizer.finish(handleRow)
+        if !sawFirstRow { throw Self.emptyError }
+
+        let names = headerFields.map(HeaderNames.make) ?? HeaderNames.generic(count: dialect.columnCount)
+        var warnings: [String] = []
+        if decoder.encoding == .windows1252 {
+            warnings.append("the file is not valid UTF-8; it was read as Windows-1252 (Latin-1)")
+        }
+        warnings += shaper.warnings
+        var columns: [InferredColumn] = []
+        for (name, inference) in zip(names, inferences) {
+            let r = inference.resolve()
+            if r.ambiguousSlashDates {
+                warnings.append("column \(name): dates like 01/02/2024 could be month/day or day/month; read as month/day/year")
+            }
+            columns.append(InferredColumn(name: name, type: r.type, slashOrder: r.slashOrder))
+        }
+        return CSVAnalysis(encoding: decoder.encoding, dialect: dialect, columns: columns,
+                           rowCount: dataRows, warnings: warnings)
+    }
+
+    static let emptyError = LumiereError(.emptyFile, "the file has no rows",
+                                         hint: "upload a CSV file with a header row and at least one data row")
+
+    private func start(isComplete: Bool) throws(LumiereError) {
+        started = true
+        let raw = sample
+        sample = []
+        if raw.isEmpty { throw Self.emptyError }
+        try raw.withBytes { (p) throws(LumiereError) in try DialectDetector.checkLooksLikeText(p) }
+        let hasBOM = raw.withUnsafeBytes { CSVByteDecoder.hasBOM($0) }
+        let encoding: CSVEncoding
+        if let forcedEncoding {
+            encoding = forcedEncoding
+        } else if !validator.isValid || (isComplete && { var v = validator; v.finish(); return !v.isValid }()) {
+            encoding = .windows1252
+        } else {
+            encoding = hasBOM ? .utf8BOM : .utf8
+        }
+        decoder = CSVByteDecoder(encoding: encoding)
+        var text: [UInt8] = []
+        try raw.withBytes { (p) throws(LumiereError) in
+            try decoder.decode(p) { (t) throws(LumiereError) in text.append(contentsOf: t) }
+        }
+        if text.isEmpty { throw Self.emptyError }
+        dialect = try text.withBytes { (p) throws(LumiereError) in
+            try DialectDetector.detect(sample: p, isComplete: isComplete, limits: limits)
+        }
+        let tokenizer = CSVTokenizer(delimiter: dialect.delimiter, limits: limits)
+        self.tokenizer = tokenizer
+        shaper = RowShaper(columnCount: dialect.columnCount, delimiter: dialect.delimiter)
+        inferences = Array(repeating: ColumnTypeInference(), count: dialect.columnCount)
+        try text.withBytes { (p) throws(LumiereError) in try tokenizer.feed(p, handleRow) }
+    }
+
+    private func handleRow(_ row: CSVRow) throws(LumiereError) {
+        if !sawFirstRow {
+            sawFirstRow = true
+            if dialect.hasHeader {
+                headerFields = row.strings
+                if row.count != dialect.columnCount {
+                    dialect.columnCount = row.count
+                    shaper = RowShaper(columnCount: row.count, delimiter: dialect.delimiter)
+                    inferences = Array(repeating: ColumnTypeInference(), count: row.count)
+                }
+                return
+            }
+        }
+        guard let shaper else { return }
+        dataRows += 1
+        shaper.prepare(row)
+        for i in 0..<inferences.count {
+            if inferences[i].isSettledAsText { continue }
+            if let f = shaper.field(row, i) { inferences[i].observe(f) }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+// ColumnProfileAccumulator: the statistics of one column, gathered from the values as
+// they are stored (after conversion), so the profile describes the table, not the file.
+//
+// Inputs: each stored cell (`addNull`, `add(integer:)`, `add(real:)`, `add(text:)`).
+// Outputs: a `ColumnProfile` (null count, distinct count — exact, or estimated past the
+// cap —, typed min/max, up to 5 samples in first-seen order) and, for TEXT columns, the
+// value-index list (distinct values in first-seen order, up to `valueIndexCap`).
+// Text min/max compare bytes, as SQLite's BINARY collation does.
+// Failure modes: none.
+
+import Foundation
+
+public struct ColumnProfileAccumulator {
+    public static let sampleCount = 5
+    public let name: String
+    public let type: ColumnType
+    public private(set) var nullCount = 0
+    var distinct: DistinctCounter
+    let indexesValues: Bool
+    let valueIndexCap: Int
+    public private(set) var samples: [String] = []
+    public private(set) var indexValues: [String] = []
+    public private(set) var indexTruncated = false
+    var intMin = Int64.max, intMax = Int64.min
+    var realMin = Double.infinity, realMax = -Double.infinity
+    var textMin: [UInt8]?, textMax: [UInt8]?
+    var sawNumber = false
+
+    public init(name: String, type: ColumnType, exactDistinctCap: Int, valueIndexCap: Int) {
+        self.name = name
+        self.type = type
+        self.distinct = DistinctCounter(exactCap: exactDistinctCap)
+        self.indexesValues = type == .text
+        self.valueIndexCap = valueIndexCap
+    }
+
+    @inline(__always) public mutating func addNull() { nullCount += 1 }
+
+    @inline(__always)
+    public mutating func add(integer v: Int64) {
+        sawNumber = true
+        if v < intMin { intMin = v }
+        if v > intMax { intMax = v }
+        if distinct.insert(ValueHash.integer(v)) && samples.count < Self.sampleCount {
+            samples.append(String(v))
+        }
+    }
+
+    @inline(__always)
+    public mutating func add(real v: Double) {
+        sawNumber = true
+        if v < realMin { realMin = v }
+        if v > realMax { realMax = v }
+        if distinct.insert(ValueHash.real(v)) && samples.count < Self.sampleCount {
+            samples.append(SQLValue.real(v).description)
+        }
+    }
+
+    @inline(__always)
+    public mutating func add(text v: UnsafeRawBufferPointer) {
+        if textMin == nil || Self.less(v, textMin!) { textMin = Array(v) }
+        if textMax == nil || Self.less(textMax!, v) { textMax = Array(v) }
+        guard distinct.insert(ValueHash.bytes(v)) else { return }
+        let wantSample = samples.count < Self.sampleCount
+        let wantIndex = indexesValues && !indexTruncated
+        guard wantSample || wantIndex else { return }
+        let s = String(decoding: v, as: UTF8.self)
+        if wantSample { samples.append(s) }
+        if wantIndex {
+            if indexValues.count < valueIndexCap { indexValues.append(s) } else { indexTruncated = true }
+        }
+    }
+
+    @inline(__always)
+    static func less(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        let n = min(a.count, b.count)
+        if n > 0 {
+            let c = memcmp(a.baseAddress!, b.baseAddress!, n)
+            if c != 0 { return c < 0 }
+        }
+        return a.count < b.count
+    }
+
+    static func less(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Bool {
+        b.withUnsafeBytes { less(a, $0) }
+    }
+
+    static func less(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
+        a.withUnsafeBytes { less($0, b) }
+    }
+
+    public var profile: ColumnProfile {
+        var lo: SQLValue?, hi: SQLValue?
+        switch type {
+        case .integer, .boolean:
+            if intMin <= intMax { lo = .integer(intMin); hi = .integer(intMax) }
+        case .real:
+            if realMin <= realMax { lo = .real(realMin); hi = .real(realMax) }
+        case .text, .date, .datetime:
+            lo = textMin.map { .text(String(decoding: $0, as: UTF8.self)) }
+            hi = textMax.map { .text(String(decoding: $0, as: UTF8.self)) }
+        }
+        return ColumnProfile(name: name, type: type, nullCount: nullCount, distinctCount: distinct.count,
+                             distinctIsEstimate: distinct.isEstimate, min: lo, max: hi, samples: samples)
+    }
+}

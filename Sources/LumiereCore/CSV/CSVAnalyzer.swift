@@ -5,8 +5,9 @@
 // the end. The first `sampleBytes` are held back to detect the dialect.
 // Outputs: `CSVAnalysis` — what the second pass (`CSVConverter`) needs to read the file
 // again the same way, plus warnings. When bytes that are not UTF-8 turn up after the
-// sample, `needsWindows1252Restart` becomes true and the caller must run a new analyzer
-// with `forcedEncoding: .windows1252` over the whole file (feeding more is ignored).
+// sample, `needsWindows1252Restart` becomes true (feeding more is ignored) and
+// `finish()` returns nil: the caller runs a new analyzer with
+// `forcedEncoding: .windows1252` over the whole file.
 // Failure modes: `empty_file` (no bytes, or no records), `not_csv` (binary),
 // `malformed_csv` (unclosed quote), `field_too_large`, `too_many_columns`.
 
@@ -66,17 +67,19 @@ public final class CSVAnalyzer {
         }
     }
 
-    public func finish() throws(LumiereError) -> CSVAnalysis {
+    /// Ends the pass. Returns nil when the file turned out not to be UTF-8: run a new
+    /// analyzer with `forcedEncoding: .windows1252` over the whole file.
+    public func finish() throws(LumiereError) -> CSVAnalysis? {
+        if needsWindows1252Restart { return nil }
         if !started { try start(isComplete: true) }
         if forcedEncoding == nil {
             validator.finish()
-            if !validator.isValid && decoder.encoding != .windows1252 { needsWindows1252Restart = true }
+            if !validator.isValid && decoder.encoding != .windows1252 {
+                needsWindows1252Restart = true
+                return nil
+            }
         }
         guard let tokenizer, let shaper else { throw Self.emptyError }
-        if needsWindows1252Restart {
-            throw LumiereError(.internalError, "the analysis must restart as Windows-1252",
-                               hint: "check needsWindows1252Restart before finish()")
-        }
         try tokenizer.finish(handleRow)
         if !sawFirstRow { throw Self.emptyError }
 

@@ -29,19 +29,16 @@ public enum CSVMemoryReader {
                 }
             }
         }
-        var analyzer = CSVAnalyzer(limits: limits)
+        let analyzer = CSVAnalyzer(limits: limits)
         try chunks { (c) throws(LumiereError) in try analyzer.feed(c); return !analyzer.needsWindows1252Restart }
-        if analyzer.needsWindows1252Restart {
-            analyzer = CSVAnalyzer(limits: limits, forcedEncoding: .windows1252)
-            try chunks { (c) throws(LumiereError) in try analyzer.feed(c); return true }
+        var analysis = try analyzer.finish()
+        if analysis == nil {
+            let retry = CSVAnalyzer(limits: limits, forcedEncoding: .windows1252)
+            try chunks { (c) throws(LumiereError) in try retry.feed(c); return true }
+            analysis = try retry.finish()
         }
-        var analysis: CSVAnalysis
-        do {
-            analysis = try analyzer.finish()
-        } catch where analyzer.needsWindows1252Restart {
-            analyzer = CSVAnalyzer(limits: limits, forcedEncoding: .windows1252)
-            try chunks { (c) throws(LumiereError) in try analyzer.feed(c); return true }
-            analysis = try analyzer.finish()
+        guard let analysis else {
+            throw LumiereError(.internalError, "the CSV analysis did not settle on an encoding")
         }
         let converter = CSVConverter(analysis: analysis, limits: limits, profileOptions: profileOptions)
         var sink = CollectingSink()

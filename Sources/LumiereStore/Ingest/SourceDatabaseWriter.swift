@@ -1,0 +1,95 @@
+// SourceDatabaseWriter: builds one source database — table `data` with the inferred
+// columns, filled by a single prepared INSERT in one transaction, plus `lumiere_meta`.
+//
+// Inputs: a path for a NEW database (the caller passes the temporary name and renames),
+// the inferred columns, then rows of `CSVCell`s.
+// Outputs: after `finish`, a normal rollback-journal database: `data` and
+// `lumiere_meta(key, value)` holding the profile and value index as JSON, fsynced.
+// Bulk-load settings (journal off, no syncs, exclusive lock, 64 MiB cache) are safe
+// because nobody sees the file until it is complete and renamed.
+// Failure modes: `database_error`, `disk_full`, `io_error` from SQLite or fsync.
+
+import Foundation
+import GRDBSQLite
+import LumiereCore
+
+final class SourceDatabaseWriter {
+    private let connection: SQLiteConnection
+    private var insert: SQLiteStatement?
+    let path: String
+
+    init(path: String, columns: [InferredColumn]) throws(LumiereError) {
+        self.path = path
+        connection = try SQLiteConnection(path: path, mode: .create)
+        // page_size must be set before the first table exists; 16 KiB pages suit a
+        // table that is written once and scanned by analytic queries.
+        try connection.execute("""
+            PRAGMA page_size = 16384;
+            PRAGMA journal_mode = OFF;
+            PRAGMA synchronous = OFF;
+            PRAGMA locking_mode = EXCLUSIVE;
+            PRAGMA cache_size = -65536;
+            PRAGMA temp_store = MEMORY;
+            """)
+        let definitions = columns.map { "\(quoteIdentifier($0.name)) \($0.type.sqliteDeclaredType)" }
+        try connection.execute("CREATE TABLE \(SourceSchema.tableName) (\(definitions.joined(separator: ", ")))")
+        try connection.execute("BEGIN")
+        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        insert = try connection.prepare("INSERT INTO \(SourceSchema.tableName) VALUES (\(placeholders))")
+    }
+
+    /// The sink the converter pushes rows into.
+    var sink: InsertSink { InsertSink(statement: insert!) }
+
+    struct InsertSink: CSVRowSink {
+        let statement: SQLiteStatement
+
+        @inline(__always)
+        mutating func consume(_ cells: UnsafeBufferPointer<CSVCell>) throws(LumiereError) {
+            var index: Int32 = 1
+            for cell in cells {
+                switch cell {
+                case .null: statement.bindNull(index)
+                case .integer(let v): statement.bind(index, v)
+                case .real(let v): statement.bind(index, v)
+                case .text(let bytes): statement.bindTextNoCopy(index, bytes)
+                }
+                index += 1
+            }
+            try statement.executeAndReset()
+        }
+    }
+
+    /// Writes the meta table, commits, switches back to a normal journal and syncs.
+    func finish(profile: SourceProfile, valueIndex: ValueIndex) throws(LumiereError) {
+        insert = nil
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let profileJSON: String, indexJSON: String
+        do {
+            profileJSON = String(decoding: try encoder.encode(profile), as: UTF8.self)
+            indexJSON = String(decoding: try encoder.encode(valueIndex), as: UTF8.self)
+        } catch {
+            throw LumiereError(.internalError, "the profile could not be encoded as JSON", underlying: "\(error)")
+        }
+        try connection.execute("CREATE TABLE lumiere_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        let meta = try connection.prepare("INSERT INTO lumiere_meta (key, value) VALUES (?, ?)")
+        for (key, value) in [("format", "lumiere.source-db/1"), ("profile", profileJSON), ("value_index", indexJSON)] {
+            meta.bind(1, key)
+            meta.bind(2, value)
+            try meta.step()
+            meta.reset()
+        }
+        try connection.execute("COMMIT")
+        // Leave a file any SQLite client opens normally, then make it durable.
+        try connection.execute("PRAGMA locking_mode = NORMAL; PRAGMA journal_mode = DELETE;")
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        if fd >= 0 {
+            defer { close(fd) }
+            if fsync(fd) != 0 {
+                throw LumiereError(.ioError, "syncing the new source database failed", hint: "check the disk",
+                                   transient: true, underlying: String(cString: strerror(errno)))
+            }
+        }
+    }
+}

@@ -24,7 +24,6 @@ public struct ColumnProfileAccumulator {
     var intMin = Int64.max, intMax = Int64.min
     var realMin = Double.infinity, realMax = -Double.infinity
     var textMin: [UInt8]?, textMax: [UInt8]?
-    var sawNumber = false
 
     public init(name: String, type: ColumnType, exactDistinctCap: Int, valueIndexCap: Int) {
         self.name = name
@@ -38,29 +37,31 @@ public struct ColumnProfileAccumulator {
 
     @inline(__always)
     public mutating func add(integer v: Int64) {
-        sawNumber = true
+        // A value seen before cannot be a new extreme: compare only new values (all of
+        // them once the count is an estimate).
+        let isNew = distinct.insert(ValueHash.integer(v))
+        guard isNew || distinct.isEstimate else { return }
         if v < intMin { intMin = v }
         if v > intMax { intMax = v }
-        if distinct.insert(ValueHash.integer(v)) && samples.count < Self.sampleCount {
-            samples.append(String(v))
-        }
+        if isNew && samples.count < Self.sampleCount { samples.append(String(v)) }
     }
 
     @inline(__always)
     public mutating func add(real v: Double) {
-        sawNumber = true
+        let isNew = distinct.insert(ValueHash.real(v))
+        guard isNew || distinct.isEstimate else { return }
         if v < realMin { realMin = v }
         if v > realMax { realMax = v }
-        if distinct.insert(ValueHash.real(v)) && samples.count < Self.sampleCount {
-            samples.append(SQLValue.real(v).description)
-        }
+        if isNew && samples.count < Self.sampleCount { samples.append(SQLValue.real(v).description) }
     }
 
     @inline(__always)
     public mutating func add(text v: UnsafeRawBufferPointer) {
+        let isNew = distinct.insert(ValueHash.bytes(v))
+        guard isNew || distinct.isEstimate else { return }
         if textMin == nil || Self.less(v, textMin!) { textMin = Array(v) }
         if textMax == nil || Self.less(textMax!, v) { textMax = Array(v) }
-        guard distinct.insert(ValueHash.bytes(v)) else { return }
+        guard isNew else { return }
         let wantSample = samples.count < Self.sampleCount
         let wantIndex = indexesValues && !indexTruncated
         guard wantSample || wantIndex else { return }

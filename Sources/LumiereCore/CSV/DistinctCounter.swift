@@ -24,7 +24,7 @@ public struct DistinctCounter: Sendable {
         mask = 15
     }
 
-    public var isEstimate: Bool { !registers.isEmpty }
+    @inline(__always) public var isEstimate: Bool { !registers.isEmpty }
 
     /// Adds a value's hash; true when the value was not seen before (exact mode only).
     @inline(__always)

@@ -2,7 +2,7 @@
 // columns, filled by a single prepared INSERT in one transaction, plus `lumiere_meta`.
 //
 // Inputs: a path for a NEW database (the caller passes the temporary name and renames),
-// the inferred columns, then rows of `CSVCell`s.
+// the inferred columns, then batches of rows.
 // Outputs: after `finish`, a normal rollback-journal database: `data` and
 // `lumiere_meta(key, value)` holding the profile and value index as JSON, fsynced.
 // Bulk-load settings (journal off, no syncs, exclusive lock, 64 MiB cache) are safe
@@ -38,23 +38,25 @@ final class SourceDatabaseWriter {
         insert = try connection.prepare("INSERT INTO \(SourceSchema.tableName) VALUES (\(placeholders))")
     }
 
-    /// The sink the converter pushes rows into.
-    var sink: InsertSink { InsertSink(statement: insert!) }
-
-    struct InsertSink: CSVRowSink {
-        let statement: SQLiteStatement
-
-        @inline(__always)
-        mutating func consume(_ cells: UnsafeBufferPointer<CSVCell>) throws(LumiereError) {
+    /// Inserts every row of a batch with the one prepared statement. Text is bound
+    /// without a copy: the batch is not reused until this returns.
+    func insert(_ batch: RowBatch) throws(LumiereError) {
+        guard let statement = insert else { return }
+        let columns = batch.columnCount
+        let arena = UnsafeRawPointer(batch.arena)
+        var cell = batch.cells
+        for _ in 0..<batch.rowCount {
             var index: Int32 = 1
-            for cell in cells {
-                switch cell {
+            for _ in 0..<columns {
+                switch cell.pointee {
                 case .null: statement.bindNull(index)
                 case .integer(let v): statement.bind(index, v)
                 case .real(let v): statement.bind(index, v)
-                case .text(let bytes): statement.bindTextNoCopy(index, bytes)
+                case .text(let offset, let count):
+                    statement.bindTextNoCopy(index, UnsafeRawBufferPointer(start: arena + offset, count: count))
                 }
                 index += 1
+                cell += 1
             }
             try statement.executeAndReset()
         }

@@ -5,8 +5,8 @@
 // `IngestOutcome` with the profile, value index, SHA-256, size and stage timings.
 // How: pass 1 streams the file through `CSVAnalyzer` (encoding, dialect, header, types;
 // SHA-256 on the way; restarted once as Windows-1252 if non-UTF-8 bytes appear after
-// the sample); pass 2 streams it again through `CSVConverter` into a single prepared
-// INSERT. The database is built as `databasePath + ".tmp"` and renamed into place only
+// the sample); pass 2 streams it again through `CSVConverter` on a second thread while
+// this one runs the single prepared INSERT (`RowBatchPipeline`). The database is built as `databasePath + ".tmp"` and renamed into place only
 // when complete, so readers never see a partial source.
 // Failure modes: every `LumiereError` of the reader, the CSV core and SQLite; on any
 // failure the temporary database is removed and nothing exists at `databasePath`
@@ -52,12 +52,16 @@ public enum SourceIngestor {
             let loaded: Double
             do {
                 let writer = try SourceDatabaseWriter(path: temporaryPath, columns: analysis.columns)
-                var sink = writer.sink
-                try input.stream(hashing: false) { (chunk) throws(LumiereError) in
-                    try converter.feed(chunk, into: &sink)
-                    return true
-                }
-                try converter.finish(into: &sink)
+                let parts = ProducerParts(input: input, converter: converter)
+                try RowBatchPipeline.run(columnCount: analysis.columns.count, produce: { (sink) throws(LumiereError) in
+                    try parts.input.stream(hashing: false) { (chunk) throws(LumiereError) in
+                        try parts.converter.feed(chunk, into: &sink)
+                        return true
+                    }
+                    try parts.converter.finish(into: &sink)
+                }, consume: { (batch) throws(LumiereError) in
+                    try writer.insert(batch)
+                })
                 loaded = now()
                 let (profile, valueIndex) = converter.profile()
                 try writer.finish(profile: profile, valueIndex: valueIndex)
@@ -90,5 +94,18 @@ public enum SourceIngestor {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1_000_000
+    }
+}
+
+/// What the producer thread of pass 2 uses. Safe to send: the calling thread does not
+/// touch either object until `RowBatchPipeline.run` has returned, which is after the
+/// producer thread finished with them.
+private final class ProducerParts: @unchecked Sendable {
+    let input: IngestInput
+    let converter: CSVConverter
+
+    init(input: IngestInput, converter: CSVConverter) {
+        self.input = input
+        self.converter = converter
     }
 }

@@ -89,6 +89,7 @@ public enum ValueParsing {
 
     /// Parse a (trimmed) field as a number; see the rules in the file header.
     public static func parseNumber(_ t: UnsafeRawBufferPointer) -> ParsedNumber? {
+        if let plain = parsePlainNumber(t) { return plain }
         let n = t.count
         guard n > 0, n < 64 else { return nil }
         var i = 0
@@ -219,6 +220,42 @@ public enum ValueParsing {
             value = slowParse(t)
         }
         guard value.isFinite else { return nil }
+        return .real(negative ? -value : value)
+    }
+
+    /// The common case — `-?digits(.digits)?`, at most 15 digits, no leading zero — in
+    /// one loop. Returns nil for anything else, which the full parser then decides; for
+    /// what it accepts, it computes exactly what the full parser would.
+    @inline(__always)
+    static func parsePlainNumber(_ t: UnsafeRawBufferPointer) -> ParsedNumber? {
+        let n = t.count
+        guard n > 0, n <= 16 else { return nil }
+        var i = 0
+        let negative = t[0] == UInt8(ascii: "-")
+        if negative { i = 1 }
+        let intStart = i
+        var mantissa: UInt64 = 0
+        while i < n {
+            let d = t[i] &- 0x30
+            if d > 9 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i += 1
+        }
+        let intDigits = i - intStart
+        guard intDigits > 0, intDigits == 1 || t[intStart] != 0x30 else { return nil }
+        if i == n {
+            return .integer(negative ? -Int64(mantissa) : Int64(mantissa))
+        }
+        guard t[i] == UInt8(ascii: "."), i + 1 < n else { return nil }
+        i += 1
+        let fracStart = i
+        while i < n {
+            let d = t[i] &- 0x30
+            if d > 9 { return nil }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i += 1
+        }
+        let value = Double(mantissa) / pow10[n - fracStart]
         return .real(negative ? -value : value)
     }
 

@@ -1,5 +1,5 @@
 // SourceDatabaseWriter: builds one source database — table `data` with the inferred
-// columns, filled by a single prepared INSERT in one transaction, plus `lumiere_meta`.
+// columns, filled by prepared multi-row INSERTs in one transaction, plus `lumiere_meta`.
 //
 // Inputs: a path for a NEW database (the caller passes the temporary name and renames),
 // the inferred columns, then batches of rows.
@@ -16,6 +16,8 @@ import LumiereCore
 final class SourceDatabaseWriter {
     private let connection: SQLiteConnection
     private var insert: SQLiteStatement?
+    private var groupInsert: SQLiteStatement?
+    private var rowsPerGroup = 1
     let path: String
 
     init(path: String, columns: [InferredColumn]) throws(LumiereError) {
@@ -34,37 +36,61 @@ final class SourceDatabaseWriter {
         let definitions = columns.map { "\(quoteIdentifier($0.name)) \($0.type.sqliteDeclaredType)" }
         try connection.execute("CREATE TABLE \(SourceSchema.tableName) (\(definitions.joined(separator: ", ")))")
         try connection.execute("BEGIN")
-        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        insert = try connection.prepare("INSERT INTO \(SourceSchema.tableName) VALUES (\(placeholders))")
+        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        insert = try connection.prepare("INSERT INTO \(SourceSchema.tableName) VALUES \(tuple)")
+        // Several rows per statement run the VDBE program (and step/reset) once per group;
+        // SQLite allows 32 766 parameters per statement.
+        rowsPerGroup = max(1, min(32, 32_000 / max(1, columns.count)))
+        if rowsPerGroup > 1 {
+            let tuples = Array(repeating: tuple, count: rowsPerGroup).joined(separator: ", ")
+            groupInsert = try connection.prepare("INSERT INTO \(SourceSchema.tableName) VALUES \(tuples)")
+        }
     }
 
-    /// Inserts every row of a batch with the one prepared statement. Text is bound
-    /// without a copy: the batch is not reused until this returns.
+    /// Inserts every row of a batch: groups of `rowsPerGroup` rows with one statement,
+    /// the rest one by one. Text is bound without a copy: the batch is not reused until
+    /// this returns.
     func insert(_ batch: RowBatch) throws(LumiereError) {
-        guard let statement = insert else { return }
+        guard let single = insert else { return }
         let columns = batch.columnCount
         let arena = UnsafeRawPointer(batch.arena)
         var cell = batch.cells
-        for _ in 0..<batch.rowCount {
-            var index: Int32 = 1
-            for _ in 0..<columns {
-                switch cell.pointee {
-                case .null: statement.bindNull(index)
-                case .integer(let v): statement.bind(index, v)
-                case .real(let v): statement.bind(index, v)
-                case .text(let offset, let count):
-                    statement.bindTextNoCopy(index, UnsafeRawBufferPointer(start: arena + offset, count: count))
-                }
-                index += 1
-                cell += 1
+        var remaining = batch.rowCount
+        if let group = groupInsert {
+            while remaining >= rowsPerGroup {
+                Self.bind(group, cell, count: rowsPerGroup * columns, arena: arena)
+                try group.executeAndReset()
+                cell += rowsPerGroup * columns
+                remaining -= rowsPerGroup
             }
-            try statement.executeAndReset()
+        }
+        while remaining > 0 {
+            Self.bind(single, cell, count: columns, arena: arena)
+            try single.executeAndReset()
+            cell += columns
+            remaining -= 1
+        }
+    }
+
+    @inline(__always)
+    private static func bind(_ statement: SQLiteStatement, _ cells: UnsafeMutablePointer<BatchCell>, count: Int,
+                             arena: UnsafeRawPointer) {
+        for k in 0..<count {
+            let index = Int32(k + 1)
+            switch cells[k] {
+            case .null: statement.bindNull(index)
+            case .integer(let v): statement.bind(index, v)
+            case .real(let v): statement.bind(index, v)
+            case .text(let offset, let count):
+                statement.bindTextNoCopy(index, UnsafeRawBufferPointer(start: arena + offset, count: count))
+            }
         }
     }
 
     /// Writes the meta table, commits, switches back to a normal journal and syncs.
     func finish(profile: SourceProfile, valueIndex: ValueIndex) throws(LumiereError) {
         insert = nil
+        groupInsert = nil
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let profileJSON: String, indexJSON: String

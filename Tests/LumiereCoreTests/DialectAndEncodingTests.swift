@@ -20,6 +20,16 @@ struct DialectAndEncodingTests {
         #expect(CSVTest.types(table) == [.date, .text])
     }
 
+    @Test func headerLongerThanTheSampleStillGetsItsDelimiter() throws {
+        let names = (0..<1500).map { "a much longer column name for testing, number \($0)" }
+        let text = names.joined(separator: ";") + "\n" + (0..<1500).map(String.init).joined(separator: ";") + "\n"
+        #expect(text.utf8.count > 64 * 1024)
+        let table = try CSVTest.read(text, chunkSize: 4096)
+        #expect(table.profile.delimiter == ";")
+        #expect(table.columnNames == names)
+        #expect(table.rows.count == 1)
+    }
+
     @Test func fileWithoutHeaderGetsGenericNames() throws {
         let table = try CSVTest.read("North,12,2024-01-05\nSouth,7,2024-01-06\n")
         #expect(!table.profile.hasHeader)

@@ -34,6 +34,7 @@ public final class CSVAnalyzer {
     let forcedEncoding: CSVEncoding?
     let sampleBytes: Int
     @exclusivity(unchecked) private var sample: [UInt8] = []
+    @exclusivity(unchecked) private var sampleLineBreaks = 0
     @exclusivity(unchecked) private var validator = UTF8Validator()
     @exclusivity(unchecked) private var started = false
     @exclusivity(unchecked) private var decoder = CSVByteDecoder(encoding: .utf8)
@@ -57,7 +58,12 @@ public final class CSVAnalyzer {
         if forcedEncoding == nil { validator.validate(chunk) }
         if !started {
             sample.append(contentsOf: chunk)
-            if sample.count >= sampleBytes { try start(isComplete: false) }
+            sampleLineBreaks += chunk.reduce(0) { $0 + ($1 == 0x0A || $1 == 0x0D ? 1 : 0) }
+            // Detection needs a few whole records: a very wide header can be longer than
+            // the sample, so keep reading (up to 16 MiB) until two line breaks.
+            if sample.count >= sampleBytes && (sampleLineBreaks >= 2 || sample.count >= min(limits.maxRowBytes, 16 << 20)) {
+                try start(isComplete: false)
+            }
             return
         }
         if forcedEncoding == nil && !validator.isValid && decoder.encoding != .windows1252 {

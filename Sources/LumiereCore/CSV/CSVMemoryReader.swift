@@ -38,7 +38,8 @@ public enum CSVMemoryReader {
             analysis = try retry.finish()
         }
         guard let analysis else {
-            throw LumiereError(.internalError, "the CSV analysis did not settle on an encoding")
+            throw LumiereError(.internalError, "the CSV analysis did not settle on an encoding",
+                               hint: "this is a bug in Lumiere; please report it with the file")
         }
         let converter = CSVConverter(analysis: analysis, limits: limits, profileOptions: profileOptions)
         var sink = CollectingSink()

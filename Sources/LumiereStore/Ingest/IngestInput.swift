@@ -118,7 +118,8 @@ final class Inflater {
         let rc = inflateInit2_(stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard rc == Z_OK else {
             stream.deallocate()
-            throw LumiereError(.internalError, "zlib could not start (code \(rc))", hint: nil)
+            throw LumiereError(.internalError, "zlib could not start (code \(rc))",
+                               hint: "the system may be out of memory; the upload will be retried", transient: true)
         }
     }
 

@@ -173,7 +173,8 @@ struct BatchingSink: CSVRowSink {
         }
     }
 
-    static let cancelled = LumiereError(.internalError, "row production stopped because loading failed")
+    static let cancelled = LumiereError(.internalError, "row production stopped because loading failed",
+                                        hint: "see the loading error reported with it")
 }
 
 enum RowBatchPipeline {

@@ -98,7 +98,8 @@ final class SourceDatabaseWriter {
             profileJSON = String(decoding: try encoder.encode(profile), as: UTF8.self)
             indexJSON = String(decoding: try encoder.encode(valueIndex), as: UTF8.self)
         } catch {
-            throw LumiereError(.internalError, "the profile could not be encoded as JSON", underlying: "\(error)")
+            throw LumiereError(.internalError, "the profile could not be encoded as JSON",
+                               hint: "this is a bug in Lumiere; please report it with the file", underlying: "\(error)")
         }
         try connection.execute("CREATE TABLE lumiere_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         let meta = try connection.prepare("INSERT INTO lumiere_meta (key, value) VALUES (?, ?)")

@@ -88,3 +88,59 @@ struct IngestPipelineTests {
         }
     }
 }
+
+@Suite("Row batch pipeline")
+struct RowBatchPipelineTests {
+    /// Produces `rows` one-integer rows.
+    static func produce(rows: Int) -> @Sendable (inout BatchingSink) throws(LumiereError) -> Void {
+        { (sink) throws(LumiereError) in
+            var cell = CSVCell.integer(0)
+            for i in 0..<rows {
+                cell = .integer(Int64(i))
+                try withUnsafePointer(to: &cell) { (p) throws(LumiereError) in
+                    try sink.consume(UnsafeBufferPointer(start: p, count: 1))
+                }
+            }
+        }
+    }
+
+    @Test func everyRowArrivesInOrder() throws {
+        var seen: [Int64] = []
+        try RowBatchPipeline.run(columnCount: 1, produce: Self.produce(rows: 50_000)) { (batch) throws(LumiereError) in
+            for r in 0..<batch.rowCount {
+                if case .integer(let v) = batch.cells[r] { seen.append(v) }
+            }
+        }
+        #expect(seen == (0..<50_000).map(Int64.init))
+    }
+
+    @Test func consumerErrorStopsTheProducerAndIsRethrown() {
+        var batches = 0
+        let failure = LumiereError(.diskFull, "disk full", hint: "free space", transient: true)
+        do {
+            try RowBatchPipeline.run(columnCount: 1, produce: Self.produce(rows: 1_000_000)) { (_) throws(LumiereError) in
+                batches += 1
+                if batches == 2 { throw failure }
+            }
+            Issue.record("expected an error")
+        } catch {
+            #expect(error == failure)
+        }
+        #expect(batches == 2)
+    }
+
+    @Test func producerErrorIsRethrownAndItsPartialBatchDropped() {
+        var rows = 0
+        let failure = LumiereError(.malformedCSV, "bad", hint: "fix it")
+        do {
+            try RowBatchPipeline.run(columnCount: 1, produce: { (sink) throws(LumiereError) in
+                try Self.produce(rows: 10)(&sink)
+                throw failure
+            }) { (batch) throws(LumiereError) in rows += batch.rowCount }
+            Issue.record("expected an error")
+        } catch {
+            #expect(error == failure)
+        }
+        #expect(rows == 0)
+    }
+}

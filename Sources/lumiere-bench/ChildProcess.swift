@@ -1,8 +1,9 @@
 // ChildProcess: runs a command and measures its wall time and peak RSS.
 //
 // Inputs: an executable path and arguments. Outputs: exit status, wall seconds, and
-// peak resident set size from wait4's rusage (ru_maxrss, KiB on Linux) — the child's
-// own figure, not the benchmark's. Child stdout goes to /dev/null unless asked.
+// peak resident set size (the child's VmHWM from /proc, sampled every 2 ms while it
+// runs; the mark only grows, so the last sample is within 2 ms of the end).
+// Child stdout goes to /dev/null unless asked.
 // Failure modes: throws when the process cannot be started.
 
 import Foundation
@@ -29,12 +30,30 @@ enum ChildProcess {
         guard rc == 0 else {
             throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "cannot start \(executable): \(String(cString: strerror(rc)))"])
         }
+        // Peak RSS: wait4's ru_maxrss is useless here, because posix_spawn's vfork makes
+        // Linux carry this (large) process's high-water mark into the child across exec.
+        // The child's own VmHWM is exact and monotonic, so poll it until the child exits.
         var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        var peakKiB: Int64 = 0
+        while true {
+            let rc = waitpid(pid, &status, WNOHANG)
+            if rc == pid { break }
+            if rc < 0 && errno != EINTR { break }
+            peakKiB = max(peakKiB, highWaterMarkKiB(pid))
+            usleep(2000)
+        }
         let seconds = monotonicSeconds() - start
         let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return ChildRun(status: exit, seconds: seconds, peakRSSBytes: Int64(usage.ru_maxrss) * 1024)
+        return ChildRun(status: exit, seconds: seconds, peakRSSBytes: peakKiB * 1024)
+    }
+
+    /// VmHWM of a live process, in KiB (0 once it has exited).
+    static func highWaterMarkKiB(_ pid: pid_t) -> Int64 {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int64(line.split(separator: " ").dropFirst().first.map(String.init) ?? "") ?? 0
+        }
+        return 0
     }
 
     static func monotonicSeconds() -> Double {

@@ -108,14 +108,18 @@ public final class CSVTokenizer {
                     state = .unquoted
                 }
             case .unquoted:
-                // Hot loop: find the end of the field, copy the run in one go.
+                // Hot loop: scan and copy in one pass (fields are short, so a memmove
+                // call per field would cost more than the bytes).
+                try reserve(n - i)
+                let out = buffer + used - i
                 var j = i
                 while j < n {
                     let c = base[j]
                     if c == delim || c == Self.lf || c == Self.cr { break }
+                    out[j] = c
                     j += 1
                 }
-                try append(base + i, j - i)
+                try commit(j - i)
                 i = j
                 if j == n { break }
                 let c = base[j]
@@ -128,16 +132,19 @@ public final class CSVTokenizer {
                     line += 1
                 }
             case .quoted:
+                try reserve(n - i)
+                let out = buffer + used - i
                 var j = i
                 var lines = 0
                 while j < n {
                     let c = base[j]
                     if c == Self.quote { break }
                     if c == Self.lf { lines += 1 }
+                    out[j] = c
                     j += 1
                 }
                 line += lines
-                try append(base + i, j - i)
+                try commit(j - i)
                 i = j
                 if j < n {
                     state = .quoteInQuoted
@@ -187,25 +194,37 @@ public final class CSVTokenizer {
         state = .fieldStart
     }
 
+    /// Room for `count` more bytes after `used` (at most the rest of a chunk).
     @inline(__always)
-    private func append(_ p: UnsafePointer<UInt8>, _ count: Int) throws(LumiereError) {
-        guard count > 0 else { return }
-        let newUsed = used + count
-        if newUsed - bounds[fieldCount] > limits.maxFieldBytes {
+    private func reserve(_ count: Int) throws(LumiereError) {
+        if used + count > capacity { grow(to: used + count) }
+    }
+
+    /// Takes `count` bytes written after `used` into the current field, enforcing the caps.
+    @inline(__always)
+    private func commit(_ count: Int) throws(LumiereError) {
+        used += count
+        if used - bounds[fieldCount] > limits.maxFieldBytes {
             throw LumiereError(.fieldTooLarge,
                                "a field on line \(rowLine) is longer than \(limits.maxFieldBytes) bytes",
                                hint: "check that the file is really CSV (a missing closing quote swallows the rest of the file), or raise the field size limit")
         }
-        if newUsed > capacity { try grow(to: newUsed) }
-        (buffer + used).update(from: p, count: count)
-        used = newUsed
-    }
-
-    private func grow(to needed: Int) throws(LumiereError) {
-        if needed > limits.maxRowBytes {
+        if used > limits.maxRowBytes {
             throw LumiereError(.fieldTooLarge, "the row starting on line \(rowLine) is longer than \(limits.maxRowBytes) bytes",
                                hint: "check that the file is really CSV, or raise the size limits")
         }
+    }
+
+    @inline(__always)
+    private func append(_ p: UnsafePointer<UInt8>, _ count: Int) throws(LumiereError) {
+        try reserve(count)
+        (buffer + used).update(from: p, count: count)
+        try commit(count)
+    }
+
+    /// The buffer holds at most one row plus one chunk, because caps are checked after
+    /// every run.
+    private func grow(to needed: Int) {
         var newCapacity = capacity
         while newCapacity < needed { newCapacity *= 2 }
         let newBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)

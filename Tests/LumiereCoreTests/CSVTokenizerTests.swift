@@ -63,3 +63,26 @@ struct CSVTokenizerTests {
         #expect(lines == [1, 2, 5])
     }
 }
+
+@Suite("CSV reader robustness")
+struct CSVReaderRobustnessTests {
+    /// Random CSV-like bytes never trap: every input reads or fails with a LumiereError,
+    /// and the result does not depend on how the input is chunked.
+    @Test func randomInputsReadOrFailCleanly() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("ab1,;\t|\"\"\n\r 2.5-".utf8) + [0xC3, 0xA9, 0xE9]
+        for _ in 0..<300 {
+            let bytes = (0..<Int.random(in: 0...300, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            let whole = Result { () throws(LumiereError) in try CSVMemoryReader.read(bytes) }
+            let small = Result { () throws(LumiereError) in try CSVMemoryReader.read(bytes, chunkSize: 3) }
+            switch (whole, small) {
+            case (.success(let a), .success(let b)):
+                #expect(a.rows == b.rows && a.profile == b.profile, "\(bytes)")
+            case (.failure(let a), .failure(let b)):
+                #expect(a.code == b.code, "\(bytes)")
+            default:
+                Issue.record("chunking changed the outcome for \(bytes)")
+            }
+        }
+    }
+}

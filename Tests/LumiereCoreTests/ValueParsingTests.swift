@@ -82,4 +82,25 @@ struct ValueParsingTests {
     func notDates(text: String) {
         #expect(Self.date(text) == nil)
     }
+
+    @Test(arguments: ["2024-01-05 10:00 ", "2024-01-05 10:00:00 +", "2024-01-05T10:00+1", "2024-01-05T", "Jan", "1/2/"])
+    func truncatedTextIsNotADateAndDoesNotTrap(text: String) {
+        let parsed = Array(text.utf8).withUnsafeBytes { DateParsing.parse($0) }
+        #expect(parsed == nil)
+    }
+
+    @Test func randomBytesNeverTrapTheParsers() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789-/:.,TZ +$€()%eE aJnMy".utf8)
+        for _ in 0..<20_000 {
+            let length = Int.random(in: 0...24, using: &rng)
+            let bytes = (0..<length).map { _ in alphabet.randomElement(using: &rng)! }
+            bytes.withUnsafeBytes { raw in
+                _ = DateParsing.parse(raw)
+                _ = ValueParsing.parseNumber(raw)
+                _ = ValueParsing.parseBool(raw)
+                _ = ValueParsing.isNull(raw)
+            }
+        }
+    }
 }

@@ -17,8 +17,9 @@ public struct CSVLimits: Sendable, Equatable {
 
     public init(maxColumns: Int = 2000, maxFieldBytes: Int = 1 << 20, maxRowBytes: Int = 64 << 20) {
         self.maxColumns = max(1, maxColumns)
-        self.maxFieldBytes = max(1, maxFieldBytes)
-        self.maxRowBytes = max(self.maxFieldBytes, maxRowBytes)
+        // SQLite binds lengths as Int32, so no field or row may reach 2 GiB.
+        self.maxFieldBytes = min(max(1, maxFieldBytes), Int(Int32.max) / 2)
+        self.maxRowBytes = min(max(self.maxFieldBytes, maxRowBytes), Int(Int32.max) / 2)
     }
 }
 

@@ -148,6 +148,7 @@ public enum DateParsing {
         if i == t.count { return true }
         var offsetMinutes = 0
         if t[i] == UInt8(ascii: " ") { i += 1 }
+        guard i < t.count else { return false }
         if i + 1 == t.count && t[i] == UInt8(ascii: "Z") {
             offsetMinutes = 0
         } else if t.count - i == 3 && ValueParsing.matches(UnsafeRawBufferPointer(rebasing: t[i...]), "utc") {

@@ -133,8 +133,15 @@ public final class CSVAnalyzer {
             try decoder.decode(p) { (t) throws(LumiereError) in text.append(contentsOf: t) }
         }
         if text.isEmpty { throw Self.emptyError }
+        // Detect on about `sampleBytes` (the first read may be much larger), unless that
+        // cuts the sample before its second record.
+        var detectCount = text.count
+        if text.count > sampleBytes && text[..<sampleBytes].lazy.filter({ $0 == 0x0A || $0 == 0x0D }).count >= 2 {
+            detectCount = sampleBytes
+        }
         dialect = try text.withBytes { (p) throws(LumiereError) in
-            try DialectDetector.detect(sample: p, isComplete: isComplete, limits: limits)
+            try DialectDetector.detect(sample: UnsafeRawBufferPointer(rebasing: p[..<detectCount]),
+                                       isComplete: isComplete && detectCount == text.count, limits: limits)
         }
         let tokenizer = CSVTokenizer(delimiter: dialect.delimiter, limits: limits)
         self.tokenizer = tokenizer

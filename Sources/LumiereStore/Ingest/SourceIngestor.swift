@@ -6,8 +6,10 @@
 // How: pass 1 streams the file through `CSVAnalyzer` (encoding, dialect, header, types;
 // SHA-256 on the way; restarted once as Windows-1252 if non-UTF-8 bytes appear after
 // the sample); pass 2 streams it again through `CSVConverter` on a second thread while
-// this one runs the single prepared INSERT (`RowBatchPipeline`). The database is built as `databasePath + ".tmp"` and renamed into place only
-// when complete, so readers never see a partial source.
+// this one runs the prepared INSERTs (`RowBatchPipeline`, `SourceDatabaseWriter`).
+// The database is built as `databasePath + ".tmp"`, synced, and renamed into place only
+// when complete, so readers never see a partial source. Two ingests must not target the
+// same `databasePath` at once (they would share the temporary name).
 // Failure modes: every `LumiereError` of the reader, the CSV core and SQLite; on any
 // failure the temporary database is removed and nothing exists at `databasePath`
 // that this call made.
@@ -73,6 +75,7 @@ public enum SourceIngestor {
                                    hint: "check the state directory's permissions and free space",
                                    transient: true, underlying: String(cString: strerror(errno)))
             }
+            syncDirectory(of: databasePath)
             let finished = now()
             let (profile, valueIndex) = converter.profile()
             outcome = IngestOutcome(
@@ -84,6 +87,16 @@ public enum SourceIngestor {
             throw error
         }
         return outcome
+    }
+
+    /// Makes the rename durable. Best effort: a failure here leaves a complete database
+    /// that a crash could only make disappear, so it is not reported.
+    private static func syncDirectory(of path: String) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let fd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
     }
 
     private static func removeDatabaseFiles(_ path: String) {

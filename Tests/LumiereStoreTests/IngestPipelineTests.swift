@@ -74,6 +74,21 @@ struct IngestPipelineTests {
         }
     }
 
+    @Test func emptyGzipFilesAreEmpty() throws {
+        try IngestTest.withTemporaryDirectory { dir in
+            try IngestTest.write([], to: dir + "/zero.csv.gz")
+            try IngestTest.write([], to: dir + "/empty.csv")
+            try SourceIngestorTests.shell("gzip -c '\(dir)/empty.csv' > '\(dir)/empty.csv.gz'")
+            for name in ["zero.csv.gz", "empty.csv.gz"] {
+                let error = IngestTest.ingestError { () throws(LumiereError) in
+                    try SourceIngestor.ingest(inputPath: dir + "/" + name, gzip: true, databasePath: dir + "/x.sqlite",
+                                              limits: IngestLimits())
+                }
+                #expect(error?.code == .emptyFile, "\(name)")
+            }
+        }
+    }
+
     @Test func decompressedSizeIsCapped() throws {
         try IngestTest.withTemporaryDirectory { dir in
             let input = dir + "/big.csv"

@@ -84,6 +84,8 @@ final class IngestInput {
             }
             if n == 0 { break }
             offset += Int64(n)
+            // The file may have grown since it was measured at open.
+            if offset > maxBytes { throw Self.tooLarge(maxBytes, decompressed: false) }
             let raw = UnsafeRawBufferPointer(start: readBuffer, count: n)
             hasher?.update(bufferPointer: raw)
             if let inflater {
@@ -98,7 +100,8 @@ final class IngestInput {
                 if try !body(raw) { return nil }
             }
         }
-        if let inflater, !inflater.finished {
+        // An empty .gz file is an empty file (the analyzer says so), not a damaged one.
+        if let inflater, !inflater.finished, offset > 0 {
             throw LumiereError(.notCSV, "the gzip data ends before its end marker (the file is truncated)",
                                hint: "upload the complete .csv.gz file")
         }

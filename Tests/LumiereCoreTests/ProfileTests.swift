@@ -44,6 +44,18 @@ struct ProfileTests {
         #expect(table.profile.columns[0].distinctCount == 50)
     }
 
+    @Test func longTextsAreCutInSamplesAndLeftOutOfTheIndex() throws {
+        let long = String(repeating: "é", count: 300)  // 600 bytes
+        let table = try CSVTest.read("note\nshort\n\(long)\n")
+        let column = table.profile.columns[0]
+        #expect(column.samples.count == 2)
+        #expect(column.samples[1].utf8.count == 256 && column.samples[1] == String(repeating: "é", count: 128))
+        #expect(column.max == .text(String(repeating: "é", count: 128)))
+        #expect(table.valueIndex.values["note"] == ["short"])
+        #expect(table.valueIndex.truncatedColumns == ["note"])
+        #expect(table.rows[1] == [.text(long)])
+    }
+
     @Test func distinctBecomesAnEstimatePastTheCap() throws {
         let text = "id\n" + (0..<20_000).map { "x\($0)" }.joined(separator: "\n") + "\n"
         let table = try CSVTest.read(text, options: CSVProfileOptions(valueIndexCap: 5, distinctExactCap: 1000))

@@ -5,7 +5,8 @@
 // Outputs: a `ColumnProfile` (null count, distinct count — exact, or estimated past the
 // cap —, typed min/max, up to 5 samples in first-seen order) and, for TEXT columns, the
 // value-index list (distinct values in first-seen order, up to `valueIndexCap`).
-// Text min/max compare bytes, as SQLite's BINARY collation does.
+// Text min/max compare bytes, as SQLite's BINARY collation does. Kept texts are cut to
+// 256 bytes (see `maxKeptTextBytes`) so memory stays bounded whatever the fields hold.
 // Failure modes: none.
 
 import Foundation
@@ -59,17 +60,37 @@ public struct ColumnProfileAccumulator {
     public mutating func add(text v: UnsafeRawBufferPointer) {
         let isNew = distinct.insert(ValueHash.bytes(v))
         guard isNew || distinct.isEstimate else { return }
-        if textMin == nil || Self.less(v, textMin!) { textMin = Array(v) }
-        if textMax == nil || Self.less(textMax!, v) { textMax = Array(v) }
+        if textMin == nil || Self.less(v, textMin!) { textMin = Array(Self.prefix(v)) }
+        if textMax == nil || Self.less(textMax!, v) { textMax = Array(Self.prefix(v)) }
         guard isNew else { return }
         let wantSample = samples.count < Self.sampleCount
         let wantIndex = indexesValues && !indexTruncated
         guard wantSample || wantIndex else { return }
-        let s = String(decoding: v, as: UTF8.self)
+        let s = String(decoding: Self.prefix(v), as: UTF8.self)
         if wantSample { samples.append(s) }
         if wantIndex {
-            if indexValues.count < valueIndexCap { indexValues.append(s) } else { indexTruncated = true }
+            // Long texts (descriptions, notes) are no use for matching words in questions
+            // and would make the index large: leave them out and mark the list incomplete.
+            if indexValues.count < valueIndexCap && v.count <= Self.maxKeptTextBytes {
+                indexValues.append(s)
+            } else {
+                indexTruncated = true
+            }
         }
+    }
+
+    /// Longest text kept for samples, min/max and the value index. A field may hold up to
+    /// the field cap (1 MiB) and a file 2000 columns, so keeping whole values could cost
+    /// gigabytes; min/max of longer texts are their first 256 bytes (compared as such).
+    public static let maxKeptTextBytes = 256
+
+    /// The first `maxKeptTextBytes` bytes, cut at a UTF-8 character boundary.
+    @inline(__always)
+    static func prefix(_ v: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        if v.count <= maxKeptTextBytes { return v }
+        var end = maxKeptTextBytes
+        while end > 0 && v[end] & 0xC0 == 0x80 { end -= 1 }
+        return UnsafeRawBufferPointer(rebasing: v[..<end])
     }
 
     @inline(__always)

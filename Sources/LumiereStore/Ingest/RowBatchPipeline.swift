@@ -52,6 +52,12 @@ final class RowBatch: @unchecked Sendable {
     func reset() {
         rowCount = 0
         arenaUsed = 0
+        // A huge row grew the arena; do not keep that memory for the ordinary rows after it.
+        if arenaCapacity > 4 * Self.arenaTarget {
+            arena.deallocate()
+            arenaCapacity = Self.arenaTarget + 64 * 1024
+            arena = .allocate(byteCount: arenaCapacity, alignment: 16)
+        }
     }
 
     @inline(__always)

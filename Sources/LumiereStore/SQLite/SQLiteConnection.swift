@@ -123,6 +123,16 @@ public final class SQLiteStatement {
         sqlite3_bind_text(handle, i, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count),
                           SQLITE_TRANSIENT_DESTRUCTOR)
     }
+    /// Bind UTF-8 bytes without SQLite copying them (SQLITE_STATIC). The bytes must stay
+    /// valid and unchanged until the statement is stepped and this parameter rebound;
+    /// bulk ingest rebinds every parameter of every row, so its row buffer qualifies.
+    @inline(__always) public func bindTextNoCopy(_ i: Int32, _ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else {
+            sqlite3_bind_text(handle, i, "", 0, SQLITE_TRANSIENT_DESTRUCTOR)
+            return
+        }
+        sqlite3_bind_text(handle, i, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
+    }
     public func bind(_ i: Int32, _ v: SQLValue) {
         switch v {
         case .null: bindNull(i)
@@ -144,6 +154,16 @@ public final class SQLiteStatement {
     public func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
+    }
+
+    /// Run a statement that returns no rows, then reset it keeping its bindings
+    /// (bulk INSERT: every parameter is rebound before the next step anyway).
+    @inline(__always) public func executeAndReset() throws(LumiereError) {
+        let rc = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        if rc != SQLITE_DONE && rc != SQLITE_ROW {
+            throw SQLiteConnection.error(code: rc, message: connection.lastErrorMessage, context: "running SQL")
+        }
     }
 
     public func value(at i: Int) -> SQLValue {

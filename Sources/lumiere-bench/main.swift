@@ -1,1 +1,0 @@
-print("lumiere-bench: no benchmarks yet")

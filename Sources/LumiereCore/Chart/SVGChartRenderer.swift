@@ -1,0 +1,404 @@
+// SVGChartRenderer: draws a ChartPayload as a standalone SVG, so reports show the chart
+// without a browser or JavaScript. Reads the same Chart.js configuration the recommender
+// wrote (via ChartSpec), so the two agree.
+//
+// Output: bars as `<rect class="bar">`, line and scatter points as `<circle class="point">`,
+// pie and doughnut slices as `<path class="slice">`; every text escaped; `role="img"` with an
+// aria-label and a `<title>`. Returns nil for `none` or a config with nothing to draw.
+
+import Foundation
+
+public struct SVGChartRenderer: Sendable {
+    public var width: Double = 720
+    public var height: Double = 420
+
+    public init() {}
+
+    public func render(_ chart: ChartPayload) -> String? {
+        guard let spec = ChartSpec(payload: chart), !spec.series.isEmpty else { return nil }
+        var body = SVGWriter()
+        let layout: Bool
+        switch spec.kind {
+        case .pie, .doughnut: layout = drawRadial(spec, &body)
+        case .scatter: layout = drawScatter(spec, &body)
+        case .horizontalBar: layout = drawHorizontalBars(spec, &body)
+        case .none: return nil
+        default: layout = drawVertical(spec, &body)
+        }
+        guard layout else { return nil }
+        let label = spec.title.isEmpty ? "Chart" : spec.title
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart chart-\(spec.kind.rawValue)\""
+        svg += " viewBox=\"0 0 \(SVGWriter.num(width)) \(SVGWriter.num(height))\""
+        svg += " width=\"\(SVGWriter.num(width))\" height=\"\(SVGWriter.num(height))\""
+        svg += " role=\"img\" aria-label=\"\(xmlEscape(label))\""
+        svg += " font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif\" font-size=\"11\">\n"
+        svg += "<title>\(xmlEscape(label))</title>\n"
+        svg += "<rect class=\"background\" x=\"0\" y=\"0\" width=\"\(SVGWriter.num(width))\" height=\"\(SVGWriter.num(height))\" fill=\"#ffffff\"/>\n"
+        if !spec.title.isEmpty {
+            svg += "<text class=\"chart-title\" x=\"\(SVGWriter.num(width / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"600\" fill=\"#222222\">\(xmlEscape(truncateLabel(spec.title, 90)))</text>\n"
+        }
+        svg += body.markup
+        svg += "</svg>\n"
+        return svg
+    }
+
+    // MARK: Shared pieces
+
+    private let titleSpace: Double = 36
+    private let legendRow: Double = 18
+
+    /// Legend rows under the plot for multi-series charts; returns the height used.
+    private func legendHeight(_ spec: ChartSpec) -> Double {
+        spec.series.count > 1 ? legendRows(spec.series.map(\.name)).count.asDouble * legendRow + 8 : 0
+    }
+
+    private func legendRows(_ names: [String]) -> [[(Int, String)]] {
+        var rows: [[(Int, String)]] = [[]]
+        var x = 0.0
+        for (i, name) in names.enumerated() {
+            let text = truncateLabel(name, 28)
+            let w = 18 + textWidth(text) + 16
+            if x + w > width - 40 && !rows[rows.count - 1].isEmpty { rows.append([]); x = 0 }
+            rows[rows.count - 1].append((i, text))
+            x += w
+        }
+        return rows
+    }
+
+    private func drawLegend(_ spec: ChartSpec, top: Double, _ out: inout SVGWriter) {
+        guard spec.series.count > 1 else { return }
+        var y = top
+        out.raw("<g class=\"legend\">\n")
+        for row in legendRows(spec.series.map(\.name)) {
+            let total = row.reduce(0.0) { $0 + 18 + textWidth($1.1) + 16 }
+            var x = (width - total) / 2
+            for (i, text) in row {
+                out.element("rect", ["class": "legend-swatch", "x": SVGWriter.num(x), "y": SVGWriter.num(y - 9),
+                                     "width": "12", "height": "12", "fill": spec.series[i].color])
+                out.element("text", ["x": SVGWriter.num(x + 17), "y": SVGWriter.num(y + 1), "fill": "#333333"], content: text)
+                x += 18 + textWidth(text) + 16
+            }
+            y += legendRow
+        }
+        out.raw("</g>\n")
+    }
+
+    private func axisTitle(_ text: String?, x: Double, y: Double, rotate: Bool, _ out: inout SVGWriter) {
+        guard let text, !text.isEmpty else { return }
+        let t = truncateLabel(humanizeTitle(text), 60)
+        if rotate {
+            out.element("text", ["class": "axis-title", "x": SVGWriter.num(x), "y": SVGWriter.num(y), "text-anchor": "middle",
+                                 "transform": "rotate(-90 \(SVGWriter.num(x)) \(SVGWriter.num(y)))", "fill": "#444444",
+                                 "font-size": "12"], content: t)
+        } else {
+            out.element("text", ["class": "axis-title", "x": SVGWriter.num(x), "y": SVGWriter.num(y), "text-anchor": "middle",
+                                 "fill": "#444444", "font-size": "12"], content: t)
+        }
+    }
+
+    private func humanizeTitle(_ s: String) -> String { s.contains("_") ? humanize(s) : s }
+
+    private func valueRange(_ spec: ChartSpec, zero: Bool) -> (Double, Double) {
+        var lo = Double.infinity, hi = -Double.infinity
+        if spec.kind == .stackedBar {
+            for i in spec.labels.indices {
+                var pos = 0.0, neg = 0.0
+                for s in spec.series { if let v = s.values[safe: i] ?? nil { if v >= 0 { pos += v } else { neg += v } } }
+                lo = min(lo, neg); hi = max(hi, pos)
+            }
+        } else {
+            for s in spec.series { for case let v? in s.values { lo = min(lo, v); hi = max(hi, v) } }
+        }
+        if lo > hi { lo = 0; hi = 1 }
+        if zero { lo = min(lo, 0); hi = max(hi, 0) }
+        return (lo, hi)
+    }
+
+    // MARK: Vertical bars, lines, areas
+
+    private func drawVertical(_ spec: ChartSpec, _ out: inout SVGWriter) -> Bool {
+        let n = spec.labels.count
+        guard n > 0 else { return false }
+        let isLine = spec.kind == .line || spec.kind == .area
+        let (lo, hi) = valueRange(spec, zero: !isLine || spec.kind == .area)
+        let scale = NiceScale(minValue: lo, maxValue: hi)
+        let tickLabels = scale.ticks.map { NumberFormat.tick($0, step: scale.step) }
+        let left = 30 + (tickLabels.map { textWidth($0) }.max() ?? 20) + 10
+        let right = 20.0
+        let plotW = width - left - right
+        let band = plotW / Double(n)
+        // Every k-th label when they would collide; rotate when still too wide.
+        let longest = spec.labels.map { textWidth(truncateLabel($0, 18)) }.max() ?? 0
+        let every = max(1, Int(ceil(14 / band)))
+        let rotate = longest > band * Double(every) - 4
+        let labelSpace = rotate ? min(110, longest * 0.77 + 14) : 22
+        let legendH = legendHeight(spec)
+        let bottom = labelSpace + 22 + legendH
+        let top = titleSpace
+        let plotH = height - top - bottom
+        guard plotH > 40, plotW > 40 else { return false }
+        func y(_ v: Double) -> Double { top + plotH * (1 - scale.fraction(v)) }
+
+        drawValueGrid(scale, labels: tickLabels, x0: left, x1: left + plotW, y: y, &out)
+        // Category labels.
+        out.raw("<g class=\"category-labels\">\n")
+        for (i, label) in spec.labels.enumerated() where i % every == 0 {
+            let cx = left + band * (Double(i) + 0.5)
+            let text = truncateLabel(label, 18)
+            let ly = top + plotH + 14
+            if rotate {
+                out.element("text", ["x": SVGWriter.num(cx), "y": SVGWriter.num(ly), "text-anchor": "end", "fill": "#333333",
+                                     "transform": "rotate(-40 \(SVGWriter.num(cx)) \(SVGWriter.num(ly)))"],
+                            content: text, children: SVGWriter.tooltip(label))
+            } else {
+                out.element("text", ["x": SVGWriter.num(cx), "y": SVGWriter.num(ly), "text-anchor": "middle", "fill": "#333333"],
+                            content: text, children: SVGWriter.tooltip(label))
+            }
+        }
+        out.raw("</g>\n")
+        axisTitle(spec.valueTitle, x: 14, y: top + plotH / 2, rotate: true, &out)
+        axisTitle(spec.categoryTitle, x: left + plotW / 2, y: top + plotH + labelSpace + 16, rotate: false, &out)
+
+        if isLine {
+            drawLines(spec, band: band, left: left, y: y, baseline: y(max(scale.lower, min(0, scale.upper))), &out)
+        } else {
+            drawBars(spec, band: band, left: left, y: y, &out)
+        }
+        drawLegend(spec, top: height - legendH + 8, &out)
+        return true
+    }
+
+    private func drawValueGrid(_ scale: NiceScale, labels: [String], x0: Double, x1: Double, y: (Double) -> Double,
+                               _ out: inout SVGWriter) {
+        out.raw("<g class=\"y-axis\">\n")
+        for (tick, label) in zip(scale.ticks, labels) {
+            let ty = y(tick)
+            out.element("line", ["x1": SVGWriter.num(x0), "x2": SVGWriter.num(x1), "y1": SVGWriter.num(ty), "y2": SVGWriter.num(ty),
+                                 "stroke": tick == 0 ? "#888888" : "#e3e3e3", "stroke-width": "1"])
+            out.element("text", ["class": "tick", "x": SVGWriter.num(x0 - 6), "y": SVGWriter.num(ty + 4), "text-anchor": "end",
+                                 "fill": "#555555"], content: label)
+        }
+        out.raw("</g>\n")
+    }
+
+    private func drawBars(_ spec: ChartSpec, band: Double, left: Double, y: (Double) -> Double, _ out: inout SVGWriter) {
+        let k = spec.kind == .stackedBar ? 1 : max(1, spec.series.count)
+        let groupW = band * 0.75
+        let barW = groupW / Double(k)
+        out.raw("<g class=\"bars\">\n")
+        var posStack = [Double](repeating: 0, count: spec.labels.count)
+        var negStack = posStack
+        for (si, s) in spec.series.enumerated() {
+            for (i, value) in s.values.enumerated() where i < spec.labels.count {
+                guard let v = value else { continue }
+                let x = left + band * Double(i) + (band - groupW) / 2 + (spec.kind == .stackedBar ? 0 : barW * Double(si))
+                var base = 0.0
+                if spec.kind == .stackedBar {
+                    if v >= 0 { base = posStack[i]; posStack[i] += v } else { base = negStack[i]; negStack[i] += v }
+                }
+                let y0 = y(base), y1 = y(base + v)
+                let color = s.colors?[safe: i] ?? s.color
+                out.element("rect", ["class": "bar", "x": SVGWriter.num(x), "y": SVGWriter.num(min(y0, y1)),
+                                     "width": SVGWriter.num(max(1, barW - 1)), "height": SVGWriter.num(abs(y1 - y0)),
+                                     "fill": color],
+                            children: SVGWriter.tooltip(tooltipText(spec, series: s, label: spec.labels[i], value: v)))
+            }
+        }
+        out.raw("</g>\n")
+    }
+
+    private func tooltipText(_ spec: ChartSpec, series: ChartSeries, label: String, value: Double) -> String {
+        spec.series.count > 1 ? "\(label) – \(series.name): \(NumberFormat.human(value))" : "\(label): \(NumberFormat.human(value))"
+    }
+
+    private func drawLines(_ spec: ChartSpec, band: Double, left: Double, y: (Double) -> Double, baseline: Double,
+                           _ out: inout SVGWriter) {
+        out.raw("<g class=\"lines\">\n")
+        for s in spec.series {
+            // Break the line at gaps, like Chart.js does for null values.
+            var segments: [[(Double, Double)]] = [[]]
+            for (i, value) in s.values.enumerated() where i < spec.labels.count {
+                if let v = value { segments[segments.count - 1].append((left + band * (Double(i) + 0.5), y(v))) }
+                else if !segments[segments.count - 1].isEmpty { segments.append([]) }
+            }
+            for seg in segments where !seg.isEmpty {
+                let d = seg.enumerated().map { ($0 == 0 ? "M" : "L") + SVGWriter.num($1.0) + " " + SVGWriter.num($1.1) }
+                    .joined(separator: " ")
+                if spec.kind == .area {
+                    let fill = d + " L\(SVGWriter.num(seg.last!.0)) \(SVGWriter.num(baseline)) L\(SVGWriter.num(seg[0].0)) \(SVGWriter.num(baseline)) Z"
+                    out.element("path", ["class": "area", "d": fill, "fill": s.color, "fill-opacity": "0.25", "stroke": "none"])
+                }
+                out.element("path", ["class": "line", "d": d, "fill": "none", "stroke": s.color, "stroke-width": "2"])
+            }
+            for (i, value) in s.values.enumerated() where i < spec.labels.count {
+                guard let v = value else { continue }
+                out.element("circle", ["class": "point", "cx": SVGWriter.num(left + band * (Double(i) + 0.5)),
+                                       "cy": SVGWriter.num(y(v)), "r": "3", "fill": s.color],
+                            children: SVGWriter.tooltip(tooltipText(spec, series: s, label: spec.labels[i], value: v)))
+            }
+        }
+        out.raw("</g>\n")
+    }
+
+    // MARK: Horizontal bars
+
+    private func drawHorizontalBars(_ spec: ChartSpec, _ out: inout SVGWriter) -> Bool {
+        let n = spec.labels.count
+        guard n > 0 else { return false }
+        let (lo, hi) = valueRange(spec, zero: true)
+        let scale = NiceScale(minValue: lo, maxValue: hi)
+        let tickLabels = scale.ticks.map { NumberFormat.tick($0, step: scale.step) }
+        let labels = spec.labels.map { truncateLabel($0, 24) }
+        let left = min(200, (labels.map { textWidth($0) }.max() ?? 20) + 16) + (spec.categoryTitle == nil ? 0 : 20)
+        let right = 20 + (tickLabels.last.map { textWidth($0) / 2 } ?? 0)
+        let legendH = legendHeight(spec)
+        let top = titleSpace, bottom = 44 + legendH
+        let plotW = width - left - right, plotH = height - top - bottom
+        guard plotW > 40, plotH > 20 else { return false }
+        let band = plotH / Double(n)
+        func x(_ v: Double) -> Double { left + plotW * scale.fraction(v) }
+
+        out.raw("<g class=\"x-axis\">\n")
+        for (tick, label) in zip(scale.ticks, tickLabels) {
+            let tx = x(tick)
+            out.element("line", ["x1": SVGWriter.num(tx), "x2": SVGWriter.num(tx), "y1": SVGWriter.num(top), "y2": SVGWriter.num(top + plotH),
+                                 "stroke": tick == 0 ? "#888888" : "#e3e3e3", "stroke-width": "1"])
+            out.element("text", ["class": "tick", "x": SVGWriter.num(tx), "y": SVGWriter.num(top + plotH + 14), "text-anchor": "middle",
+                                 "fill": "#555555"], content: label)
+        }
+        out.raw("</g>\n<g class=\"category-labels\">\n")
+        let fontSize = band < 12 ? max(7, band - 2) : 11
+        for (i, label) in labels.enumerated() {
+            out.element("text", ["x": SVGWriter.num(left - 6), "y": SVGWriter.num(top + band * (Double(i) + 0.5) + fontSize / 3),
+                                 "text-anchor": "end", "fill": "#333333", "font-size": SVGWriter.num(fontSize)],
+                        content: label, children: SVGWriter.tooltip(spec.labels[i]))
+        }
+        out.raw("</g>\n")
+        axisTitle(spec.valueTitle, x: left + plotW / 2, y: top + plotH + 34, rotate: false, &out)
+        axisTitle(spec.categoryTitle, x: 14, y: top + plotH / 2, rotate: true, &out)
+
+        let k = max(1, spec.series.count)
+        let groupH = band * 0.75, barH = groupH / Double(k)
+        out.raw("<g class=\"bars\">\n")
+        for (si, s) in spec.series.enumerated() {
+            for (i, value) in s.values.enumerated() where i < n {
+                guard let v = value else { continue }
+                let x0 = x(0), x1 = x(v)
+                out.element("rect", ["class": "bar", "x": SVGWriter.num(min(x0, x1)),
+                                     "y": SVGWriter.num(top + band * Double(i) + (band - groupH) / 2 + barH * Double(si)),
+                                     "width": SVGWriter.num(abs(x1 - x0)), "height": SVGWriter.num(max(1, barH - 1)),
+                                     "fill": s.colors?[safe: i] ?? s.color],
+                            children: SVGWriter.tooltip(tooltipText(spec, series: s, label: spec.labels[i], value: v)))
+            }
+        }
+        out.raw("</g>\n")
+        drawLegend(spec, top: height - legendH + 8, &out)
+        return true
+    }
+
+    // MARK: Scatter
+
+    private func drawScatter(_ spec: ChartSpec, _ out: inout SVGWriter) -> Bool {
+        let points = spec.series.flatMap(\.points)
+        guard !points.isEmpty else { return false }
+        let xs = NiceScale(minValue: points.map(\.x).min()!, maxValue: points.map(\.x).max()!)
+        let ys = NiceScale(minValue: points.map(\.y).min()!, maxValue: points.map(\.y).max()!)
+        let yLabels = ys.ticks.map { NumberFormat.tick($0, step: ys.step) }
+        let xLabels = xs.ticks.map { NumberFormat.tick($0, step: xs.step) }
+        let left = 30 + (yLabels.map { textWidth($0) }.max() ?? 20) + 10
+        let legendH = legendHeight(spec)
+        let top = titleSpace, bottom = 50 + legendH, right = 24.0
+        let plotW = width - left - right, plotH = height - top - bottom
+        guard plotW > 40, plotH > 40 else { return false }
+        func px(_ v: Double) -> Double { left + plotW * xs.fraction(v) }
+        func py(_ v: Double) -> Double { top + plotH * (1 - ys.fraction(v)) }
+        drawValueGrid(ys, labels: yLabels, x0: left, x1: left + plotW, y: py, &out)
+        out.raw("<g class=\"x-axis\">\n")
+        for (tick, label) in zip(xs.ticks, xLabels) {
+            out.element("line", ["x1": SVGWriter.num(px(tick)), "x2": SVGWriter.num(px(tick)), "y1": SVGWriter.num(top),
+                                 "y2": SVGWriter.num(top + plotH), "stroke": "#eeeeee", "stroke-width": "1"])
+            out.element("text", ["class": "tick", "x": SVGWriter.num(px(tick)), "y": SVGWriter.num(top + plotH + 14),
+                                 "text-anchor": "middle", "fill": "#555555"], content: label)
+        }
+        out.raw("</g>\n")
+        axisTitle(spec.valueTitle, x: 14, y: top + plotH / 2, rotate: true, &out)
+        axisTitle(spec.categoryTitle, x: left + plotW / 2, y: top + plotH + 36, rotate: false, &out)
+        out.raw("<g class=\"points\">\n")
+        for s in spec.series {
+            for p in s.points {
+                out.element("circle", ["class": "point", "cx": SVGWriter.num(px(p.x)), "cy": SVGWriter.num(py(p.y)), "r": "4",
+                                       "fill": s.color, "fill-opacity": "0.75"],
+                            children: SVGWriter.tooltip("(\(NumberFormat.human(p.x)), \(NumberFormat.human(p.y)))"))
+            }
+        }
+        out.raw("</g>\n")
+        drawLegend(spec, top: height - legendH + 8, &out)
+        return true
+    }
+
+    // MARK: Pie and doughnut
+
+    private func drawRadial(_ spec: ChartSpec, _ out: inout SVGWriter) -> Bool {
+        guard let s = spec.series.first else { return false }
+        let parts = s.values.enumerated().compactMap { i, v -> (Int, Double)? in
+            guard let v, v > 0, i < spec.labels.count else { return nil }
+            return (i, v)
+        }
+        let total = parts.reduce(0) { $0 + $1.1 }
+        guard total > 0 else { return false }
+        let legendW = min(260, (spec.labels.map { textWidth(truncateLabel($0, 24)) }.max() ?? 40) + 90)
+        let r = min((width - legendW - 40) / 2, (height - titleSpace - 20) / 2)
+        let cx = 20 + r, cy = titleSpace + 10 + r
+        let inner = spec.kind == .doughnut ? r * 0.55 : 0
+        out.raw("<g class=\"slices\">\n")
+        var angle = -Double.pi / 2
+        for (i, v) in parts {
+            let sweep = v / total * 2 * Double.pi
+            let color = s.colors?[safe: i] ?? ChartPalette.color(i)
+            let tip = SVGWriter.tooltip("\(spec.labels[i]): \(NumberFormat.human(v)) (\(NumberFormat.percent(v / total)))")
+            out.element("path", ["class": "slice", "d": arcPath(cx: cx, cy: cy, r: r, inner: inner, start: angle, sweep: sweep),
+                                 "fill": color, "stroke": "#ffffff", "stroke-width": "1", "fill-rule": "evenodd"], children: tip)
+            angle += sweep
+        }
+        out.raw("</g>\n<g class=\"legend\">\n")
+        let lx = cx + r + 30
+        var ly = max(titleSpace + 20, cy - Double(parts.count) * 9)
+        for (i, v) in parts {
+            out.element("rect", ["class": "legend-swatch", "x": SVGWriter.num(lx), "y": SVGWriter.num(ly - 10), "width": "12",
+                                 "height": "12", "fill": s.colors?[safe: i] ?? ChartPalette.color(i)])
+            out.element("text", ["x": SVGWriter.num(lx + 18), "y": SVGWriter.num(ly), "fill": "#333333"],
+                        content: "\(truncateLabel(spec.labels[i], 24))  \(NumberFormat.percent(v / total))")
+            ly += 18
+        }
+        out.raw("</g>\n")
+        return true
+    }
+
+    /// A slice from `start` through `sweep` radians; a full turn is drawn as two half arcs
+    /// because an SVG arc whose end equals its start draws nothing.
+    private func arcPath(cx: Double, cy: Double, r: Double, inner: Double, start: Double, sweep: Double) -> String {
+        func pt(_ radius: Double, _ a: Double) -> String { SVGWriter.num(cx + radius * cos(a)) + " " + SVGWriter.num(cy + radius * sin(a)) }
+        let n = SVGWriter.num
+        if sweep >= 2 * Double.pi - 1e-9 {
+            var d = "M\(pt(r, start)) A\(n(r)) \(n(r)) 0 1 1 \(pt(r, start + .pi)) A\(n(r)) \(n(r)) 0 1 1 \(pt(r, start)) Z"
+            if inner > 0 {
+                d += " M\(pt(inner, start)) A\(n(inner)) \(n(inner)) 0 1 0 \(pt(inner, start + .pi)) A\(n(inner)) \(n(inner)) 0 1 0 \(pt(inner, start)) Z"
+            }
+            return d
+        }
+        let large = sweep > Double.pi ? 1 : 0
+        let end = start + sweep
+        if inner > 0 {
+            return "M\(pt(r, start)) A\(n(r)) \(n(r)) 0 \(large) 1 \(pt(r, end)) L\(pt(inner, end)) A\(n(inner)) \(n(inner)) 0 \(large) 0 \(pt(inner, start)) Z"
+        }
+        return "M\(n(cx)) \(n(cy)) L\(pt(r, start)) A\(n(r)) \(n(r)) 0 \(large) 1 \(pt(r, end)) Z"
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}
+
+extension Int {
+    fileprivate var asDouble: Double { Double(self) }
+}

@@ -60,13 +60,14 @@ struct NiceScale: Equatable {
         if self.upper == self.lower { self.upper = self.lower + step }
     }
 
-    /// The smallest 1, 2 or 5 × 10^k that is at least `raw`.
+    /// The 1, 2 or 5 × 10^k nearest to `raw` (rounding, not ceiling, so 0…5,224 gets steps
+    /// of 1,000 — six ticks — rather than 2,000 and only three).
     static func niceStep(_ raw: Double) -> Double {
         guard raw > 0, raw.isFinite else { return 1 }
         let exponent = floor(log10(raw))
         let base = pow(10, exponent)
         let fraction = raw / base
-        let nice: Double = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10
+        let nice: Double = fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10
         return nice * base
     }
 

@@ -169,7 +169,8 @@ struct InsightContext {
             }
         } else {
             let nulls = measures.filter { row[$0].isNull }.map { name($0) }
-            summary = parts.isEmpty ? "The result is empty (NULL)." : capitalizeFirst(parts.joined(separator: "; ")) + "."
+            let stated = measures.compactMap { m in row[m].doubleValue.map { "\(measurePhrase(m)) is \(fmt($0))" } }
+            summary = stated.isEmpty ? "The result is empty (NULL)." : capitalizeFirst(listJoin(stated)) + "."
             if !nulls.isEmpty && !parts.isEmpty { return Insights(summary: summary, findings: ["\(nulls.joined(separator: ", ")) is NULL: no rows had a value."], recommendations: []) }
             if let group = otherGroupings(excluding: []).first, let m = shape.primaryMeasure {
                 recommendations.append("Ask \"\(measurePhrase(m)) by \(humanize(group))\" to see how it splits.")

@@ -58,9 +58,13 @@ extension InsightContext {
                 abs(a.element.delta) != abs(b.element.delta) ? abs(a.element.delta) < abs(b.element.delta) : a.offset > b.offset
             }!.element
             if biggest.delta != 0 {
-                let what = running ? "The largest single-period addition" : "The largest move"
                 let sign = biggest.delta > 0 ? "+" : "-"
-                findings.append("\(what) was from \(biggest.from.0) to \(biggest.to.0): \(sign)\(fmt(abs(biggest.delta)))\(changeText(biggest.from.1, biggest.to.1)).")
+                if running {
+                    // A percentage of a running total mostly measures how early the period is.
+                    findings.append("The largest addition came in \(biggest.to.0): \(sign)\(fmt(abs(biggest.delta))).")
+                } else {
+                    findings.append("The largest move was from \(biggest.from.0) to \(biggest.to.0): \(sign)\(fmt(abs(biggest.delta)))\(changeText(biggest.from.1, biggest.to.1)).")
+                }
             }
             if n == 3 { findings.append("With only 3 periods, treat the direction as tentative.") }
         }

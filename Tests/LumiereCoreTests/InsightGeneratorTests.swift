@@ -1,0 +1,175 @@
+// Insights: the three sample answers, trends, honesty rules (no shares for averages, no
+// trend from two points, no leader from one row), outliers, NULLs and determinism.
+
+import Testing
+@testable import LumiereCore
+
+@Suite("Insights")
+struct InsightGeneratorTests {
+    func generate(_ result: QueryResult, _ intent: QueryIntent?, schema: SourceSchema? = Samples.schema) -> Insights {
+        InsightGenerator().generate(result: result, schema: schema, question: nil, interpretation: nil, intent: intent)
+    }
+
+    func all(_ i: Insights) -> [String] { [i.summary] + i.findings + i.recommendations }
+
+    @Test func salesByRegion() {
+        let i = generate(Samples.byRegion, .grouped)
+        #expect(i.summary.contains("South leads with 5,224 (51.2% of the total)"), "\(i.summary)")
+        #expect(i.summary.contains("10,195"))
+        #expect(i.findings.contains("South leads with 5,224 (51.2% of the total), more than the other 3 combined."))
+        #expect(i.findings.contains("North is lowest with 1,486 (14.6%)."))
+        #expect(i.findings.contains("The top 2 of 4 regions make 68.9% of the total."))
+        #expect(i.findings.contains { $0.contains("a 3.5× spread") })
+        #expect(i.recommendations.contains("Ask \"monthly sales for South\" to see whether its lead is recent."))
+        #expect(i.recommendations.contains { $0.contains("for North") })
+        #expect((1...3).contains(i.recommendations.count))
+    }
+
+    @Test func bestProductMakesNoComparativeClaims() {
+        let i = generate(Samples.bestProduct, .ranking)
+        #expect(i.summary == "Tool C comes out on top, with total sales 4,460 (average sales 892).")
+        // One row: nothing to rank it against, so no leader, share or spread.
+        #expect(!all(i).contains { $0.contains("%") || $0.contains("leads") || $0.contains("×") })
+        #expect(i.recommendations.first == "Ask \"total sales by product\" to see how far Tool C is ahead of the rest.")
+    }
+
+    @Test func retailVersusWholesale() {
+        let i = generate(Samples.retailVsWholesale, .comparison)
+        #expect(i.summary.contains("Wholesale leads with 5,350 (52.5% of the total)"), "\(i.summary)")
+        #expect(i.findings.contains("Wholesale's average sales is 3.0× Retail's (1,337.5 vs 440.45)."))
+        #expect(i.findings.contains("Retail's sale count is 2.8× Wholesale's (11 vs 4)."))
+        #expect(i.findings.contains("Wholesale's total sales is 1.1× Retail's (5,350 vs 4,845)."))
+        // Averages never get a share of a whole.
+        #expect(!all(i).contains { $0.contains("average") && $0.contains("of the total") })
+        #expect(i.recommendations.contains { $0.contains("by region for Wholesale and Retail") || $0.contains("by category") })
+    }
+
+    @Test func averagesGetNoShares() {
+        let result = Samples.result([("Region", "TEXT"), ("avg_sales", "REAL")],
+                                    [[.text("South"), .real(870.67)], [.text("West"), .real(601.67)], [.text("East"), .real(560)]])
+        let i = generate(result, .grouped)
+        #expect(i.summary == "South has the highest average sales of the 3 regions, at 870.67.")
+        #expect(!all(i).contains { $0.contains("%") })
+        #expect(i.findings.contains("East is lowest with 560."))
+    }
+
+    @Test func negativeValuesGetNoShares() {
+        let result = Samples.result([("Region", "TEXT"), ("profit", "REAL")],
+                                    [[.text("a"), .real(-20)], [.text("b"), .real(50)], [.text("c"), .real(10)]])
+        let i = generate(result, .grouped)
+        #expect(!all(i).contains { $0.contains("% of the total") })
+        #expect(i.findings.contains("b has the highest profit (50)."))
+        #expect(!i.findings.contains { $0.contains("spread") })
+    }
+
+    @Test func monthlyTrend() {
+        let i = generate(Samples.monthly, .trend)
+        #expect(i.summary == "Total sales rose 3.2% from 1,860 in 2024-01 to 1,920 in 2024-04 over 4 periods.")
+        #expect(i.findings.contains("It rose in 1 and fell in 2 of the 3 steps between periods."))
+        #expect(i.findings.contains("The peak was 2024-02 at 3,511; the low was 2024-01 at 1,860."))
+        #expect(i.findings.contains("The largest move was from 2024-01 to 2024-02: +1,651 (+88.8%)."))
+    }
+
+    @Test func trendIsSortedChronologically() {
+        let shuffled = Samples.result([("month", "TEXT"), ("total_sales", "REAL")],
+                                      Samples.monthly.rows.reversed())
+        #expect(generate(shuffled, .trend).summary == generate(Samples.monthly, .trend).summary)
+    }
+
+    @Test func twoPointsAreAChangeNotATrend() {
+        let result = Samples.result([("year", "TEXT"), ("total", "REAL")], [[.text("2023"), .real(100)], [.text("2024"), .real(150)]])
+        let i = generate(result, .trend)
+        #expect(i.summary == "Total went from 100 in 2023 to 150 in 2024 (+50.0%).")
+        #expect(!all(i).contains { $0.contains("rose in") || $0.contains("peak") || $0.contains("largest move") })
+    }
+
+    @Test func runningTotals() {
+        let i = generate(Samples.cumulative, .cumulative)
+        #expect(i.summary == "Running total builds up to 10,195 by 2024-04, over 4 periods from 2024-01.")
+        #expect(i.findings.contains("The largest addition came in 2024-02: +3,511."))
+        #expect(!all(i).contains { $0.contains("rose in") })
+    }
+
+    @Test func outliersNeedARobustSpread() {
+        var rows: [[SQLValue]] = (1...9).map { [.text("P\($0)"), .integer(100 + Int64($0))] }
+        rows.append([.text("Huge"), .integer(9000)])
+        let i = generate(Samples.result([("Product", "TEXT"), ("units", "INTEGER")], rows), .grouped)
+        #expect(i.findings.contains { $0.hasPrefix("Huge stands out with units of 9,000, far above the median of 105.5") })
+        // Identical values: the MAD is zero, so no outlier claim at all.
+        let flat: [[SQLValue]] = (1...6).map { [.text("P\($0)"), .integer(5)] } + [[.text("Odd"), .integer(6)]]
+        let j = generate(Samples.result([("Product", "TEXT"), ("units", "INTEGER")], flat), .grouped)
+        #expect(!j.findings.contains { $0.contains("stands out") })
+    }
+
+    @Test func nullsAreReported() {
+        let result = Samples.result([("Region", "TEXT"), ("total_sales", "REAL")],
+                                    [[.text("South"), .real(80)], [.null, .real(20)]])
+        var schema = Samples.schema
+        schema.columns[3].nullCount = 1
+        schema.columns[2].nullCount = 2
+        let i = generate(result, .grouped, schema: schema)
+        #expect(i.findings.contains("Rows with no Region appear as \"(blank)\", with total sales 20 (20.0% of the total)."))
+        #expect(i.findings.contains("Sales is empty in 2 of 15 source rows; sums and averages leave those rows out."))
+        #expect(i.findings.contains("Region is empty in 1 of 15 source rows; those rows have no Region to group by."))
+    }
+
+    @Test func truncatedResultsGetNoShares() {
+        var result = Samples.byRegion
+        result.truncated = true
+        let i = generate(result, .grouped)
+        #expect(!all(i).contains { $0.contains("% of the total") })
+        #expect(i.findings.last?.contains("cut at 4 rows") == true)
+    }
+
+    @Test func singleValueAndEmptyResults() {
+        let single = generate(Samples.totalOnly, .single)
+        #expect(single.summary == "Total sales is 10,195.")
+        #expect(single.findings.isEmpty)
+        let empty = generate(Samples.result([("Region", "TEXT"), ("n", "INTEGER")], []), .grouped)
+        #expect(empty.summary == "The query returned no rows.")
+        #expect(empty.findings.isEmpty)
+        #expect(!empty.recommendations.isEmpty)
+    }
+
+    @Test func correlation() {
+        let i = generate(Samples.priceVsQuantity, .correlation)
+        #expect(i.summary.hasPrefix("Quantity and price show a"), "\(i.summary)")
+        #expect(i.summary.contains("r = -"))
+        #expect(i.findings.contains("A correlation alone does not show that one causes the other."))
+    }
+
+    @Test func twoGroupings() {
+        let i = generate(Samples.byRegionAndCategory, .grouped2)
+        #expect(i.summary == "Across 4 regions and 2 categories, the largest total sales is South / Hardware with 3,020 (29.6% of the total).")
+        #expect(i.findings.contains("By region, South leads with 5,224 (51.2% of the total)."))
+        #expect(i.findings.contains("By category, Electronics leads with 5,735 (56.3% of the total)."))
+    }
+
+    @Test func deterministic() {
+        for (r, intent) in [(Samples.byRegion, QueryIntent.grouped), (Samples.retailVsWholesale, .comparison), (Samples.monthly, .trend)] {
+            #expect(generate(r, intent) == generate(r, intent))
+        }
+    }
+}
+
+@Suite("Number formatting")
+struct NumberFormatTests {
+    @Test(arguments: [
+        (5224.0, "5,224"), (440.454545, "440.45"), (1337.5, "1,337.5"), (1_234_567.8, "1,234,568"),
+        (0.012345, "0.0123"), (-1500.0, "-1,500"), (0.0, "0"), (999.999, "1,000"), (12.0, "12"), (-0.5, "-0.5"),
+    ])
+    func human(_ value: Double, _ text: String) {
+        #expect(NumberFormat.human(value) == text)
+    }
+
+    @Test func percentsRatiosAndTicks() {
+        #expect(NumberFormat.percent(5224.0 / 10195) == "51.2%")
+        #expect(NumberFormat.signedPercent(-0.1) == "-10.0%")
+        #expect(NumberFormat.signedPercent(0.352) == "+35.2%")
+        #expect(NumberFormat.ratio(1337.5 / (4845.0 / 11)) == "3.0×")
+        #expect(NumberFormat.tick(6000, step: 1000) == "6,000")
+        #expect(NumberFormat.tick(0.4, step: 0.2) == "0.4")
+        #expect(NumberFormat.tick(0.05, step: 0.05) == "0.05")
+        #expect(NumberFormat.fixed(-0.0001, decimals: 1) == "0.0")
+    }
+}

@@ -42,7 +42,7 @@ enum Fixtures {
         var d = ResultDocument(status: .succeeded, request: RequestInfo(file: "q1.json", id: "q1", action: "ask"),
                                createdAt: "2026-11-25T11:00:00Z")
         d.question = question
-        d.interpretation = "Total Sales per Region"
+        d.interpretation = "Answer to: \(question)"
         d.confidence = 0.9
         d.sql = "SELECT \"Region\", SUM(\"Sales\") AS total_sales FROM data GROUP BY \"Region\" ORDER BY total_sales DESC"
         d.source = SourceRef(id: 1, name: "test_sales_data", version: 1, rowCount: 15)

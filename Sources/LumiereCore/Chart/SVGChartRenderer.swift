@@ -301,8 +301,12 @@ public struct SVGChartRenderer: Sendable {
     private func drawScatter(_ spec: ChartSpec, _ out: inout SVGWriter) -> Bool {
         let points = spec.series.flatMap(\.points)
         guard !points.isEmpty else { return false }
-        let xs = NiceScale(minValue: points.map(\.x).min()!, maxValue: points.map(\.x).max()!)
-        let ys = NiceScale(minValue: points.map(\.y).min()!, maxValue: points.map(\.y).max()!)
+        // Pad the data range by 5% so points at the extremes are not cut by the plot edge.
+        func padded(_ values: [Double]) -> NiceScale {
+            let lo = values.min()!, hi = values.max()!, pad = (hi - lo) * 0.05
+            return NiceScale(minValue: lo >= 0 && lo - pad < 0 ? 0 : lo - pad, maxValue: hi + pad)
+        }
+        let xs = padded(points.map(\.x)), ys = padded(points.map(\.y))
         let yLabels = ys.ticks.map { NumberFormat.tick($0, step: ys.step) }
         let xLabels = xs.ticks.map { NumberFormat.tick($0, step: xs.step) }
         let left = 30 + (yLabels.map { textWidth($0) }.max() ?? 20) + 10

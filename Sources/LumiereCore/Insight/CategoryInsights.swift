@@ -32,7 +32,8 @@ extension InsightContext {
         } else if tiedTop.count > 1 {
             summary = "\(listJoin(tiedTop)) tie for the highest \(measure) at \(fmt(leader.1)) each."
         } else if shares {
-            summary = "\(capitalizeFirst(measure)) across \(n) \(nouns) comes to \(fmt(total)); \(leader.0) leads with \(fmt(leader.1)) (\(NumberFormat.percent(leader.1 / total)) of the total)."
+            // Phrased so no verb has to agree with the measure's name ("sales" vs "count").
+            summary = "Of \(fmt(total)) in \(measure) across \(n) \(nouns), \(leader.0) leads with \(fmt(leader.1)) (\(NumberFormat.percent(leader.1 / total)) of the total)."
         } else {
             summary = "\(leader.0) has the highest \(measure) of the \(n) \(nouns), at \(fmt(leader.1))."
         }
@@ -64,7 +65,7 @@ extension InsightContext {
         }
         // Spread between the extremes.
         if n >= 3 && laggard.1 > 0 && leader.1 > laggard.1 {
-            findings.append("\(capitalizeFirst(measure)) ranges from \(fmt(laggard.1)) (\(laggard.0)) to \(fmt(leader.1)) (\(leader.0)), a \(NumberFormat.ratio(leader.1 / laggard.1)) spread.")
+            findings.append("The highest value, \(fmt(leader.1)) (\(leader.0)), is \(NumberFormat.ratio(leader.1 / laggard.1)) the lowest, \(fmt(laggard.1)) (\(laggard.0)).")
         }
         // Two groups: compare every measure between them.
         if n == 2 && rows.count == 2 {
@@ -82,7 +83,7 @@ extension InsightContext {
                                                                  laggard: n >= 3 ? laggard.0 : nil, pair: n == 2 ? (leader.0, laggard.0) : nil))
     }
 
-    /// "Wholesale's average sales is 3.0× Retail's (1,337.5 vs 440.45)." for each measure.
+    /// "Wholesale has 3.0× Retail's average sales (1,337.5 vs 440.45)." for each measure.
     private func pairRatios(label: Int) -> [String] {
         let a = rows[0], b = rows[1]
         let nameA = displayLabel(a[label]), nameB = displayLabel(b[label])
@@ -93,7 +94,7 @@ extension InsightContext {
             if big / small < 1.05 {
                 return "\(nameA) and \(nameB) are about level on \(measure) (\(fmt(va)) vs \(fmt(vb)))."
             }
-            return "\(bigName)'s \(measure) is \(NumberFormat.ratio(big / small)) \(smallName)'s (\(fmt(big)) vs \(fmt(small)))."
+            return "\(bigName) has \(NumberFormat.ratio(big / small)) \(smallName)'s \(measure) (\(fmt(big)) vs \(fmt(small)))."
         }
     }
 

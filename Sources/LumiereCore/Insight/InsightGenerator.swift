@@ -195,11 +195,11 @@ struct InsightContext {
         }
         var findings: [String] = []
         let at: ((String, Double)) -> String = { label == nil || $0.0.isEmpty ? "" : " (\($0.0))" }
-        findings.append("\(capitalizeFirst(measure)) ranges from \(fmt(lo.1))\(at(lo)) to \(fmt(hi.1))\(at(hi)), with a median of \(fmt(med)).")
+        findings.append("Values of \(measure) range from \(fmt(lo.1))\(at(lo)) to \(fmt(hi.1))\(at(hi)), with a median of \(fmt(med)).")
         findings.append(contentsOf: outlierFindings(pairs, measure: measure, median: med))
         let missing = n - pairs.count
         if missing > 0 { findings.append("\(missing) of \(n) rows have no \(measure).") }
-        return Insights(summary: "The query returned \(NumberFormat.human(Double(n))) rows; \(measure) runs from \(fmt(lo.1)) to \(fmt(hi.1)).",
+        return Insights(summary: "The query returned \(NumberFormat.human(Double(n))) rows; values of \(measure) run from \(fmt(lo.1)) to \(fmt(hi.1)).",
                         findings: findings, recommendations: [])
     }
 

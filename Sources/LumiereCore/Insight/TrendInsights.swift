@@ -33,7 +33,7 @@ extension InsightContext {
 
         let summary: String
         if running {
-            summary = "\(capitalizeFirst(measure)) builds up to \(fmt(last.1)) by \(last.0), over \(n) periods from \(first.0)."
+            summary = "\(capitalizeFirst(measure)) reached \(fmt(last.1)) by \(last.0), over \(n) periods from \(first.0)."
         } else if n == 2 {
             // Two points are a change, not a trend.
             summary = "\(capitalizeFirst(measure)) went from \(fmt(first.1)) in \(first.0) to \(fmt(last.1)) in \(last.0)\(changeText(first.1, last.1))."

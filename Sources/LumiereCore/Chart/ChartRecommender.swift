@@ -15,6 +15,8 @@ public struct ChartRecommender: Sendable {
     public var maxSlices: Int = 8
     /// Most series in a grouped, stacked or multi-line chart.
     public var maxSeries: Int = 8
+    /// Most points in a line, area or scatter chart.
+    public var maxPoints: Int = 1000
 
     public init(maxCategories: Int = 12) {
         self.maxCategories = max(2, maxCategories)
@@ -22,6 +24,7 @@ public struct ChartRecommender: Sendable {
 
     public func recommend(result: QueryResult, question: String?, interpretation: String?,
                           intent: QueryIntent?, forced: ChartKind? = nil) -> ChartPayload {
+        let result = result.sanitizedForAnalysis()
         let shape = ResultShape(result)
         let context = Context(result: result, shape: shape, intent: intent,
                               title: Self.title(question: question, interpretation: interpretation, shape: shape))
@@ -94,7 +97,8 @@ public struct ChartRecommender: Sendable {
             return (.groupedBar, "Two groupings: bars grouped side by side compare \(measureName) across both.")
         }
         let measureColumn = c.result.columns[shape.primaryMeasure ?? measures[0]].name
-        if shape.isTemporalFirstLabel || c.intent == .trend || c.intent == .cumulative {
+        // "Top 3 months by sales" is a ranking: bars in rank order, not a line through time.
+        if (shape.isTemporalFirstLabel && c.intent != .ranking) || c.intent == .trend || c.intent == .cumulative {
             if c.intent == .cumulative || ResultShape.isRunning(name: measureColumn) {
                 return (.area, "A running total over time: the filled area shows how it accumulates.")
             }
@@ -157,15 +161,17 @@ public struct ChartRecommender: Sendable {
         case .scatter:
             guard measures.count >= 2 else { return .failure(.init("a scatter plot needs two numeric columns")) }
             let (xi, yi) = (measures[0], measures[1])
-            let points = c.rows.compactMap { row -> ChartPoint? in
-                guard let x = row[xi].doubleValue, let y = row[yi].doubleValue, x.isFinite, y.isFinite else { return nil }
+            let all = c.rows.compactMap { row -> ChartPoint? in
+                guard let x = row[xi].doubleValue, let y = row[yi].doubleValue else { return nil }
                 return ChartPoint(x: x, y: y)
             }
+            let points = Array(all.prefix(maxPoints))
             guard points.count >= 2 else { return .failure(.init("fewer than two rows have both values")) }
             let xName = c.result.columns[xi].name, yName = c.result.columns[yi].name
             let series = ChartSeries(name: "\(yName) vs \(xName)", points: points, color: ChartPalette.color(0))
+            let notes = all.count > maxPoints ? ["Only the first \(NumberFormat.human(Double(maxPoints))) of \(NumberFormat.human(Double(all.count))) points are shown."] : []
             return .success(BuiltSpec(spec: ChartSpec(kind: .scatter, title: c.title, series: [series],
-                                                      categoryTitle: xName, valueTitle: yName)))
+                                                      categoryTitle: xName, valueTitle: yName), notes: notes))
         default:
             break
         }
@@ -179,7 +185,14 @@ public struct ChartRecommender: Sendable {
         if kind == .line || kind == .area {
             guard c.rows.count >= 2 else { return .failure(.init("a line needs at least two points")) }
             if labels.count >= 2 { return .success(pivot(kind, c, rowLabel: label, seriesLabel: labels[1], measure: measure)) }
-            return .success(categorical(kind, c, label: label, measures: [measure], cap: nil, sort: false))
+            var built = categorical(kind, c, label: label, measures: [measure], cap: nil, sort: false)
+            if built.spec.labels.count > maxPoints {
+                // Keeps configs and SVGs small; a line of thousands of points is unreadable anyway.
+                built.notes.append("Only the first \(NumberFormat.human(Double(maxPoints))) of \(NumberFormat.human(Double(built.spec.labels.count))) points are shown.")
+                built.spec.labels = Array(built.spec.labels.prefix(maxPoints))
+                built.spec.series = built.spec.series.map { s in var s = s; s.values = Array(s.values.prefix(maxPoints)); return s }
+            }
+            return .success(built)
         }
         // The bar family.
         if (kind == .groupedBar || kind == .stackedBar) && labels.count >= 2 {
@@ -204,7 +217,12 @@ public struct ChartRecommender: Sendable {
     /// One label column against one or more measures, sorted by the first measure when asked,
     /// capped to `cap` categories with an "Other" bucket when the measure adds up.
     private func categorical(_ kind: ChartKind, _ c: Context, label: Int, measures: [Int], cap: Int?, sort: Bool) -> BuiltSpec {
-        var rows = c.rows.map { row in (label: displayLabel(row[label]), values: measures.map { row[$0].doubleValue }) }
+        var source = c.rows
+        if (kind == .line || kind == .area), c.shape.isTemporalFirstLabel,
+           let order = chronologicalOrder(source.map { $0[label] }) {
+            source = order.map { source[$0] }
+        }
+        var rows = source.map { row in (label: displayLabel(row[label]), values: measures.map { row[$0].doubleValue }) }
         if kind.isRadial { rows = rows.filter { ($0.values[0] ?? 0) > 0 } }
         if sort {
             // Stable: ties keep the query's order.
@@ -252,7 +270,11 @@ public struct ChartRecommender: Sendable {
         var rowKeys: [String] = [], seriesKeys: [String] = []
         var cells: [String: [String: Double]] = [:]
         var seriesTotals: [String: Double] = [:]
-        for row in c.rows {
+        var source = c.rows
+        if c.shape.isTemporalFirstLabel, let order = chronologicalOrder(source.map { $0[rowLabel] }) {
+            source = order.map { source[$0] }
+        }
+        for row in source {
             let r = displayLabel(row[rowLabel]), s = displayLabel(row[seriesLabel])
             if cells[r] == nil { rowKeys.append(r); cells[r] = [:] }
             if seriesTotals[s] == nil { seriesKeys.append(s); seriesTotals[s] = 0 }

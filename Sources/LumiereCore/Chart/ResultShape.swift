@@ -125,9 +125,31 @@ struct ResultShape {
         if chars.count == 8, chars[5] == UInt8(ascii: "W") { return digits(6..<8) }
         if chars.count == 7 { return digits(5..<7) }
         if chars.count >= 10, digits(5..<7), chars[7] == UInt8(ascii: "-"), digits(8..<10) {
-            return chars.count == 10 || chars[10] == UInt8(ascii: " ") || chars[10] == UInt8(ascii: "T")
+            return chars.count == 10
+                || ((chars[10] == UInt8(ascii: " ") || chars[10] == UInt8(ascii: "T")) && digits(11..<13))
         }
         return false
+    }
+}
+
+/// Positions of `keys` in time order when they sort as time (ISO dates, year numbers —
+/// text order is time order for those); nil when they do not (month names), so callers
+/// keep the query's order. Stable: equal keys keep their relative order.
+func chronologicalOrder(_ keys: [SQLValue]) -> [Int]? {
+    let sortable = keys.allSatisfy { key in
+        switch key {
+        case .integer: return true
+        case .text(let t): return ResultShape.isTemporalText(t) && t.first?.isNumber == true
+        default: return false
+        }
+    }
+    guard sortable else { return nil }
+    return keys.indices.sorted { a, b in
+        let ka = keys[a], kb = keys[b]
+        if let da = ka.doubleValue, let db = kb.doubleValue, da != db { return da < db }
+        if let ta = ka.textValue, let tb = kb.textValue, ta != tb { return ta < tb }
+        if (ka.doubleValue == nil) != (kb.doubleValue == nil) { return ka.doubleValue != nil }
+        return a < b
     }
 }
 
@@ -150,4 +172,27 @@ func humanize(_ name: String) -> String {
         }
     }
     return mapped.joined(separator: " ")
+}
+
+extension QueryResult {
+    /// The result with every row exactly as wide as the columns and non-finite reals
+    /// (SQLite can produce ±Inf; NaN arrives as NULL) turned into NULL. Charts and insights
+    /// read this form so they never index past a short row, and a chart config never holds
+    /// a number JSONEncoder refuses to encode.
+    func sanitizedForAnalysis() -> QueryResult {
+        let width = columns.count
+        let clean = rows.allSatisfy { row in
+            row.count == width && !row.contains { if case .real(let d) = $0 { return !d.isFinite } else { return false } }
+        }
+        if clean { return self }
+        var copy = self
+        copy.rows = rows.map { row in
+            (0..<width).map { i in
+                guard i < row.count else { return .null }
+                if case .real(let d) = row[i], !d.isFinite { return .null }
+                return row[i]
+            }
+        }
+        return copy
+    }
 }

@@ -15,6 +15,7 @@ public struct InsightGenerator: Sendable {
 
     public func generate(result: QueryResult, schema: SourceSchema?, question: String?,
                          interpretation: String?, intent: QueryIntent?) -> Insights {
+        let result = result.sanitizedForAnalysis()
         let c = InsightContext(result: result, schema: schema, intent: intent)
         var insights: Insights
         let shape = c.shape
@@ -32,8 +33,10 @@ public struct InsightGenerator: Sendable {
             insights = c.correlation()
         } else if intent == .listing || result.columns.count > 5 {
             insights = c.distribution()
-        } else if shape.labelIndices.count >= 2 && !shape.isTemporalFirstLabel {
+        } else if shape.labelIndices.count >= 2 && !(shape.isTemporalFirstLabel && c.isAdditivePrimary) {
             insights = c.twoGroupings()
+        } else if intent == .ranking {
+            insights = c.categories()
         } else if shape.isTemporalFirstLabel || intent == .trend || intent == .cumulative {
             insights = c.trend()
         } else {
@@ -63,6 +66,7 @@ struct InsightContext {
     }
 
     var rows: [[SQLValue]] { result.rows }
+    var isAdditivePrimary: Bool { shape.primaryMeasure.map { ResultShape.isAdditive(name: name($0)) } ?? false }
     func name(_ column: Int) -> String { result.columns[column].name }
     func fmt(_ v: Double) -> String { NumberFormat.human(v) }
 
@@ -78,9 +82,10 @@ struct InsightContext {
         return h
     }
 
-    /// Shares need a whole: an additive measure, no negatives, a complete result.
+    /// Shares need a whole: an additive measure, no negatives, a complete result — and not
+    /// a ranking, whose rows are usually a top-N subset of the whole.
     func sharesMakeSense(_ column: Int, values: [Double]) -> Bool {
-        ResultShape.isAdditive(name: name(column)) && !result.truncated
+        ResultShape.isAdditive(name: name(column)) && !result.truncated && intent != .ranking
             && !values.contains { $0 < 0 } && values.reduce(0, +) > 0
     }
 

@@ -9,20 +9,19 @@ extension InsightContext {
         var points = rows.compactMap { row -> (String, Double, SQLValue)? in
             row[m].doubleValue.map { (displayLabel(row[label]), $0, row[label]) }
         }
+        // Periods split by a group (month × region): describe the combined total per period;
+        // the dispatcher only sends additive measures here, so summing is meaningful.
+        let split = shape.labelIndices.count >= 2 ? shape.labelIndices[1] : nil
+        if split != nil {
+            var sums: [String: (Double, SQLValue)] = [:], order: [String] = []
+            for p in points {
+                if sums[p.0] == nil { order.append(p.0); sums[p.0] = (0, p.2) }
+                sums[p.0]!.0 += p.1
+            }
+            points = order.map { ($0, sums[$0]!.0, sums[$0]!.1) }
+        }
         // ISO dates and year numbers sort chronologically; month names keep the query's order.
-        let sortable = points.allSatisfy { p in
-            if case .integer = p.2 { return true }
-            guard let t = p.2.textValue else { return false }
-            return ResultShape.isTemporalText(t) && t.first?.isNumber == true
-        }
-        if sortable {
-            points = points.enumerated().sorted { a, b in
-                let ka = a.element.2, kb = b.element.2
-                if let da = ka.doubleValue, let db = kb.doubleValue, da != db { return da < db }
-                if let ta = ka.textValue, let tb = kb.textValue, ta != tb { return ta < tb }
-                return a.offset < b.offset
-            }.map(\.element)
-        }
+        if let order = chronologicalOrder(points.map(\.2)) { points = order.map { points[$0] } }
         let measure = measurePhrase(m)
         let n = points.count
         guard n >= 2 else { return n == 1 ? singleRow() : distribution() }
@@ -71,6 +70,12 @@ extension InsightContext {
         if let med = Stats.median(points.map(\.1)), !running {
             findings.append(contentsOf: outlierFindings(points.map { ($0.0, $0.1) }, measure: measure, median: med))
         }
+        if let split {
+            findings.insert("Figures combine all \(pluralize(humanize(name(split)))) in each period.", at: 0)
+            if let mover = biggestGroupChange(label: label, group: split, measure: m, first: first.0, last: last.0) {
+                findings.append(mover)
+            }
+        }
         var recs: [String] = []
         if let other = otherGroupings(excluding: [name(label)]).first {
             recs.append("Ask \"\(measurePhrase(m, dropTotal: true)) by \(humanize(other)) in \(last.0)\" to see what drives the latest period.")
@@ -79,6 +84,23 @@ extension InsightContext {
             recs.append("Ask \"cumulative \(measurePhrase(m, dropTotal: true)) over time\" to see the running total.")
         }
         return Insights(summary: summary, findings: findings, recommendations: recs)
+    }
+
+    /// The group whose value changed most between the first and last period.
+    private func biggestGroupChange(label: Int, group: Int, measure: Int, first: String, last: String) -> String? {
+        var start: [String: Double] = [:], end: [String: Double] = [:], order: [String] = []
+        for row in rows {
+            guard let v = row[measure].doubleValue else { continue }
+            let period = displayLabel(row[label]), g = displayLabel(row[group])
+            if period == first { start[g, default: 0] += v; if !order.contains(g) { order.append(g) } }
+            if period == last { end[g, default: 0] += v; if !order.contains(g) { order.append(g) } }
+        }
+        let changes = order.map { ($0, (end[$0] ?? 0) - (start[$0] ?? 0)) }
+        guard let top = changes.enumerated().max(by: { a, b in
+            abs(a.element.1) != abs(b.element.1) ? abs(a.element.1) < abs(b.element.1) : a.offset > b.offset
+        })?.element, top.1 != 0 else { return nil }
+        let sign = top.1 > 0 ? "+" : "-"
+        return "\(top.0) changed most from \(first) to \(last): \(sign)\(fmt(abs(top.1)))."
     }
 
     /// " (+35.2%)" when a percentage change is meaningful (a positive base), else "".

@@ -65,10 +65,24 @@ struct InsightGeneratorTests {
 
     @Test func monthlyTrend() {
         let i = generate(Samples.monthly, .trend)
-        #expect(i.summary == "Total sales rose 3.2% from 1,860 in 2024-01 to 1,920 in 2024-04 over 4 periods.")
+        // +3.2% net after a swing of 1,651: the summary must not read as steady growth.
+        #expect(i.summary == "Total sales ended close to where it started — 1,920 in 2024-04 against 1,860 in 2024-01 (+3.2%) — after peaking at 3,511 in 2024-02.")
         #expect(i.findings.contains("It rose in 1 and fell in 2 of the 3 steps between periods."))
         #expect(i.findings.contains("The peak was 2024-02 at 3,511; the low was 2024-01 at 1,860."))
         #expect(i.findings.contains("The largest move was from 2024-01 to 2024-02: +1,651 (+88.8%)."))
+    }
+
+    @Test func steadyGrowth() {
+        let result = Samples.result([("year", "INTEGER"), ("revenue", "REAL")],
+                                    [[.integer(2021), .real(100)], [.integer(2022), .real(120)], [.integer(2023), .real(150)], [.integer(2024), .real(200)]])
+        let i = generate(result, nil)
+        #expect(i.summary == "Revenue rose 100.0% from 100 in 2021 to 200 in 2024 over 4 periods.")
+        #expect(i.findings.contains("It rose in every one of the 3 steps between periods."))
+    }
+
+    @Test func countMixShowsFewerLargerSales() {
+        let i = generate(Samples.retailVsWholesale, .comparison)
+        #expect(i.findings.contains("Wholesale makes 52.5% of total sales from 26.7% of sale count (fewer, larger items)."))
     }
 
     @Test func trendIsSortedChronologically() {

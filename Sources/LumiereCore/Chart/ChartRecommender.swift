@@ -113,7 +113,7 @@ public struct ChartRecommender: Sendable {
                     "Shares of \(rowCount) parts: bars compare them more precisely than a pie.")
         }
         if c.intent == .comparison && pieOK && rowCount <= 4 {
-            return (.pie, "A comparison of \(rowCount) groups that together make a whole: a pie shows how \(measureName) splits between them.")
+            return (.pie, "A comparison of \(rowCount) groups that together make a whole: a pie shows each group's share of \(measureName).")
         }
         if horizontal(c) {
             return (.horizontalBar, "\(rowCount) categories with long or many labels: horizontal bars keep the labels readable.")

@@ -33,6 +33,7 @@ public struct SVGChartRenderer: Sendable {
         svg += " role=\"img\" aria-label=\"\(xmlEscape(label))\""
         svg += " font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif\" font-size=\"11\">\n"
         svg += "<title>\(xmlEscape(label))</title>\n"
+        if !chart.reason.isEmpty { svg += "<desc>\(xmlEscape(chart.reason))</desc>\n" }
         svg += "<rect class=\"background\" x=\"0\" y=\"0\" width=\"\(SVGWriter.num(width))\" height=\"\(SVGWriter.num(height))\" fill=\"#ffffff\"/>\n"
         if !spec.title.isEmpty {
             svg += "<text class=\"chart-title\" x=\"\(SVGWriter.num(width / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"600\" fill=\"#222222\">\(xmlEscape(truncateLabel(spec.title, 90)))</text>\n"

@@ -73,6 +73,9 @@ extension InsightContext {
         } else {
             findings.append(contentsOf: otherLeaders(label: label, primary: m, primaryLeader: tiedTop.count == 1 ? leader.0 : nil))
         }
+        if shares, tiedTop.count == 1, let mix = countMix(label: label, primary: m, leader: leader.0, leaderShare: leader.1 / total) {
+            findings.append(mix)
+        }
         if let med = Stats.median(values) {
             findings.append(contentsOf: outlierFindings(sorted, measure: measure, median: med))
         }
@@ -96,6 +99,25 @@ extension InsightContext {
             }
             return "\(bigName) has \(NumberFormat.ratio(big / small)) \(smallName)'s \(measure) (\(fmt(big)) vs \(fmt(small)))."
         }
+    }
+
+    /// When a count column sits beside the total: does the leader win by many small items or
+    /// few large ones? ("Wholesale makes 52.5% of total sales from 26.7% of sale count.")
+    /// Said only when the two shares differ by more than 10 points.
+    private func countMix(label: Int, primary: Int, leader: String, leaderShare: Double) -> String? {
+        guard let count = shape.measureIndices.first(where: { $0 != primary && Self.isCountName(name($0)) }) else { return nil }
+        let counts = rows.compactMap { row in row[count].doubleValue.map { (displayLabel(row[label]), $0) } }
+        let total = counts.reduce(0) { $0 + $1.1 }
+        guard total > 0, !counts.contains(where: { $0.1 < 0 }),
+              let mine = counts.first(where: { $0.0 == leader })?.1 else { return nil }
+        let countShare = mine / total
+        guard abs(countShare - leaderShare) > 0.10 else { return nil }
+        return "\(leader) makes \(NumberFormat.percent(leaderShare)) of \(measurePhrase(primary)) from \(NumberFormat.percent(countShare)) of \(measurePhrase(count)) (\(countShare < leaderShare ? "fewer, larger" : "more, smaller") items)."
+    }
+
+    static func isCountName(_ name: String) -> Bool {
+        let tokens = ResultShape.nameTokens(name)
+        return tokens.contains("count") || tokens == ["n"] || tokens.first == "num" || tokens.first == "number"
     }
 
     /// Other additive measures whose leader differs from the primary one's ("By sale count,

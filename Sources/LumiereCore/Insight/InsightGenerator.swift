@@ -170,7 +170,7 @@ struct InsightContext {
                 recommendations.append("Ask \"\(measurePhrase(m)) by \(humanize(name(label)))\" to see how far \(who) is ahead of the rest.")
             }
             if hasTimeColumn, let m = shape.primaryMeasure {
-                recommendations.append("Ask \"monthly \(measurePhrase(m, dropTotal: true)) for \(who)\" to see whether this is recent.")
+                recommendations.append("Ask \"monthly \(measurePhrase(m, dropTotal: true)) for \(who)\" to see whether its lead is recent.")
             }
         } else {
             let nulls = measures.filter { row[$0].isNull }.map { name($0) }

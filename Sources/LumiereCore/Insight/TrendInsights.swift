@@ -36,6 +36,11 @@ extension InsightContext {
         } else if n == 2 {
             // Two points are a change, not a trend.
             summary = "\(capitalizeFirst(measure)) went from \(fmt(first.1)) in \(first.0) to \(fmt(last.1)) in \(last.0)\(changeText(first.1, last.1))."
+        } else if let peak = points.max(by: { $0.1 < $1.1 }), let low = points.min(by: { $0.1 < $1.1 }),
+                  peak.1 > low.1, abs(last.1 - first.1) < (peak.1 - low.1) * 0.1 {
+            // A small net change after big swings: "rose 3%" alone would hide the swings.
+            let extreme = abs(peak.1 - first.1) >= abs(low.1 - first.1) ? "peaking at \(fmt(peak.1)) in \(peak.0)" : "dipping to \(fmt(low.1)) in \(low.0)"
+            summary = "\(capitalizeFirst(measure)) ended close to where it started — \(fmt(last.1)) in \(last.0) against \(fmt(first.1)) in \(first.0)\(changeText(first.1, last.1)) — after \(extreme)."
         } else {
             let verb = last.1 > first.1 ? "rose" : last.1 < first.1 ? "fell" : "ended where it started"
             let pct = first.1 > 0 && last.1 >= 0 && last.1 != first.1 ? " \(NumberFormat.percent(abs(last.1 - first.1) / first.1))" : ""

@@ -34,6 +34,7 @@ public enum HTMLReport {
         chartBlock(document.chart, svg: svg, &page)
         if let insights = document.insights { insightsBlock(insights, &page) }
         tableBlock(document, &page)
+        if let data = document.data { dataBlock(data, &page) }
         if let sql = document.sql, !sql.isEmpty {
             page.raw("<section class=\"sql\"><h2>SQL</h2><pre><code>\(esc(sql))</code></pre></section>\n")
         }
@@ -84,8 +85,10 @@ public enum HTMLReport {
         page.raw("<section class=\"chart\"><h2>Chart</h2>\n")
         if let svg, svg.hasPrefix("<svg") {
             page.raw("<figure>\n\(svg)<figcaption>\(esc(chart.reason))</figcaption></figure>\n")
-        } else {
+        } else if chart.type == ChartKind.none.rawValue || chart.config == nil {
             page.raw("<p class=\"note\">No chart: \(esc(chart.reason))</p>\n")
+        } else {
+            page.raw("<p class=\"note\">The \(esc(chart.type.replacingOccurrences(of: "_", with: " "))) chart could not be drawn here; its Chart.js configuration is in the JSON result.</p>\n")
         }
         page.raw("</section>\n")
     }
@@ -136,6 +139,14 @@ public enum HTMLReport {
         }
         if d.truncated == true { notes.append("The query's row limit cut the result short.") }
         page.raw("<p class=\"note\">\(esc(notes.joined(separator: " ")))</p></section>\n")
+    }
+
+    /// Management actions (source lists, previews) carry free-form JSON: shown pretty-printed.
+    private static func dataBlock(_ data: JSONValue, _ page: inout HTMLBuilder) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let bytes = try? encoder.encode(data) else { return }
+        page.raw("<section class=\"data\"><h2>Details</h2><pre><code>\(esc(String(decoding: bytes, as: UTF8.self)))</code></pre></section>\n")
     }
 
     private static func footer(_ d: ResultDocument, _ page: inout HTMLBuilder) {

@@ -174,17 +174,17 @@ struct NumberFormatTests {
         (0.012345, "0.0123"), (-1500.0, "-1,500"), (0.0, "0"), (999.999, "1,000"), (12.0, "12"), (-0.5, "-0.5"),
     ])
     func human(_ value: Double, _ text: String) {
-        #expect(NumberFormat.human(value) == text)
+        #expect(ReadableNumber.human(value) == text)
     }
 
     @Test func percentsRatiosAndTicks() {
-        #expect(NumberFormat.percent(5224.0 / 10195) == "51.2%")
-        #expect(NumberFormat.signedPercent(-0.1) == "-10.0%")
-        #expect(NumberFormat.signedPercent(0.352) == "+35.2%")
-        #expect(NumberFormat.ratio(1337.5 / (4845.0 / 11)) == "3.0×")
-        #expect(NumberFormat.tick(6000, step: 1000) == "6,000")
-        #expect(NumberFormat.tick(0.4, step: 0.2) == "0.4")
-        #expect(NumberFormat.tick(0.05, step: 0.05) == "0.05")
-        #expect(NumberFormat.fixed(-0.0001, decimals: 1) == "0.0")
+        #expect(ReadableNumber.percent(5224.0 / 10195) == "51.2%")
+        #expect(ReadableNumber.signedPercent(-0.1) == "-10.0%")
+        #expect(ReadableNumber.signedPercent(0.352) == "+35.2%")
+        #expect(ReadableNumber.ratio(1337.5 / (4845.0 / 11)) == "3.0×")
+        #expect(ReadableNumber.tick(6000, step: 1000) == "6,000")
+        #expect(ReadableNumber.tick(0.4, step: 0.2) == "0.4")
+        #expect(ReadableNumber.tick(0.05, step: 0.05) == "0.05")
+        #expect(ReadableNumber.fixed(-0.0001, decimals: 1) == "0.0")
     }
 }

@@ -77,7 +77,7 @@ public struct ChartRecommender: Sendable {
                 : "The result has no label column to put on an axis; it reads best as a table.")
         }
         if rowCount == 1 {
-            let label = displayLabel(c.rows[0][labels[0]])
+            let label = Wording.displayLabel(c.rows[0][labels[0]])
             return (.none, "Only one row (\(label)): a chart of a single category adds nothing to the number itself.")
         }
         if c.intent == .correlation && measures.count >= 2 {
@@ -86,7 +86,7 @@ public struct ChartRecommender: Sendable {
         if (c.intent == .listing && c.result.columns.count > 3) || c.result.columns.count > 5 {
             return (.none, "A listing of \(c.result.columns.count) columns is best read as a table.")
         }
-        let measureName = humanize(c.result.columns[shape.primaryMeasure ?? measures[0]].name)
+        let measureName = Wording.humanize(c.result.columns[shape.primaryMeasure ?? measures[0]].name)
         if labels.count >= 2 {
             if shape.isTemporalFirstLabel {
                 return (.line, "Time buckets split by a second grouping: one line per group shows each trend.")
@@ -126,7 +126,7 @@ public struct ChartRecommender: Sendable {
 
     private func horizontal(_ c: Context) -> Bool {
         guard let label = c.shape.labelIndices.first else { return false }
-        let longest = c.rows.map { displayLabel($0[label]).count }.max() ?? 0
+        let longest = c.rows.map { Wording.displayLabel($0[label]).count }.max() ?? 0
         return longest > 14 || c.rows.count > 10
     }
 
@@ -135,7 +135,7 @@ public struct ChartRecommender: Sendable {
         guard let m = c.shape.primaryMeasure, !c.shape.labelIndices.isEmpty else { return .init("there is no label and measure to slice") }
         let name = c.result.columns[m].name
         if !ResultShape.isAdditive(name: name) {
-            return .init("\(humanize(name)) is not a quantity that adds up to a whole")
+            return .init("\(Wording.humanize(name)) is not a quantity that adds up to a whole")
         }
         let values = c.rows.compactMap { $0[m].doubleValue }
         if values.contains(where: { $0 < 0 }) { return .init("some values are negative, so they cannot be slices of a whole") }
@@ -169,7 +169,7 @@ public struct ChartRecommender: Sendable {
             guard points.count >= 2 else { return .failure(.init("fewer than two rows have both values")) }
             let xName = c.result.columns[xi].name, yName = c.result.columns[yi].name
             let series = ChartSeries(name: "\(yName) vs \(xName)", points: points, color: ChartPalette.color(0))
-            let notes = all.count > maxPoints ? ["Only the first \(NumberFormat.human(Double(maxPoints))) of \(NumberFormat.human(Double(all.count))) points are shown."] : []
+            let notes = all.count > maxPoints ? ["Only the first \(ReadableNumber.human(Double(maxPoints))) of \(ReadableNumber.human(Double(all.count))) points are shown."] : []
             return .success(BuiltSpec(spec: ChartSpec(kind: .scatter, title: c.title, series: [series],
                                                       categoryTitle: xName, valueTitle: yName), notes: notes))
         default:
@@ -188,7 +188,7 @@ public struct ChartRecommender: Sendable {
             var built = categorical(kind, c, label: label, measures: [measure], cap: nil, sort: false)
             if built.spec.labels.count > maxPoints {
                 // Keeps configs and SVGs small; a line of thousands of points is unreadable anyway.
-                built.notes.append("Only the first \(NumberFormat.human(Double(maxPoints))) of \(NumberFormat.human(Double(built.spec.labels.count))) points are shown.")
+                built.notes.append("Only the first \(ReadableNumber.human(Double(maxPoints))) of \(ReadableNumber.human(Double(built.spec.labels.count))) points are shown.")
                 built.spec.labels = Array(built.spec.labels.prefix(maxPoints))
                 built.spec.series = built.spec.series.map { s in var s = s; s.values = Array(s.values.prefix(maxPoints)); return s }
             }
@@ -219,10 +219,10 @@ public struct ChartRecommender: Sendable {
     private func categorical(_ kind: ChartKind, _ c: Context, label: Int, measures: [Int], cap: Int?, sort: Bool) -> BuiltSpec {
         var source = c.rows
         if (kind == .line || kind == .area), c.shape.isTemporalFirstLabel,
-           let order = chronologicalOrder(source.map { $0[label] }) {
+           let order = ResultShape.chronologicalOrder(source.map { $0[label] }) {
             source = order.map { source[$0] }
         }
-        var rows = source.map { row in (label: displayLabel(row[label]), values: measures.map { row[$0].doubleValue }) }
+        var rows = source.map { row in (label: Wording.displayLabel(row[label]), values: measures.map { row[$0].doubleValue }) }
         if kind.isRadial { rows = rows.filter { ($0.values[0] ?? 0) > 0 } }
         if sort {
             // Stable: ties keep the query's order.
@@ -271,11 +271,11 @@ public struct ChartRecommender: Sendable {
         var cells: [String: [String: Double]] = [:]
         var seriesTotals: [String: Double] = [:]
         var source = c.rows
-        if c.shape.isTemporalFirstLabel, let order = chronologicalOrder(source.map { $0[rowLabel] }) {
+        if c.shape.isTemporalFirstLabel, let order = ResultShape.chronologicalOrder(source.map { $0[rowLabel] }) {
             source = order.map { source[$0] }
         }
         for row in source {
-            let r = displayLabel(row[rowLabel]), s = displayLabel(row[seriesLabel])
+            let r = Wording.displayLabel(row[rowLabel]), s = Wording.displayLabel(row[seriesLabel])
             if cells[r] == nil { rowKeys.append(r); cells[r] = [:] }
             if seriesTotals[s] == nil { seriesKeys.append(s); seriesTotals[s] = 0 }
             if let v = row[measure].doubleValue {
@@ -334,8 +334,8 @@ public struct ChartRecommender: Sendable {
                 return t.count > 120 ? String(t.prefix(119)) + "…" : t
             }
         }
-        let measure = shape.primaryMeasure.map { humanize(shape.columns[$0].name) } ?? "Result"
-        if let label = shape.labelIndices.first { return "\(measure) by \(humanize(shape.columns[label].name))" }
+        let measure = shape.primaryMeasure.map { Wording.humanize(shape.columns[$0].name) } ?? "Result"
+        if let label = shape.labelIndices.first { return "\(measure) by \(Wording.humanize(shape.columns[label].name))" }
         return measure
     }
 }

@@ -152,7 +152,7 @@ struct ChartSpec: Equatable {
     private static func text(_ v: JSONValue) -> String {
         switch v {
         case .string(let s): return s
-        case .number(let d): return NumberFormat.plain(d)
+        case .number(let d): return ReadableNumber.plain(d)
         case .bool(let b): return String(b)
         default: return ""
         }

@@ -4,6 +4,10 @@
 
 import Foundation
 
+/// Namespace for the small wording helpers charts and insights share (kept out of the
+/// module's top level, which other components share too).
+enum Wording {}
+
 struct ResultShape {
     enum Role: Equatable { case label, temporal, measure, empty }
 
@@ -132,46 +136,52 @@ struct ResultShape {
     }
 }
 
-/// Positions of `keys` in time order when they sort as time (ISO dates, year numbers —
-/// text order is time order for those); nil when they do not (month names), so callers
-/// keep the query's order. Stable: equal keys keep their relative order.
-func chronologicalOrder(_ keys: [SQLValue]) -> [Int]? {
-    let sortable = keys.allSatisfy { key in
-        switch key {
-        case .integer: return true
-        case .text(let t): return ResultShape.isTemporalText(t) && t.first?.isNumber == true
-        default: return false
+extension ResultShape {
+    /// Positions of `keys` in time order when they sort as time (ISO dates, year numbers —
+    /// text order is time order for those); nil when they do not (month names), so callers
+    /// keep the query's order. Stable: equal keys keep their relative order.
+    static func chronologicalOrder(_ keys: [SQLValue]) -> [Int]? {
+        let sortable = keys.allSatisfy { key in
+            switch key {
+            case .integer: return true
+            case .text(let t): return ResultShape.isTemporalText(t) && t.first?.isNumber == true
+            default: return false
+            }
         }
-    }
-    guard sortable else { return nil }
-    return keys.indices.sorted { a, b in
-        let ka = keys[a], kb = keys[b]
-        if let da = ka.doubleValue, let db = kb.doubleValue, da != db { return da < db }
-        if let ta = ka.textValue, let tb = kb.textValue, ta != tb { return ta < tb }
-        if (ka.doubleValue == nil) != (kb.doubleValue == nil) { return ka.doubleValue != nil }
-        return a < b
+        guard sortable else { return nil }
+        return keys.indices.sorted { a, b in
+            let ka = keys[a], kb = keys[b]
+            if let da = ka.doubleValue, let db = kb.doubleValue, da != db { return da < db }
+            if let ta = ka.textValue, let tb = kb.textValue, ta != tb { return ta < tb }
+            if (ka.doubleValue == nil) != (kb.doubleValue == nil) { return ka.doubleValue != nil }
+            return a < b
+        }
     }
 }
 
-/// A label for display: NULL becomes "(blank)" so it is visible rather than empty.
-func displayLabel(_ value: SQLValue) -> String {
-    value.isNull ? "(blank)" : value.description
+extension Wording {
+    /// A label for display: NULL becomes "(blank)" so it is visible rather than empty.
+    static func displayLabel(_ value: SQLValue) -> String {
+        value.isNull ? "(blank)" : value.description
+    }
 }
 
-/// "total_sales" → "total sales"; "TotalSales" → "total sales". For axis titles and prose.
-func humanize(_ name: String) -> String {
-    let tokens = ResultShape.nameTokens(name)
-    guard !tokens.isEmpty else { return name }
-    let mapped = tokens.map { t -> String in
-        switch t {
-        case "avg": return "average"
-        case "cnt", "num": return "number of"
-        case "qty": return "quantity"
-        case "pct": return "percent"
-        default: return t
+extension Wording {
+    /// "total_sales" → "total sales"; "TotalSales" → "total sales". For axis titles and prose.
+    static func humanize(_ name: String) -> String {
+        let tokens = ResultShape.nameTokens(name)
+        guard !tokens.isEmpty else { return name }
+        let mapped = tokens.map { t -> String in
+            switch t {
+            case "avg": return "average"
+            case "cnt", "num": return "number of"
+            case "qty": return "quantity"
+            case "pct": return "percent"
+            default: return t
+            }
         }
+        return mapped.joined(separator: " ")
     }
-    return mapped.joined(separator: " ")
 }
 
 extension QueryResult {

@@ -30,13 +30,13 @@ public struct SVGChartRenderer: Sendable {
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart chart-\(spec.kind.rawValue)\""
         svg += " viewBox=\"0 0 \(SVGWriter.num(width)) \(SVGWriter.num(height))\""
         svg += " width=\"\(SVGWriter.num(width))\" height=\"\(SVGWriter.num(height))\""
-        svg += " role=\"img\" aria-label=\"\(xmlEscape(label))\""
+        svg += " role=\"img\" aria-label=\"\(Markup.xmlEscape(label))\""
         svg += " font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif\" font-size=\"11\">\n"
-        svg += "<title>\(xmlEscape(label))</title>\n"
-        if !chart.reason.isEmpty { svg += "<desc>\(xmlEscape(chart.reason))</desc>\n" }
+        svg += "<title>\(Markup.xmlEscape(label))</title>\n"
+        if !chart.reason.isEmpty { svg += "<desc>\(Markup.xmlEscape(chart.reason))</desc>\n" }
         svg += "<rect class=\"background\" x=\"0\" y=\"0\" width=\"\(SVGWriter.num(width))\" height=\"\(SVGWriter.num(height))\" fill=\"#ffffff\"/>\n"
         if !spec.title.isEmpty {
-            svg += "<text class=\"chart-title\" x=\"\(SVGWriter.num(width / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"600\" fill=\"#222222\">\(xmlEscape(truncateLabel(spec.title, 90)))</text>\n"
+            svg += "<text class=\"chart-title\" x=\"\(SVGWriter.num(width / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"600\" fill=\"#222222\">\(Markup.xmlEscape(Markup.truncateLabel(spec.title, 90)))</text>\n"
         }
         svg += body.markup
         svg += "</svg>\n"
@@ -57,8 +57,8 @@ public struct SVGChartRenderer: Sendable {
         var rows: [[(Int, String)]] = [[]]
         var x = 0.0
         for (i, name) in names.enumerated() {
-            let text = truncateLabel(name, 28)
-            let w = 18 + textWidth(text) + 16
+            let text = Markup.truncateLabel(name, 28)
+            let w = 18 + Markup.textWidth(text) + 16
             if x + w > width - 40 && !rows[rows.count - 1].isEmpty { rows.append([]); x = 0 }
             rows[rows.count - 1].append((i, text))
             x += w
@@ -71,13 +71,13 @@ public struct SVGChartRenderer: Sendable {
         var y = top
         out.raw("<g class=\"legend\">\n")
         for row in legendRows(spec.series.map(\.name)) {
-            let total = row.reduce(0.0) { $0 + 18 + textWidth($1.1) + 16 }
+            let total = row.reduce(0.0) { $0 + 18 + Markup.textWidth($1.1) + 16 }
             var x = (width - total) / 2
             for (i, text) in row {
                 out.element("rect", ["class": "legend-swatch", "x": SVGWriter.num(x), "y": SVGWriter.num(y - 9),
                                      "width": "12", "height": "12", "fill": spec.series[i].color])
                 out.element("text", ["x": SVGWriter.num(x + 17), "y": SVGWriter.num(y + 1), "fill": "#333333"], content: text)
-                x += 18 + textWidth(text) + 16
+                x += 18 + Markup.textWidth(text) + 16
             }
             y += legendRow
         }
@@ -86,7 +86,7 @@ public struct SVGChartRenderer: Sendable {
 
     private func axisTitle(_ text: String?, x: Double, y: Double, rotate: Bool, _ out: inout SVGWriter) {
         guard let text, !text.isEmpty else { return }
-        let t = truncateLabel(humanizeTitle(text), 60)
+        let t = Markup.truncateLabel(humanizeTitle(text), 60)
         if rotate {
             out.element("text", ["class": "axis-title", "x": SVGWriter.num(x), "y": SVGWriter.num(y), "text-anchor": "middle",
                                  "transform": "rotate(-90 \(SVGWriter.num(x)) \(SVGWriter.num(y)))", "fill": "#444444",
@@ -97,7 +97,7 @@ public struct SVGChartRenderer: Sendable {
         }
     }
 
-    private func humanizeTitle(_ s: String) -> String { s.contains("_") ? humanize(s) : s }
+    private func humanizeTitle(_ s: String) -> String { s.contains("_") ? Wording.humanize(s) : s }
 
     private func valueRange(_ spec: ChartSpec, zero: Bool) -> (Double, Double) {
         var lo = Double.infinity, hi = -Double.infinity
@@ -123,13 +123,13 @@ public struct SVGChartRenderer: Sendable {
         let isLine = spec.kind == .line || spec.kind == .area
         let (lo, hi) = valueRange(spec, zero: !isLine || spec.kind == .area)
         let scale = NiceScale(minValue: lo, maxValue: hi)
-        let tickLabels = scale.ticks.map { NumberFormat.tick($0, step: scale.step) }
-        let left = 30 + (tickLabels.map { textWidth($0) }.max() ?? 20) + 10
+        let tickLabels = scale.ticks.map { ReadableNumber.tick($0, step: scale.step) }
+        let left = 30 + (tickLabels.map { Markup.textWidth($0) }.max() ?? 20) + 10
         let right = 20.0
         let plotW = width - left - right
         let band = plotW / Double(n)
         // Every k-th label when they would collide; rotate when still too wide.
-        let longest = spec.labels.map { textWidth(truncateLabel($0, 18)) }.max() ?? 0
+        let longest = spec.labels.map { Markup.textWidth(Markup.truncateLabel($0, 18)) }.max() ?? 0
         let every = max(1, Int(ceil(14 / band)))
         let rotate = longest > band * Double(every) - 4
         let labelSpace = rotate ? min(110, longest * 0.77 + 14) : 22
@@ -145,7 +145,7 @@ public struct SVGChartRenderer: Sendable {
         out.raw("<g class=\"category-labels\">\n")
         for (i, label) in spec.labels.enumerated() where i % every == 0 {
             let cx = left + band * (Double(i) + 0.5)
-            let text = truncateLabel(label, 18)
+            let text = Markup.truncateLabel(label, 18)
             let ly = top + plotH + 14
             if rotate {
                 out.element("text", ["x": SVGWriter.num(cx), "y": SVGWriter.num(ly), "text-anchor": "end", "fill": "#333333",
@@ -209,7 +209,7 @@ public struct SVGChartRenderer: Sendable {
     }
 
     private func tooltipText(_ spec: ChartSpec, series: ChartSeries, label: String, value: Double) -> String {
-        spec.series.count > 1 ? "\(label) – \(series.name): \(NumberFormat.human(value))" : "\(label): \(NumberFormat.human(value))"
+        spec.series.count > 1 ? "\(label) – \(series.name): \(ReadableNumber.human(value))" : "\(label): \(ReadableNumber.human(value))"
     }
 
     private func drawLines(_ spec: ChartSpec, band: Double, left: Double, y: (Double) -> Double, baseline: Double,
@@ -248,10 +248,10 @@ public struct SVGChartRenderer: Sendable {
         guard n > 0 else { return false }
         let (lo, hi) = valueRange(spec, zero: true)
         let scale = NiceScale(minValue: lo, maxValue: hi)
-        let tickLabels = scale.ticks.map { NumberFormat.tick($0, step: scale.step) }
-        let labels = spec.labels.map { truncateLabel($0, 24) }
-        let left = min(200, (labels.map { textWidth($0) }.max() ?? 20) + 16) + (spec.categoryTitle == nil ? 0 : 20)
-        let right = 20 + (tickLabels.last.map { textWidth($0) / 2 } ?? 0)
+        let tickLabels = scale.ticks.map { ReadableNumber.tick($0, step: scale.step) }
+        let labels = spec.labels.map { Markup.truncateLabel($0, 24) }
+        let left = min(200, (labels.map { Markup.textWidth($0) }.max() ?? 20) + 16) + (spec.categoryTitle == nil ? 0 : 20)
+        let right = 20 + (tickLabels.last.map { Markup.textWidth($0) / 2 } ?? 0)
         let legendH = legendHeight(spec)
         let top = titleSpace, bottom = 44 + legendH
         let plotW = width - left - right, plotH = height - top - bottom
@@ -308,9 +308,9 @@ public struct SVGChartRenderer: Sendable {
             return NiceScale(minValue: lo >= 0 && lo - pad < 0 ? 0 : lo - pad, maxValue: hi + pad)
         }
         let xs = padded(points.map(\.x)), ys = padded(points.map(\.y))
-        let yLabels = ys.ticks.map { NumberFormat.tick($0, step: ys.step) }
-        let xLabels = xs.ticks.map { NumberFormat.tick($0, step: xs.step) }
-        let left = 30 + (yLabels.map { textWidth($0) }.max() ?? 20) + 10
+        let yLabels = ys.ticks.map { ReadableNumber.tick($0, step: ys.step) }
+        let xLabels = xs.ticks.map { ReadableNumber.tick($0, step: xs.step) }
+        let left = 30 + (yLabels.map { Markup.textWidth($0) }.max() ?? 20) + 10
         let legendH = legendHeight(spec)
         let top = titleSpace, bottom = 50 + legendH, right = 24.0
         let plotW = width - left - right, plotH = height - top - bottom
@@ -333,7 +333,7 @@ public struct SVGChartRenderer: Sendable {
             for p in s.points {
                 out.element("circle", ["class": "point", "cx": SVGWriter.num(px(p.x)), "cy": SVGWriter.num(py(p.y)), "r": "4",
                                        "fill": s.color, "fill-opacity": "0.75"],
-                            children: SVGWriter.tooltip("(\(NumberFormat.human(p.x)), \(NumberFormat.human(p.y)))"))
+                            children: SVGWriter.tooltip("(\(ReadableNumber.human(p.x)), \(ReadableNumber.human(p.y)))"))
             }
         }
         out.raw("</g>\n")
@@ -351,7 +351,7 @@ public struct SVGChartRenderer: Sendable {
         }
         let total = parts.reduce(0) { $0 + $1.1 }
         guard total > 0 else { return false }
-        let legendW = min(260, (spec.labels.map { textWidth(truncateLabel($0, 24)) }.max() ?? 40) + 90)
+        let legendW = min(260, (spec.labels.map { Markup.textWidth(Markup.truncateLabel($0, 24)) }.max() ?? 40) + 90)
         let r = min((width - legendW - 40) / 2, (height - titleSpace - 20) / 2)
         let cx = 20 + r, cy = titleSpace + 10 + r
         let inner = spec.kind == .doughnut ? r * 0.55 : 0
@@ -360,7 +360,7 @@ public struct SVGChartRenderer: Sendable {
         for (i, v) in parts {
             let sweep = v / total * 2 * Double.pi
             let color = s.colors?[safe: i] ?? ChartPalette.color(i)
-            let tip = SVGWriter.tooltip("\(spec.labels[i]): \(NumberFormat.human(v)) (\(NumberFormat.percent(v / total)))")
+            let tip = SVGWriter.tooltip("\(spec.labels[i]): \(ReadableNumber.human(v)) (\(ReadableNumber.percent(v / total)))")
             out.element("path", ["class": "slice", "d": arcPath(cx: cx, cy: cy, r: r, inner: inner, start: angle, sweep: sweep),
                                  "fill": color, "stroke": "#ffffff", "stroke-width": "1", "fill-rule": "evenodd"], children: tip)
             angle += sweep
@@ -372,7 +372,7 @@ public struct SVGChartRenderer: Sendable {
             out.element("rect", ["class": "legend-swatch", "x": SVGWriter.num(lx), "y": SVGWriter.num(ly - 10), "width": "12",
                                  "height": "12", "fill": s.colors?[safe: i] ?? ChartPalette.color(i)])
             out.element("text", ["x": SVGWriter.num(lx + 18), "y": SVGWriter.num(ly), "fill": "#333333"],
-                        content: "\(truncateLabel(spec.labels[i], 24))  \(NumberFormat.percent(v / total))")
+                        content: "\(Markup.truncateLabel(spec.labels[i], 24))  \(ReadableNumber.percent(v / total))")
             ly += 18
         }
         out.raw("</g>\n")
@@ -401,7 +401,7 @@ public struct SVGChartRenderer: Sendable {
 }
 
 extension Array {
-    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+    fileprivate subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }
 
 extension Int {

@@ -3,39 +3,48 @@
 
 import Foundation
 
-/// Escape text for XML content and attribute values. Characters XML 1.0 forbids (most
-/// control characters, unpaired surrogates cannot occur in Swift strings) are dropped, so a
-/// NUL or ESC in a CSV cell cannot make the document ill-formed.
-func xmlEscape(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-        default:
-            let v = scalar.value
-            if v < 0x20 || v == 0xFFFE || v == 0xFFFF || (0x7F...0x9F).contains(v) { continue }
-            out.unicodeScalars.append(scalar)
+/// Namespace for text-to-markup helpers used by the SVG renderer and the HTML report.
+enum Markup {}
+
+extension Markup {
+    /// Escape text for XML content and attribute values. Characters XML 1.0 forbids (most
+    /// control characters, unpaired surrogates cannot occur in Swift strings) are dropped, so a
+    /// NUL or ESC in a CSV cell cannot make the document ill-formed.
+    static func xmlEscape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            default:
+                let v = scalar.value
+                if v < 0x20 || v == 0xFFFE || v == 0xFFFF || (0x7F...0x9F).contains(v) { continue }
+                out.unicodeScalars.append(scalar)
+            }
         }
+        return out
     }
-    return out
 }
 
-/// Shorten a label to `limit` characters with an ellipsis.
-func truncateLabel(_ text: String, _ limit: Int) -> String {
-    let clean = text.replacingOccurrences(of: "\n", with: " ")
-    return clean.count > limit ? String(clean.prefix(max(1, limit - 1))) + "…" : clean
+extension Markup {
+    /// Shorten a label to `limit` characters with an ellipsis.
+    static func truncateLabel(_ text: String, _ limit: Int) -> String {
+        let clean = text.replacingOccurrences(of: "\n", with: " ")
+        return clean.count > limit ? String(clean.prefix(max(1, limit - 1))) + "…" : clean
+    }
 }
 
-/// Rough text width in pixels for the sans-serif font at `size` (no font metrics without
-/// a browser; 0.6em per character errs on the wide side, which only costs margin).
-func textWidth(_ text: String, size: Double = 11) -> Double {
-    Double(text.count) * size * 0.6
+extension Markup {
+    /// Rough text width in pixels for the sans-serif font at `size` (no font metrics without
+    /// a browser; 0.6em per character errs on the wide side, which only costs margin).
+    static func textWidth(_ text: String, size: Double = 11) -> Double {
+        Double(text.count) * size * 0.6
+    }
 }
 
 /// An axis scale with round tick values: 0, 2,000, 4,000 ... rather than 0, 1,306, 2,612.
@@ -96,14 +105,14 @@ struct SVGWriter {
     mutating func element(_ name: String, _ attributes: KeyValuePairs<String, String>,
                           content: String? = nil, children: String? = nil) {
         markup += "<" + name
-        for (key, value) in attributes { markup += " \(key)=\"\(xmlEscape(value))\"" }
+        for (key, value) in attributes { markup += " \(key)=\"\(Markup.xmlEscape(value))\"" }
         if content == nil && children == nil { markup += "/>\n"; return }
         markup += ">"
         if let children { markup += children }
-        if let content { markup += xmlEscape(content) }
+        if let content { markup += Markup.xmlEscape(content) }
         markup += "</\(name)>\n"
     }
 
     /// A `<title>` child: the tooltip and accessible name of its parent shape.
-    static func tooltip(_ text: String) -> String { "<title>\(xmlEscape(text))</title>" }
+    static func tooltip(_ text: String) -> String { "<title>\(Markup.xmlEscape(text))</title>" }
 }

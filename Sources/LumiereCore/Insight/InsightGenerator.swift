@@ -43,7 +43,7 @@ public struct InsightGenerator: Sendable {
             insights = c.categories()
         }
         if result.truncated {
-            insights.findings.append("The result was cut at \(NumberFormat.human(Double(result.rowCount))) rows, so these figures describe only the rows shown.")
+            insights.findings.append("The result was cut at \(ReadableNumber.human(Double(result.rowCount))) rows, so these figures describe only the rows shown.")
         }
         insights.findings.append(contentsOf: c.sourceNullFindings())
         insights.recommendations = Array(insights.recommendations.prefix(3))
@@ -68,12 +68,12 @@ struct InsightContext {
     var rows: [[SQLValue]] { result.rows }
     var isAdditivePrimary: Bool { shape.primaryMeasure.map { ResultShape.isAdditive(name: name($0)) } ?? false }
     func name(_ column: Int) -> String { result.columns[column].name }
-    func fmt(_ v: Double) -> String { NumberFormat.human(v) }
+    func fmt(_ v: Double) -> String { ReadableNumber.human(v) }
 
     /// A measure's name for prose, without a leading "total" where the sentence already
     /// implies it ("monthly sales", not "monthly total sales").
     func measurePhrase(_ column: Int, dropTotal: Bool = false) -> String {
-        let h = humanize(name(column))
+        let h = Wording.humanize(name(column))
         if dropTotal {
             for prefix in ["total ", "sum of ", "sum "] where h.hasPrefix(prefix) && h.count > prefix.count {
                 return String(h.dropFirst(prefix.count))
@@ -124,7 +124,7 @@ struct InsightContext {
         guard let schema, schema.rowCount > 0 else { return [] }
         return sourceColumnsUsed().filter { $0.nullCount > 0 }.prefix(2).map { col in
             let what = col.type.isNumeric ? "sums and averages leave those rows out" : "those rows have no \(col.name) to group by"
-            return "\(col.name) is empty in \(NumberFormat.human(Double(col.nullCount))) of \(NumberFormat.human(Double(schema.rowCount))) source rows; \(what)."
+            return "\(col.name) is empty in \(ReadableNumber.human(Double(col.nullCount))) of \(ReadableNumber.human(Double(schema.rowCount))) source rows; \(what)."
         }
     }
 
@@ -144,7 +144,7 @@ struct InsightContext {
             let distinct = Set(rows.map { $0[label] }).count
             if distinct < n { findings.append("\(name(label)) has \(distinct) distinct values across \(n) rows.") }
         }
-        return Insights(summary: "The query returned \(NumberFormat.human(Double(n))) \(n == 1 ? "row" : "rows") with no numeric column to compare.",
+        return Insights(summary: "The query returned \(ReadableNumber.human(Double(n))) \(n == 1 ? "row" : "rows") with no numeric column to compare.",
                         findings: findings, recommendations: [])
     }
 
@@ -159,7 +159,7 @@ struct InsightContext {
         var recommendations: [String] = []
         let summary: String
         if let label = shape.labelIndices.first {
-            let who = displayLabel(row[label])
+            let who = Wording.displayLabel(row[label])
             let first = parts.first ?? "no value"
             let rest = parts.dropFirst()
             let extra = rest.isEmpty ? "" : " (\(rest.joined(separator: ", ")))"
@@ -167,7 +167,7 @@ struct InsightContext {
                 ? "\(who) comes out on top, with \(first)\(extra)."
                 : "\(who): \(first)\(extra)."
             if let m = shape.primaryMeasure {
-                recommendations.append("Ask \"\(measurePhrase(m)) by \(humanize(name(label)))\" to see how far \(who) is ahead of the rest.")
+                recommendations.append("Ask \"\(measurePhrase(m)) by \(Wording.humanize(name(label)))\" to see how far \(who) is ahead of the rest.")
             }
             if hasTimeColumn, let m = shape.primaryMeasure {
                 recommendations.append("Ask \"monthly \(measurePhrase(m, dropTotal: true)) for \(who)\" to see whether its lead is recent.")
@@ -175,10 +175,10 @@ struct InsightContext {
         } else {
             let nulls = measures.filter { row[$0].isNull }.map { name($0) }
             let stated = measures.compactMap { m in row[m].doubleValue.map { "\(measurePhrase(m)) is \(fmt($0))" } }
-            summary = stated.isEmpty ? "The result is empty (NULL)." : capitalizeFirst(listJoin(stated)) + "."
+            summary = stated.isEmpty ? "The result is empty (NULL)." : Wording.capitalizeFirst(Wording.listJoin(stated)) + "."
             if !nulls.isEmpty && !parts.isEmpty { return Insights(summary: summary, findings: ["\(nulls.joined(separator: ", ")) is NULL: no rows had a value."], recommendations: []) }
             if let group = otherGroupings(excluding: []).first, let m = shape.primaryMeasure {
-                recommendations.append("Ask \"\(measurePhrase(m)) by \(humanize(group))\" to see how it splits.")
+                recommendations.append("Ask \"\(measurePhrase(m)) by \(Wording.humanize(group))\" to see how it splits.")
             }
         }
         return Insights(summary: summary, findings: [], recommendations: recommendations)
@@ -190,12 +190,12 @@ struct InsightContext {
         let label = shape.labelIndices.first
         let pairs = rows.compactMap { row -> (String, Double)? in
             guard let v = row[m].doubleValue else { return nil }
-            return (label.map { displayLabel(row[$0]) } ?? "", v)
+            return (label.map { Wording.displayLabel(row[$0]) } ?? "", v)
         }
         let n = rows.count
         let measure = measurePhrase(m)
         guard let lo = pairs.min(by: { $0.1 < $1.1 }), let hi = pairs.max(by: { $0.1 < $1.1 }),
-              let med = Stats.median(pairs.map(\.1)) else {
+              let med = InsightStats.median(pairs.map(\.1)) else {
             return Insights(summary: "The query returned \(n) rows; \(measure) has no values.", findings: [], recommendations: [])
         }
         var findings: [String] = []
@@ -204,12 +204,12 @@ struct InsightContext {
         findings.append(contentsOf: outlierFindings(pairs, measure: measure, median: med))
         let missing = n - pairs.count
         if missing > 0 { findings.append("\(missing) of \(n) rows have no \(measure).") }
-        return Insights(summary: "The query returned \(NumberFormat.human(Double(n))) rows; values of \(measure) run from \(fmt(lo.1)) to \(fmt(hi.1)).",
+        return Insights(summary: "The query returned \(ReadableNumber.human(Double(n))) rows; values of \(measure) run from \(fmt(lo.1)) to \(fmt(hi.1)).",
                         findings: findings, recommendations: [])
     }
 
     func outlierFindings(_ pairs: [(String, Double)], measure: String, median: Double) -> [String] {
-        Stats.robustOutliers(pairs.map(\.1)).prefix(3).map { hit in
+        InsightStats.robustOutliers(pairs.map(\.1)).prefix(3).map { hit in
             let (label, v) = pairs[hit.index]
             let subject = label.isEmpty ? "One value" : label
             return "\(subject) stands out with \(measure) of \(fmt(v)), far \(hit.z > 0 ? "above" : "below") the median of \(fmt(median))."
@@ -217,15 +217,19 @@ struct InsightContext {
     }
 }
 
-func capitalizeFirst(_ s: String) -> String {
-    guard let first = s.first else { return s }
-    return first.uppercased() + s.dropFirst()
+extension Wording {
+    static func capitalizeFirst(_ s: String) -> String {
+        guard let first = s.first else { return s }
+        return first.uppercased() + s.dropFirst()
+    }
 }
 
-/// "region" → "regions", "category" → "categories", "customer type" → "customer types".
-func pluralize(_ noun: String) -> String {
-    let lower = noun.lowercased()
-    if lower.hasSuffix("y"), let before = lower.dropLast().last, !"aeiou".contains(before) { return String(noun.dropLast()) + "ies" }
-    if ["s", "x", "z", "ch", "sh"].contains(where: { lower.hasSuffix($0) }) { return noun + "es" }
-    return noun + "s"
+extension Wording {
+    /// "region" → "regions", "category" → "categories", "customer type" → "customer types".
+    static func pluralize(_ noun: String) -> String {
+        let lower = noun.lowercased()
+        if lower.hasSuffix("y"), let before = lower.dropLast().last, !"aeiou".contains(before) { return String(noun.dropLast()) + "ies" }
+        if ["s", "x", "z", "ch", "sh"].contains(where: { lower.hasSuffix($0) }) { return noun + "es" }
+        return noun + "s"
+    }
 }

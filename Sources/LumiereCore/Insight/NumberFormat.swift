@@ -1,10 +1,10 @@
-// NumberFormat: numbers for people, the same on every machine. Locale-independent on
+// ReadableNumber: numbers for people, the same on every machine. Locale-independent on
 // purpose (insights and reports are golden-tested): comma thousands separators, a dot for
 // decimals, rounding chosen by magnitude.
 
 import Foundation
 
-enum NumberFormat {
+enum ReadableNumber {
     /// A value in prose or a table: 5224 → "5,224"; 440.4545 → "440.45"; 1337.5 → "1,337.5";
     /// 123456.7 → "123,457"; 0.01234 → "0.0123".
     static func human(_ value: Double) -> String {

@@ -3,7 +3,7 @@
 
 import Foundation
 
-enum Stats {
+enum InsightStats {
     static func median(_ values: [Double]) -> Double? {
         guard !values.isEmpty else { return nil }
         let s = values.sorted()

@@ -7,7 +7,7 @@ extension InsightContext {
     func trend() -> Insights {
         guard let label = shape.labelIndices.first, let m = shape.primaryMeasure else { return distribution() }
         var points = rows.compactMap { row -> (String, Double, SQLValue)? in
-            row[m].doubleValue.map { (displayLabel(row[label]), $0, row[label]) }
+            row[m].doubleValue.map { (Wording.displayLabel(row[label]), $0, row[label]) }
         }
         // Periods split by a group (month × region): describe the combined total per period;
         // the dispatcher only sends additive measures here, so summing is meaningful.
@@ -21,7 +21,7 @@ extension InsightContext {
             points = order.map { ($0, sums[$0]!.0, sums[$0]!.1) }
         }
         // ISO dates and year numbers sort chronologically; month names keep the query's order.
-        if let order = chronologicalOrder(points.map(\.2)) { points = order.map { points[$0] } }
+        if let order = ResultShape.chronologicalOrder(points.map(\.2)) { points = order.map { points[$0] } }
         let measure = measurePhrase(m)
         let n = points.count
         guard n >= 2 else { return n == 1 ? singleRow() : distribution() }
@@ -32,19 +32,19 @@ extension InsightContext {
 
         let summary: String
         if running {
-            summary = "\(capitalizeFirst(measure)) reached \(fmt(last.1)) by \(last.0), over \(n) periods from \(first.0)."
+            summary = "\(Wording.capitalizeFirst(measure)) reached \(fmt(last.1)) by \(last.0), over \(n) periods from \(first.0)."
         } else if n == 2 {
             // Two points are a change, not a trend.
-            summary = "\(capitalizeFirst(measure)) went from \(fmt(first.1)) in \(first.0) to \(fmt(last.1)) in \(last.0)\(changeText(first.1, last.1))."
+            summary = "\(Wording.capitalizeFirst(measure)) went from \(fmt(first.1)) in \(first.0) to \(fmt(last.1)) in \(last.0)\(changeText(first.1, last.1))."
         } else if let peak = points.max(by: { $0.1 < $1.1 }), let low = points.min(by: { $0.1 < $1.1 }),
                   peak.1 > low.1, abs(last.1 - first.1) < (peak.1 - low.1) * 0.1 {
             // A small net change after big swings: "rose 3%" alone would hide the swings.
             let extreme = abs(peak.1 - first.1) >= abs(low.1 - first.1) ? "peaking at \(fmt(peak.1)) in \(peak.0)" : "dipping to \(fmt(low.1)) in \(low.0)"
-            summary = "\(capitalizeFirst(measure)) ended close to where it started — \(fmt(last.1)) in \(last.0) against \(fmt(first.1)) in \(first.0)\(changeText(first.1, last.1)) — after \(extreme)."
+            summary = "\(Wording.capitalizeFirst(measure)) ended close to where it started — \(fmt(last.1)) in \(last.0) against \(fmt(first.1)) in \(first.0)\(changeText(first.1, last.1)) — after \(extreme)."
         } else {
             let verb = last.1 > first.1 ? "rose" : last.1 < first.1 ? "fell" : "ended where it started"
-            let pct = first.1 > 0 && last.1 >= 0 && last.1 != first.1 ? " \(NumberFormat.percent(abs(last.1 - first.1) / first.1))" : ""
-            summary = "\(capitalizeFirst(measure)) \(verb)\(pct) from \(fmt(first.1)) in \(first.0) to \(fmt(last.1)) in \(last.0) over \(n) periods."
+            let pct = first.1 > 0 && last.1 >= 0 && last.1 != first.1 ? " \(ReadableNumber.percent(abs(last.1 - first.1) / first.1))" : ""
+            summary = "\(Wording.capitalizeFirst(measure)) \(verb)\(pct) from \(fmt(first.1)) in \(first.0) to \(fmt(last.1)) in \(last.0) over \(n) periods."
         }
         if n >= 3 {
             if !running {
@@ -72,18 +72,18 @@ extension InsightContext {
             }
             if n == 3 { findings.append("With only 3 periods, treat the direction as tentative.") }
         }
-        if let med = Stats.median(points.map(\.1)), !running {
+        if let med = InsightStats.median(points.map(\.1)), !running {
             findings.append(contentsOf: outlierFindings(points.map { ($0.0, $0.1) }, measure: measure, median: med))
         }
         if let split {
-            findings.insert("Figures combine all \(pluralize(humanize(name(split)))) in each period.", at: 0)
+            findings.insert("Figures combine all \(Wording.pluralize(Wording.humanize(name(split)))) in each period.", at: 0)
             if let mover = biggestGroupChange(label: label, group: split, measure: m, first: first.0, last: last.0) {
                 findings.append(mover)
             }
         }
         var recs: [String] = []
         if let other = otherGroupings(excluding: [name(label)]).first {
-            recs.append("Ask \"\(measurePhrase(m, dropTotal: true)) by \(humanize(other)) in \(last.0)\" to see what drives the latest period.")
+            recs.append("Ask \"\(measurePhrase(m, dropTotal: true)) by \(Wording.humanize(other)) in \(last.0)\" to see what drives the latest period.")
         }
         if n >= 3 && !running {
             recs.append("Ask \"cumulative \(measurePhrase(m, dropTotal: true)) over time\" to see the running total.")
@@ -96,7 +96,7 @@ extension InsightContext {
         var start: [String: Double] = [:], end: [String: Double] = [:], order: [String] = []
         for row in rows {
             guard let v = row[measure].doubleValue else { continue }
-            let period = displayLabel(row[label]), g = displayLabel(row[group])
+            let period = Wording.displayLabel(row[label]), g = Wording.displayLabel(row[group])
             if period == first { start[g, default: 0] += v; if !order.contains(g) { order.append(g) } }
             if period == last { end[g, default: 0] += v; if !order.contains(g) { order.append(g) } }
         }
@@ -111,7 +111,7 @@ extension InsightContext {
     /// " (+35.2%)" when a percentage change is meaningful (a positive base), else "".
     private func changeText(_ from: Double, _ to: Double) -> String {
         guard from > 0, to >= 0 else { return "" }
-        return " (\(NumberFormat.signedPercent((to - from) / from)))"
+        return " (\(ReadableNumber.signedPercent((to - from) / from)))"
     }
 
     func correlation() -> Insights {
@@ -127,17 +127,17 @@ extension InsightContext {
             return Insights(summary: "Only \(pairs.count) rows have both \(xName) and \(yName): too few to say how they relate.",
                             findings: [], recommendations: [])
         }
-        guard let r = Stats.pearson(pairs.map(\.0), pairs.map(\.1)) else {
+        guard let r = InsightStats.pearson(pairs.map(\.0), pairs.map(\.1)) else {
             return Insights(summary: "One of \(xName) and \(yName) does not vary, so there is no relationship to measure.",
                             findings: [], recommendations: [])
         }
         let strength = abs(r) >= 0.7 ? "strong" : abs(r) >= 0.4 ? "moderate" : abs(r) >= 0.2 ? "weak" : nil
-        let rText = NumberFormat.fixed(r, decimals: 2)
+        let rText = ReadableNumber.fixed(r, decimals: 2)
         let summary: String
         if let strength {
-            summary = "\(capitalizeFirst(yName)) and \(xName) show a \(strength) \(r > 0 ? "positive" : "negative") relationship (r = \(rText) over \(pairs.count) rows)."
+            summary = "\(Wording.capitalizeFirst(yName)) and \(xName) show a \(strength) \(r > 0 ? "positive" : "negative") relationship (r = \(rText) over \(pairs.count) rows)."
         } else {
-            summary = "\(capitalizeFirst(yName)) and \(xName) show no clear linear relationship (r = \(rText) over \(pairs.count) rows)."
+            summary = "\(Wording.capitalizeFirst(yName)) and \(xName) show no clear linear relationship (r = \(rText) over \(pairs.count) rows)."
         }
         var findings: [String] = []
         if strength != nil {
@@ -147,7 +147,7 @@ extension InsightContext {
         findings.append("A correlation alone does not show that one causes the other.")
         var recs: [String] = []
         if let group = otherGroupings(excluding: []).first {
-            recs.append("Ask \"average \(yName) and \(xName) by \(humanize(group))\" to see whether groups explain the pattern.")
+            recs.append("Ask \"average \(yName) and \(xName) by \(Wording.humanize(group))\" to see whether groups explain the pattern.")
         }
         return Insights(summary: summary, findings: findings, recommendations: recs)
     }

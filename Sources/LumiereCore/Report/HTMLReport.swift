@@ -20,7 +20,7 @@ public enum HTMLReport {
         page.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
         page.raw("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n")
         page.raw("<meta name=\"generator\" content=\"Lumiere\">\n")
-        page.raw("<title>\(esc(truncateLabel(heading, 100))) — Lumiere</title>\n")
+        page.raw("<title>\(esc(Markup.truncateLabel(heading, 100))) — Lumiere</title>\n")
         page.raw("<style>\n\(ReportStyle.css)\n</style>\n</head>\n<body>\n<main class=\"report\">\n")
 
         header(document, heading: heading, &page)
@@ -122,7 +122,7 @@ public enum HTMLReport {
                 case .null: page.raw("<td class=\"null\">NULL</td>")
                 case .integer, .real:
                     let v = cell.doubleValue ?? 0
-                    page.raw("<td class=\"num\" title=\"\(esc(cell.description))\">\(esc(NumberFormat.human(v)))</td>")
+                    page.raw("<td class=\"num\" title=\"\(esc(cell.description))\">\(esc(ReadableNumber.human(v)))</td>")
                 case .text(let s): page.raw("<td>\(esc(s))</td>")
                 }
             }
@@ -133,9 +133,9 @@ public enum HTMLReport {
         var notes: [String] = []
         if rows.isEmpty { notes.append("The query returned no rows.") }
         else if rows.count > maxTableRows {
-            notes.append("Showing the first \(NumberFormat.human(Double(maxTableRows))) of \(NumberFormat.human(Double(rows.count))) rows; the JSON result has them all.")
+            notes.append("Showing the first \(ReadableNumber.human(Double(maxTableRows))) of \(ReadableNumber.human(Double(rows.count))) rows; the JSON result has them all.")
         } else {
-            notes.append("\(NumberFormat.human(Double(total))) \(total == 1 ? "row" : "rows").")
+            notes.append("\(ReadableNumber.human(Double(total))) \(total == 1 ? "row" : "rows").")
         }
         if d.truncated == true { notes.append("The query's row limit cut the result short.") }
         page.raw("<p class=\"note\">\(esc(notes.joined(separator: " ")))</p></section>\n")
@@ -151,7 +151,7 @@ public enum HTMLReport {
 
     private static func footer(_ d: ResultDocument, _ page: inout HTMLBuilder) {
         var items: [(String, String)] = []
-        if let s = d.source { items.append(("Source", "\(s.name) (version \(s.version), \(NumberFormat.human(Double(s.rowCount))) rows)")) }
+        if let s = d.source { items.append(("Source", "\(s.name) (version \(s.version), \(ReadableNumber.human(Double(s.rowCount))) rows)")) }
         if let id = d.jobID { items.append(("Job", String(id))) }
         if let id = d.queryID { items.append(("Query", String(id))) }
         if let file = d.request.file { items.append(("Request", file)) }
@@ -160,7 +160,7 @@ public enum HTMLReport {
                 .compactMap { $0 }.joined(separator: ", ")))
         } else if let e = d.engine { items.append(("Engine", e)) }
         if !d.timingsMs.isEmpty {
-            let text = d.timingsMs.keys.sorted().map { "\($0) \(NumberFormat.fixed(d.timingsMs[$0] ?? 0, decimals: 1)) ms" }
+            let text = d.timingsMs.keys.sorted().map { "\($0) \(ReadableNumber.fixed(d.timingsMs[$0] ?? 0, decimals: 1)) ms" }
             items.append(("Timings", text.joined(separator: ", ")))
         }
         if let p = d.provenance {
@@ -179,11 +179,11 @@ public enum HTMLReport {
         "Lumiere \(d.request.action) result"
     }
 
-    private static func esc(_ s: String) -> String { xmlEscape(s) }
+    private static func esc(_ s: String) -> String { Markup.xmlEscape(s) }
 }
 
 /// Accumulates the page.
-struct HTMLBuilder {
+fileprivate struct HTMLBuilder {
     private(set) var html = ""
     mutating func raw(_ s: String) { html += s }
 }

@@ -11,7 +11,7 @@ struct ChartEdgeCaseTests {
     let gen = InsightGenerator()
 
     @Test func infinitiesBecomeGapsAndStillEncode() throws {
-        let result = Samples.result([("Region", "TEXT"), ("total", "REAL")],
+        let result = ChartSamples.result([("Region", "TEXT"), ("total", "REAL")],
                                     [[.text("a"), .real(.infinity)], [.text("b"), .real(2)], [.text("c"), .real(-.infinity)]])
         let chart = rec.recommend(result: result, question: "q", interpretation: nil, intent: .grouped)
         #expect(chart.type == "bar")
@@ -30,7 +30,7 @@ struct ChartEdgeCaseTests {
     }
 
     @Test func rankingOfMonthsIsNotATrend() throws {
-        let result = Samples.result([("month", "TEXT"), ("total_sales", "REAL")],
+        let result = ChartSamples.result([("month", "TEXT"), ("total_sales", "REAL")],
                                     [[.text("2024-02"), .real(3511)], [.text("2024-03"), .real(2904)], [.text("2024-04"), .real(1920)]])
         let chart = rec.recommend(result: result, question: nil, interpretation: nil, intent: .ranking)
         #expect(chart.type == "bar")
@@ -43,7 +43,7 @@ struct ChartEdgeCaseTests {
     }
 
     @Test func periodsSplitByAGroup() throws {
-        let result = Samples.result([("month", "TEXT"), ("Region", "TEXT"), ("total_sales", "REAL")], [
+        let result = ChartSamples.result([("month", "TEXT"), ("Region", "TEXT"), ("total_sales", "REAL")], [
             [.text("2024-01"), .text("North"), .real(300)], [.text("2024-01"), .text("South"), .real(1200)],
             [.text("2024-02"), .text("North"), .real(336)], [.text("2024-02"), .text("South"), .real(2800)],
             [.text("2024-03"), .text("North"), .real(600)], [.text("2024-03"), .text("South"), .real(504)],
@@ -58,7 +58,7 @@ struct ChartEdgeCaseTests {
     }
 
     @Test func linesRunInTimeOrder() throws {
-        let shuffled = Samples.result([("month", "TEXT"), ("total_sales", "REAL")], Samples.monthly.rows.reversed())
+        let shuffled = ChartSamples.result([("month", "TEXT"), ("total_sales", "REAL")], ChartSamples.monthly.rows.reversed())
         let chart = rec.recommend(result: shuffled, question: nil, interpretation: nil, intent: .trend)
         #expect(chart.config?.at("data", "labels") == ["2024-01", "2024-02", "2024-03", "2024-04"])
         #expect(chart.config?.at("data", "datasets", 0, "data") == [1860, 3511, 2904, 1920])
@@ -67,7 +67,7 @@ struct ChartEdgeCaseTests {
     @Test func veryLongSeriesAreCapped() throws {
         var days: [[SQLValue]] = []
         for i in 0..<1500 { days.append([.text("t\(i)"), .integer(Int64(i))]) }
-        let result = Samples.result([("day", "TEXT"), ("n", "INTEGER")], days)
+        let result = ChartSamples.result([("day", "TEXT"), ("n", "INTEGER")], days)
         let chart = rec.recommend(result: result, question: nil, interpretation: nil, intent: .trend)
         #expect(chart.type == "line")
         #expect(chart.config?.at("data", "labels")?.arrayValue?.count == 1000)
@@ -77,7 +77,7 @@ struct ChartEdgeCaseTests {
     }
 
     @Test func monthNamesKeepTheQueryOrder() {
-        let result = Samples.result([("month", "TEXT"), ("n", "INTEGER")],
+        let result = ChartSamples.result([("month", "TEXT"), ("n", "INTEGER")],
                                     [[.text("January"), .integer(1)], [.text("February"), .integer(5)], [.text("March"), .integer(9)]])
         let chart = rec.recommend(result: result, question: nil, interpretation: nil, intent: nil)
         #expect(chart.type == "line")

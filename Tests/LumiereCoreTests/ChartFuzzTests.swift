@@ -9,8 +9,8 @@ import FoundationXML
 import Testing
 @testable import LumiereCore
 
-/// SplitMix64: tiny, seedable, identical on every platform.
-struct SeededRandom: RandomNumberGenerator {
+/// SplitMix64 (ChartFuzzRandom): tiny, seedable, identical on every platform.
+struct ChartFuzzRandom: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
@@ -26,7 +26,7 @@ struct ChartFuzzTests {
     static let labelPool = ["North", "South", "<b>x</b>", "", "2024-01", "2024-02", "O'Brien & Sons", "Ünïcödé ✓",
                             "A very long category label that goes on", "\u{0}\u{1F}", "]]>", "2023"]
 
-    static func randomResult(_ rng: inout SeededRandom) -> QueryResult {
+    static func randomResult(_ rng: inout ChartFuzzRandom) -> QueryResult {
         let columnCount = Int.random(in: 1...6, using: &rng)
         let rowCount = [0, 1, 2, 3, 5, 9, 14, 40][Int.random(in: 0..<8, using: &rng)]
         var columns: [ResultColumn] = []
@@ -58,7 +58,7 @@ struct ChartFuzzTests {
 
     @Test(arguments: 0..<8)
     func randomShapesNeverBreak(_ batch: Int) throws {
-        var rng = SeededRandom(state: UInt64(batch) &* 7919 &+ 17)
+        var rng = ChartFuzzRandom(state: UInt64(batch) &* 7919 &+ 17)
         let encoder = JSONEncoder()
         var drawn: Set<String> = []
         for _ in 0..<40 {

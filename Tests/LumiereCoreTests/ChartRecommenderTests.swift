@@ -16,36 +16,36 @@ struct ChartRecommenderTests {
     }
 
     static let cases: [Case] = [
-        Case(name: "sales by region", result: Samples.byRegion, intent: .grouped, expected: .bar),
-        Case(name: "best product (one row)", result: Samples.bestProduct, intent: .ranking, expected: .none),
-        Case(name: "retail vs wholesale", result: Samples.retailVsWholesale, intent: .comparison, expected: .pie),
-        Case(name: "monthly sales", result: Samples.monthly, intent: .trend, expected: .line),
-        Case(name: "monthly sales, no intent", result: Samples.monthly, intent: nil, expected: .line),
-        Case(name: "running total", result: Samples.cumulative, intent: .cumulative, expected: .area),
-        Case(name: "share of region", result: Samples.byRegion, intent: .share, expected: .pie),
-        Case(name: "region × category", result: Samples.byRegionAndCategory, intent: .grouped2, expected: .groupedBar),
-        Case(name: "region × category share", result: Samples.byRegionAndCategory, intent: .share, expected: .stackedBar),
-        Case(name: "price vs quantity", result: Samples.priceVsQuantity, intent: .correlation, expected: .scatter),
-        Case(name: "two numbers, no intent", result: Samples.priceVsQuantity, intent: nil, expected: .scatter),
-        Case(name: "single value", result: Samples.totalOnly, intent: .single, expected: .none),
-        Case(name: "wide listing", result: Samples.wideListing, intent: .listing, expected: .none),
-        Case(name: "no rows", result: Samples.result([("Region", "TEXT"), ("n", "INTEGER")], []), intent: .grouped, expected: .none),
-        Case(name: "text only", result: Samples.result([("Region", "TEXT")], [[.text("a")], [.text("b")]]), intent: .listing, expected: .none),
-        Case(name: "many categories", result: Samples.manyCategories(20), intent: .grouped, expected: .horizontalBar),
-        Case(name: "share of many parts", result: Samples.manyCategories(9), intent: .share, expected: .bar),
-        Case(name: "share of an average", result: Samples.result([("Region", "TEXT"), ("avg_sales", "REAL")],
+        Case(name: "sales by region", result: ChartSamples.byRegion, intent: .grouped, expected: .bar),
+        Case(name: "best product (one row)", result: ChartSamples.bestProduct, intent: .ranking, expected: .none),
+        Case(name: "retail vs wholesale", result: ChartSamples.retailVsWholesale, intent: .comparison, expected: .pie),
+        Case(name: "monthly sales", result: ChartSamples.monthly, intent: .trend, expected: .line),
+        Case(name: "monthly sales, no intent", result: ChartSamples.monthly, intent: nil, expected: .line),
+        Case(name: "running total", result: ChartSamples.cumulative, intent: .cumulative, expected: .area),
+        Case(name: "share of region", result: ChartSamples.byRegion, intent: .share, expected: .pie),
+        Case(name: "region × category", result: ChartSamples.byRegionAndCategory, intent: .grouped2, expected: .groupedBar),
+        Case(name: "region × category share", result: ChartSamples.byRegionAndCategory, intent: .share, expected: .stackedBar),
+        Case(name: "price vs quantity", result: ChartSamples.priceVsQuantity, intent: .correlation, expected: .scatter),
+        Case(name: "two numbers, no intent", result: ChartSamples.priceVsQuantity, intent: nil, expected: .scatter),
+        Case(name: "single value", result: ChartSamples.totalOnly, intent: .single, expected: .none),
+        Case(name: "wide listing", result: ChartSamples.wideListing, intent: .listing, expected: .none),
+        Case(name: "no rows", result: ChartSamples.result([("Region", "TEXT"), ("n", "INTEGER")], []), intent: .grouped, expected: .none),
+        Case(name: "text only", result: ChartSamples.result([("Region", "TEXT")], [[.text("a")], [.text("b")]]), intent: .listing, expected: .none),
+        Case(name: "many categories", result: ChartSamples.manyCategories(20), intent: .grouped, expected: .horizontalBar),
+        Case(name: "share of many parts", result: ChartSamples.manyCategories(9), intent: .share, expected: .bar),
+        Case(name: "share of an average", result: ChartSamples.result([("Region", "TEXT"), ("avg_sales", "REAL")],
                                                                   [[.text("a"), .real(2)], [.text("b"), .real(3)]]),
              intent: .share, expected: .bar),
-        Case(name: "share with negatives", result: Samples.result([("Region", "TEXT"), ("profit", "REAL")],
+        Case(name: "share with negatives", result: ChartSamples.result([("Region", "TEXT"), ("profit", "REAL")],
                                                                    [[.text("a"), .real(-2)], [.text("b"), .real(3)]]),
              intent: .share, expected: .bar),
-        Case(name: "long labels", result: Samples.result([("Product", "TEXT"), ("n", "INTEGER")],
+        Case(name: "long labels", result: ChartSamples.result([("Product", "TEXT"), ("n", "INTEGER")],
                                                           [[.text("An extremely long product name"), .integer(2)], [.text("b"), .integer(3)]]),
              intent: .grouped, expected: .horizontalBar),
-        Case(name: "integer years", result: Samples.result([("year", "INTEGER"), ("total", "REAL")],
+        Case(name: "integer years", result: ChartSamples.result([("year", "INTEGER"), ("total", "REAL")],
                                                             [[.integer(2022), .real(1)], [.integer(2023), .real(2)], [.integer(2024), .real(4)]]),
              intent: .grouped, expected: .line),
-        Case(name: "top 3 ranking", result: Samples.result([("Product", "TEXT"), ("total_sales", "REAL")],
+        Case(name: "top 3 ranking", result: ChartSamples.result([("Product", "TEXT"), ("total_sales", "REAL")],
                                                             [[.text("Tool C"), .real(4460)], [.text("Gadget B"), .real(3410)], [.text("Widget A"), .real(2325)]]),
              intent: .ranking, expected: .bar),
     ]
@@ -86,7 +86,7 @@ struct ChartRecommenderTests {
     }
 
     @Test func regionBarIsSortedWithAxisTitles() throws {
-        let chart = ChartRecommender().recommend(result: Samples.byRegion, question: "What were the total sales by region?",
+        let chart = ChartRecommender().recommend(result: ChartSamples.byRegion, question: "What were the total sales by region?",
                                                  interpretation: "Total Sales per Region", intent: .grouped)
         let config = try #require(chart.config)
         #expect(config.at("data", "labels") == ["South", "West", "East", "North"])
@@ -98,7 +98,7 @@ struct ChartRecommenderTests {
     }
 
     @Test func pieOfRetailVsWholesaleUsesTheTotalNotTheAverage() throws {
-        let chart = ChartRecommender().recommend(result: Samples.retailVsWholesale, question: nil, interpretation: nil, intent: .comparison)
+        let chart = ChartRecommender().recommend(result: ChartSamples.retailVsWholesale, question: nil, interpretation: nil, intent: .comparison)
         let config = try #require(chart.config)
         #expect(config["type"] == "pie")
         #expect(config.at("data", "datasets", 0, "label") == "total_sales")
@@ -107,21 +107,21 @@ struct ChartRecommenderTests {
 
     @Test func variantsAreChartJSOptions() throws {
         let rec = ChartRecommender()
-        let h = try #require(rec.recommend(result: Samples.byRegion, question: nil, interpretation: nil, intent: nil, forced: .horizontalBar).config)
+        let h = try #require(rec.recommend(result: ChartSamples.byRegion, question: nil, interpretation: nil, intent: nil, forced: .horizontalBar).config)
         #expect(h["type"] == "bar")
         #expect(h.at("options", "indexAxis") == "y")
         #expect(h.at("options", "scales", "x", "title", "text") == "total_sales")
-        let s = try #require(rec.recommend(result: Samples.byRegionAndCategory, question: nil, interpretation: nil, intent: nil, forced: .stackedBar).config)
+        let s = try #require(rec.recommend(result: ChartSamples.byRegionAndCategory, question: nil, interpretation: nil, intent: nil, forced: .stackedBar).config)
         #expect(s.at("options", "scales", "x", "stacked") == true)
         #expect(s.at("options", "scales", "y", "stacked") == true)
         #expect(s.at("data", "datasets")?.arrayValue?.count == 2)
-        let a = try #require(rec.recommend(result: Samples.cumulative, question: nil, interpretation: nil, intent: .cumulative).config)
+        let a = try #require(rec.recommend(result: ChartSamples.cumulative, question: nil, interpretation: nil, intent: .cumulative).config)
         #expect(a["type"] == "line")
         #expect(a.at("data", "datasets", 0, "fill") == "origin")
     }
 
     @Test func pivotKeepsEveryCell() throws {
-        let chart = ChartRecommender().recommend(result: Samples.byRegionAndCategory, question: nil, interpretation: nil, intent: .grouped2)
+        let chart = ChartRecommender().recommend(result: ChartSamples.byRegionAndCategory, question: nil, interpretation: nil, intent: .grouped2)
         let config = try #require(chart.config)
         #expect(config.at("data", "labels") == ["East", "North", "South", "West"])
         // Series are ordered by total: Electronics (5,735) before Hardware (4,460).
@@ -131,7 +131,7 @@ struct ChartRecommenderTests {
     }
 
     @Test func manyAdditiveCategoriesGetAnOtherBucket() throws {
-        let result = Samples.manyCategories(20)
+        let result = ChartSamples.manyCategories(20)
         let chart = ChartRecommender(maxCategories: 12).recommend(result: result, question: nil, interpretation: nil, intent: .grouped)
         let config = try #require(chart.config)
         let labels = try #require(config.at("data", "labels")?.arrayValue)
@@ -147,7 +147,7 @@ struct ChartRecommenderTests {
     }
 
     @Test func manyAveragesAreCutNotSummed() throws {
-        let chart = ChartRecommender(maxCategories: 12).recommend(result: Samples.manyCategories(20, measure: "avg_price"),
+        let chart = ChartRecommender(maxCategories: 12).recommend(result: ChartSamples.manyCategories(20, measure: "avg_price"),
                                                                    question: nil, interpretation: nil, intent: .grouped)
         let labels = try #require(chart.config?.at("data", "labels")?.arrayValue)
         #expect(labels.count == 12)
@@ -156,7 +156,7 @@ struct ChartRecommenderTests {
     }
 
     @Test func pieWithTooManySlicesFoldsIntoOther() throws {
-        let chart = ChartRecommender().recommend(result: Samples.manyCategories(11), question: nil, interpretation: nil,
+        let chart = ChartRecommender().recommend(result: ChartSamples.manyCategories(11), question: nil, interpretation: nil,
                                                  intent: .share, forced: .pie)
         #expect(chart.type == "pie")
         let labels = try #require(chart.config?.at("data", "labels")?.arrayValue)
@@ -165,18 +165,18 @@ struct ChartRecommenderTests {
     }
 
     @Test func forcedKindIsHonouredWhenPossible() {
-        let chart = ChartRecommender().recommend(result: Samples.byRegion, question: nil, interpretation: nil, intent: .grouped, forced: .doughnut)
+        let chart = ChartRecommender().recommend(result: ChartSamples.byRegion, question: nil, interpretation: nil, intent: .grouped, forced: .doughnut)
         #expect(chart.type == "doughnut")
         #expect(chart.reason.contains("requested"))
     }
 
     @Test func forcedKindThatMisleadsIsExplained() {
-        let averages = Samples.result([("Region", "TEXT"), ("avg_sales", "REAL")], [[.text("a"), .real(2)], [.text("b"), .real(3)]])
+        let averages = ChartSamples.result([("Region", "TEXT"), ("avg_sales", "REAL")], [[.text("a"), .real(2)], [.text("b"), .real(3)]])
         let chart = ChartRecommender().recommend(result: averages, question: nil, interpretation: nil, intent: .grouped, forced: .pie)
         #expect(chart.type == "bar")
         #expect(chart.reason.contains("A pie chart was requested, but"))
         #expect(chart.reason.contains("average sales"))
-        let scatter = ChartRecommender().recommend(result: Samples.byRegion, question: nil, interpretation: nil, intent: nil, forced: .scatter)
+        let scatter = ChartRecommender().recommend(result: ChartSamples.byRegion, question: nil, interpretation: nil, intent: nil, forced: .scatter)
         #expect(scatter.type == "bar")
         #expect(scatter.reason.contains("two numeric columns"))
     }
@@ -192,7 +192,7 @@ struct ChartRecommenderTests {
     @Test func outputIsDeterministic() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        for result in [Samples.byRegion, Samples.byRegionAndCategory, Samples.priceVsQuantity, Samples.manyCategories(30)] {
+        for result in [ChartSamples.byRegion, ChartSamples.byRegionAndCategory, ChartSamples.priceVsQuantity, ChartSamples.manyCategories(30)] {
             let a = ChartRecommender().recommend(result: result, question: "q", interpretation: nil, intent: nil)
             let b = ChartRecommender().recommend(result: result, question: "q", interpretation: nil, intent: nil)
             #expect(try encoder.encode(a) == encoder.encode(b))
@@ -200,7 +200,7 @@ struct ChartRecommenderTests {
     }
 
     @Test func nullLabelsAreVisible() throws {
-        let result = Samples.result([("Region", "TEXT"), ("total", "INTEGER")], [[.text("a"), .integer(3)], [.null, .integer(2)]])
+        let result = ChartSamples.result([("Region", "TEXT"), ("total", "INTEGER")], [[.text("a"), .integer(3)], [.null, .integer(2)]])
         let chart = ChartRecommender().recommend(result: result, question: nil, interpretation: nil, intent: .grouped)
         #expect(chart.config?.at("data", "labels") == ["a", "(blank)"])
     }

@@ -3,7 +3,7 @@
 
 @testable import LumiereCore
 
-enum Samples {
+enum ChartSamples {
     static func result(_ columns: [(String, String)], _ rows: [[SQLValue]], truncated: Bool = false) -> QueryResult {
         QueryResult(columns: columns.map { ResultColumn(name: $0.0, type: $0.1) }, rows: rows, truncated: truncated)
     }
@@ -79,7 +79,7 @@ enum Samples {
 
 extension JSONValue {
     /// Walk a path of object keys and array indices: config.at("data", "datasets", 0, "data").
-    func at(_ path: any PathComponent...) -> JSONValue? {
+    func at(_ path: any ChartConfigPathComponent...) -> JSONValue? {
         var current: JSONValue? = self
         for component in path {
             if let key = component as? String { current = current?[key] }
@@ -89,6 +89,6 @@ extension JSONValue {
     }
 }
 
-protocol PathComponent {}
-extension String: PathComponent {}
-extension Int: PathComponent {}
+protocol ChartConfigPathComponent {}
+extension String: ChartConfigPathComponent {}
+extension Int: ChartConfigPathComponent {}

@@ -14,11 +14,11 @@ struct GoldenChartTests {
     }
 
     static let samples: [(String, QueryResult, String, String, QueryIntent)] = [
-        ("q1_sales_by_region", Samples.byRegion, "What were the total sales by region?", "Total Sales per Region", .grouped),
-        ("q2_best_product", Samples.bestProduct, "Which product had the best performance?", "Product with the highest total Sales", .ranking),
-        ("q3_retail_vs_wholesale", Samples.retailVsWholesale, "How do retail vs wholesale sales compare?",
+        ("q1_sales_by_region", ChartSamples.byRegion, "What were the total sales by region?", "Total Sales per Region", .grouped),
+        ("q2_best_product", ChartSamples.bestProduct, "Which product had the best performance?", "Product with the highest total Sales", .ranking),
+        ("q3_retail_vs_wholesale", ChartSamples.retailVsWholesale, "How do retail vs wholesale sales compare?",
          "Count, total and average Sales per Customer_Type", .comparison),
-        ("monthly_sales", Samples.monthly, "Monthly sales", "Total Sales per month", .trend),
+        ("monthly_sales", ChartSamples.monthly, "Monthly sales", "Total Sales per month", .trend),
     ]
 
     @Test(arguments: samples.map(\.0))
@@ -26,7 +26,7 @@ struct GoldenChartTests {
         let (_, result, question, interpretation, intent) = try #require(Self.samples.first { $0.0 == name })
         let answer = Answer(
             chart: ChartRecommender().recommend(result: result, question: question, interpretation: interpretation, intent: intent),
-            insights: InsightGenerator().generate(result: result, schema: Samples.schema, question: question,
+            insights: InsightGenerator().generate(result: result, schema: ChartSamples.schema, question: question,
                                                   interpretation: interpretation, intent: intent))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

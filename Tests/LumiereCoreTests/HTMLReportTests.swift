@@ -7,7 +7,7 @@ import Testing
 
 @Suite("HTML report")
 struct HTMLReportTests {
-    static func succeeded(_ result: QueryResult = Samples.byRegion, question: String = "What were the total sales by region?") -> ResultDocument {
+    static func succeeded(_ result: QueryResult = ChartSamples.byRegion, question: String = "What were the total sales by region?") -> ResultDocument {
         var d = ResultDocument(status: .succeeded, request: RequestInfo(file: "q1.json", id: "q1", action: "ask"),
                                createdAt: "2026-11-25T11:00:00Z")
         d.question = question
@@ -17,7 +17,7 @@ struct HTMLReportTests {
         d.source = SourceRef(id: 1, name: "test_sales_data", version: 1, rowCount: 15)
         d.setResult(result)
         d.chart = ChartRecommender().recommend(result: result, question: question, interpretation: d.interpretation, intent: .grouped)
-        d.insights = InsightGenerator().generate(result: result, schema: Samples.schema, question: question,
+        d.insights = InsightGenerator().generate(result: result, schema: ChartSamples.schema, question: question,
                                                  interpretation: d.interpretation, intent: .grouped)
         d.timingsMs = ["sql": 1.25, "execute": 0.5]
         d.provenance = Provenance(sourceSHA256: "abc123", sourceVersion: 1, engine: "builtin", engineVersion: "1", configDigest: "cfg")
@@ -57,8 +57,8 @@ struct HTMLReportTests {
     }
 
     @Test func everythingIsEscaped() {
-        let hostile = Samples.hostile
-        let result = Samples.result([(hostile, "TEXT"), ("total_sales", "REAL")],
+        let hostile = ChartSamples.hostile
+        let result = ChartSamples.result([(hostile, "TEXT"), ("total_sales", "REAL")],
                                     [[.text(hostile), .real(3)], [.text("b"), .real(1)]])
         var d = Self.succeeded(result, question: hostile)
         d.interpretation = hostile
@@ -96,7 +96,7 @@ struct HTMLReportTests {
     }
 
     @Test func longResultsAreCutInTheTable() {
-        let result = Samples.manyCategories(HTMLReport.maxTableRows + 50)
+        let result = ChartSamples.manyCategories(HTMLReport.maxTableRows + 50)
         var d = Self.succeeded(result)
         d.truncated = true
         let html = Self.render(d)
@@ -106,7 +106,7 @@ struct HTMLReportTests {
     }
 
     @Test func chartlessResultExplainsWhy() {
-        let html = Self.render(Self.succeeded(Samples.bestProduct, question: "Which product had the best performance?"))
+        let html = Self.render(Self.succeeded(ChartSamples.bestProduct, question: "Which product had the best performance?"))
         #expect(!html.contains("<svg"))
         #expect(html.contains("No chart: Only one row (Tool C)"))
     }

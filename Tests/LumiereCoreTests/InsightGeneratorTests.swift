@@ -6,14 +6,14 @@ import Testing
 
 @Suite("Insights")
 struct InsightGeneratorTests {
-    func generate(_ result: QueryResult, _ intent: QueryIntent?, schema: SourceSchema? = Samples.schema) -> Insights {
+    func generate(_ result: QueryResult, _ intent: QueryIntent?, schema: SourceSchema? = ChartSamples.schema) -> Insights {
         InsightGenerator().generate(result: result, schema: schema, question: nil, interpretation: nil, intent: intent)
     }
 
     func all(_ i: Insights) -> [String] { [i.summary] + i.findings + i.recommendations }
 
     @Test func salesByRegion() {
-        let i = generate(Samples.byRegion, .grouped)
+        let i = generate(ChartSamples.byRegion, .grouped)
         #expect(i.summary.contains("South leads with 5,224 (51.2% of the total)"), "\(i.summary)")
         #expect(i.summary.contains("10,195"))
         #expect(i.findings.contains("South leads with 5,224 (51.2% of the total), more than the other 3 combined."))
@@ -27,7 +27,7 @@ struct InsightGeneratorTests {
     }
 
     @Test func bestProductMakesNoComparativeClaims() {
-        let i = generate(Samples.bestProduct, .ranking)
+        let i = generate(ChartSamples.bestProduct, .ranking)
         #expect(i.summary == "Tool C comes out on top, with total sales 4,460 (average sales 892).")
         // One row: nothing to rank it against, so no leader, share or spread.
         #expect(!all(i).contains { $0.contains("%") || $0.contains("leads") || $0.contains("×") })
@@ -35,7 +35,7 @@ struct InsightGeneratorTests {
     }
 
     @Test func retailVersusWholesale() {
-        let i = generate(Samples.retailVsWholesale, .comparison)
+        let i = generate(ChartSamples.retailVsWholesale, .comparison)
         #expect(i.summary.contains("Wholesale leads with 5,350 (52.5% of the total)"), "\(i.summary)")
         #expect(i.findings.contains("Wholesale has 3.0× Retail's average sales (1,337.5 vs 440.45)."))
         #expect(i.findings.contains("Retail has 2.8× Wholesale's sale count (11 vs 4)."))
@@ -46,7 +46,7 @@ struct InsightGeneratorTests {
     }
 
     @Test func averagesGetNoShares() {
-        let result = Samples.result([("Region", "TEXT"), ("avg_sales", "REAL")],
+        let result = ChartSamples.result([("Region", "TEXT"), ("avg_sales", "REAL")],
                                     [[.text("South"), .real(870.67)], [.text("West"), .real(601.67)], [.text("East"), .real(560)]])
         let i = generate(result, .grouped)
         #expect(i.summary == "South has the highest average sales of the 3 regions, at 870.67.")
@@ -55,7 +55,7 @@ struct InsightGeneratorTests {
     }
 
     @Test func negativeValuesGetNoShares() {
-        let result = Samples.result([("Region", "TEXT"), ("profit", "REAL")],
+        let result = ChartSamples.result([("Region", "TEXT"), ("profit", "REAL")],
                                     [[.text("a"), .real(-20)], [.text("b"), .real(50)], [.text("c"), .real(10)]])
         let i = generate(result, .grouped)
         #expect(!all(i).contains { $0.contains("% of the total") })
@@ -64,7 +64,7 @@ struct InsightGeneratorTests {
     }
 
     @Test func monthlyTrend() {
-        let i = generate(Samples.monthly, .trend)
+        let i = generate(ChartSamples.monthly, .trend)
         // +3.2% net after a swing of 1,651: the summary must not read as steady growth.
         #expect(i.summary == "Total sales ended close to where it started — 1,920 in 2024-04 against 1,860 in 2024-01 (+3.2%) — after peaking at 3,511 in 2024-02.")
         #expect(i.findings.contains("It rose in 1 and fell in 2 of the 3 steps between periods."))
@@ -73,7 +73,7 @@ struct InsightGeneratorTests {
     }
 
     @Test func steadyGrowth() {
-        let result = Samples.result([("year", "INTEGER"), ("revenue", "REAL")],
+        let result = ChartSamples.result([("year", "INTEGER"), ("revenue", "REAL")],
                                     [[.integer(2021), .real(100)], [.integer(2022), .real(120)], [.integer(2023), .real(150)], [.integer(2024), .real(200)]])
         let i = generate(result, nil)
         #expect(i.summary == "Revenue rose 100.0% from 100 in 2021 to 200 in 2024 over 4 periods.")
@@ -81,25 +81,25 @@ struct InsightGeneratorTests {
     }
 
     @Test func countMixShowsFewerLargerSales() {
-        let i = generate(Samples.retailVsWholesale, .comparison)
+        let i = generate(ChartSamples.retailVsWholesale, .comparison)
         #expect(i.findings.contains("Wholesale makes 52.5% of total sales from 26.7% of sale count (fewer, larger items)."))
     }
 
     @Test func trendIsSortedChronologically() {
-        let shuffled = Samples.result([("month", "TEXT"), ("total_sales", "REAL")],
-                                      Samples.monthly.rows.reversed())
-        #expect(generate(shuffled, .trend).summary == generate(Samples.monthly, .trend).summary)
+        let shuffled = ChartSamples.result([("month", "TEXT"), ("total_sales", "REAL")],
+                                      ChartSamples.monthly.rows.reversed())
+        #expect(generate(shuffled, .trend).summary == generate(ChartSamples.monthly, .trend).summary)
     }
 
     @Test func twoPointsAreAChangeNotATrend() {
-        let result = Samples.result([("year", "TEXT"), ("total", "REAL")], [[.text("2023"), .real(100)], [.text("2024"), .real(150)]])
+        let result = ChartSamples.result([("year", "TEXT"), ("total", "REAL")], [[.text("2023"), .real(100)], [.text("2024"), .real(150)]])
         let i = generate(result, .trend)
         #expect(i.summary == "Total went from 100 in 2023 to 150 in 2024 (+50.0%).")
         #expect(!all(i).contains { $0.contains("rose in") || $0.contains("peak") || $0.contains("largest move") })
     }
 
     @Test func runningTotals() {
-        let i = generate(Samples.cumulative, .cumulative)
+        let i = generate(ChartSamples.cumulative, .cumulative)
         #expect(i.summary == "Running total reached 10,195 by 2024-04, over 4 periods from 2024-01.")
         #expect(i.findings.contains("The largest addition came in 2024-02: +3,511."))
         #expect(!all(i).contains { $0.contains("rose in") })
@@ -108,18 +108,18 @@ struct InsightGeneratorTests {
     @Test func outliersNeedARobustSpread() {
         var rows: [[SQLValue]] = (1...9).map { [.text("P\($0)"), .integer(100 + Int64($0))] }
         rows.append([.text("Huge"), .integer(9000)])
-        let i = generate(Samples.result([("Product", "TEXT"), ("units", "INTEGER")], rows), .grouped)
+        let i = generate(ChartSamples.result([("Product", "TEXT"), ("units", "INTEGER")], rows), .grouped)
         #expect(i.findings.contains { $0.hasPrefix("Huge stands out with units of 9,000, far above the median of 105.5") })
         // Identical values: the MAD is zero, so no outlier claim at all.
         let flat: [[SQLValue]] = (1...6).map { [.text("P\($0)"), .integer(5)] } + [[.text("Odd"), .integer(6)]]
-        let j = generate(Samples.result([("Product", "TEXT"), ("units", "INTEGER")], flat), .grouped)
+        let j = generate(ChartSamples.result([("Product", "TEXT"), ("units", "INTEGER")], flat), .grouped)
         #expect(!j.findings.contains { $0.contains("stands out") })
     }
 
     @Test func nullsAreReported() {
-        let result = Samples.result([("Region", "TEXT"), ("total_sales", "REAL")],
+        let result = ChartSamples.result([("Region", "TEXT"), ("total_sales", "REAL")],
                                     [[.text("South"), .real(80)], [.null, .real(20)]])
-        var schema = Samples.schema
+        var schema = ChartSamples.schema
         schema.columns[3].nullCount = 1
         schema.columns[2].nullCount = 2
         let i = generate(result, .grouped, schema: schema)
@@ -129,7 +129,7 @@ struct InsightGeneratorTests {
     }
 
     @Test func truncatedResultsGetNoShares() {
-        var result = Samples.byRegion
+        var result = ChartSamples.byRegion
         result.truncated = true
         let i = generate(result, .grouped)
         #expect(!all(i).contains { $0.contains("% of the total") })
@@ -137,31 +137,31 @@ struct InsightGeneratorTests {
     }
 
     @Test func singleValueAndEmptyResults() {
-        let single = generate(Samples.totalOnly, .single)
+        let single = generate(ChartSamples.totalOnly, .single)
         #expect(single.summary == "Total sales is 10,195.")
         #expect(single.findings.isEmpty)
-        let empty = generate(Samples.result([("Region", "TEXT"), ("n", "INTEGER")], []), .grouped)
+        let empty = generate(ChartSamples.result([("Region", "TEXT"), ("n", "INTEGER")], []), .grouped)
         #expect(empty.summary == "The query returned no rows.")
         #expect(empty.findings.isEmpty)
         #expect(!empty.recommendations.isEmpty)
     }
 
     @Test func correlation() {
-        let i = generate(Samples.priceVsQuantity, .correlation)
+        let i = generate(ChartSamples.priceVsQuantity, .correlation)
         #expect(i.summary.hasPrefix("Quantity and price show a"), "\(i.summary)")
         #expect(i.summary.contains("r = -"))
         #expect(i.findings.contains("A correlation alone does not show that one causes the other."))
     }
 
     @Test func twoGroupings() {
-        let i = generate(Samples.byRegionAndCategory, .grouped2)
+        let i = generate(ChartSamples.byRegionAndCategory, .grouped2)
         #expect(i.summary == "Across 4 regions and 2 categories, the largest total sales is South / Hardware with 3,020 (29.6% of the total).")
         #expect(i.findings.contains("By region, South leads with 5,224 (51.2% of the total)."))
         #expect(i.findings.contains("By category, Electronics leads with 5,735 (56.3% of the total)."))
     }
 
     @Test func deterministic() {
-        for (r, intent) in [(Samples.byRegion, QueryIntent.grouped), (Samples.retailVsWholesale, .comparison), (Samples.monthly, .trend)] {
+        for (r, intent) in [(ChartSamples.byRegion, QueryIntent.grouped), (ChartSamples.retailVsWholesale, .comparison), (ChartSamples.monthly, .trend)] {
             #expect(generate(r, intent) == generate(r, intent))
         }
     }

@@ -35,15 +35,15 @@ struct SVGChartRendererTests {
     }
 
     static let expectations: [Expectation] = [
-        Expectation(kind: .bar, result: Samples.byRegion, element: "class=\"bar\"", count: 4),
-        Expectation(kind: .horizontalBar, result: Samples.byRegion, element: "class=\"bar\"", count: 4),
-        Expectation(kind: .groupedBar, result: Samples.byRegionAndCategory, element: "class=\"bar\"", count: 8),
-        Expectation(kind: .stackedBar, result: Samples.byRegionAndCategory, element: "class=\"bar\"", count: 8),
-        Expectation(kind: .line, result: Samples.monthly, element: "class=\"point\"", count: 4),
-        Expectation(kind: .area, result: Samples.cumulative, element: "class=\"point\"", count: 4),
-        Expectation(kind: .pie, result: Samples.byRegion, element: "class=\"slice\"", count: 4),
-        Expectation(kind: .doughnut, result: Samples.retailVsWholesale, element: "class=\"slice\"", count: 2),
-        Expectation(kind: .scatter, result: Samples.priceVsQuantity, element: "class=\"point\"", count: 8),
+        Expectation(kind: .bar, result: ChartSamples.byRegion, element: "class=\"bar\"", count: 4),
+        Expectation(kind: .horizontalBar, result: ChartSamples.byRegion, element: "class=\"bar\"", count: 4),
+        Expectation(kind: .groupedBar, result: ChartSamples.byRegionAndCategory, element: "class=\"bar\"", count: 8),
+        Expectation(kind: .stackedBar, result: ChartSamples.byRegionAndCategory, element: "class=\"bar\"", count: 8),
+        Expectation(kind: .line, result: ChartSamples.monthly, element: "class=\"point\"", count: 4),
+        Expectation(kind: .area, result: ChartSamples.cumulative, element: "class=\"point\"", count: 4),
+        Expectation(kind: .pie, result: ChartSamples.byRegion, element: "class=\"slice\"", count: 4),
+        Expectation(kind: .doughnut, result: ChartSamples.retailVsWholesale, element: "class=\"slice\"", count: 2),
+        Expectation(kind: .scatter, result: ChartSamples.priceVsQuantity, element: "class=\"point\"", count: 8),
     ]
 
     @Test(arguments: expectations)
@@ -60,17 +60,17 @@ struct SVGChartRendererTests {
     }
 
     @Test func noneRendersNothing() {
-        #expect(SVGChartRenderer().render(Self.chart(Samples.totalOnly, nil)) == nil)
+        #expect(SVGChartRenderer().render(Self.chart(ChartSamples.totalOnly, nil)) == nil)
         #expect(SVGChartRenderer().render(ChartPayload(type: "none", reason: "x", config: nil)) == nil)
         #expect(SVGChartRenderer().render(ChartPayload(type: "bar", reason: "x", config: ["type": "bar"])) == nil)
     }
 
     @Test func hostileLabelsAreEscaped() throws {
-        let result = Samples.result([("Region", "TEXT"), ("total", "INTEGER")], [
-            [.text(Samples.hostile), .integer(5)], [.text("ok\u{0}\u{1B}bell\u{7}"), .integer(3)], [.text("]]>&amp;"), .integer(1)],
+        let result = ChartSamples.result([("Region", "TEXT"), ("total", "INTEGER")], [
+            [.text(ChartSamples.hostile), .integer(5)], [.text("ok\u{0}\u{1B}bell\u{7}"), .integer(3)], [.text("]]>&amp;"), .integer(1)],
         ])
         for kind in [ChartKind.bar, .horizontalBar, .pie, .line] {
-            let svg = try #require(SVGChartRenderer().render(Self.chart(result, kind, title: Samples.hostile)))
+            let svg = try #require(SVGChartRenderer().render(Self.chart(result, kind, title: ChartSamples.hostile)))
             #expect(!svg.contains("<script"), "\(kind)")
             #expect(svg.contains("&lt;script&gt;"))
             #expect(try parse(svg) == "svg", "\(kind) must stay well-formed")
@@ -78,7 +78,7 @@ struct SVGChartRendererTests {
     }
 
     @Test func ticksAreRoundAndSeparated() throws {
-        let svg = try #require(SVGChartRenderer().render(Self.chart(Samples.byRegion, .bar)))
+        let svg = try #require(SVGChartRenderer().render(Self.chart(ChartSamples.byRegion, .bar)))
         for tick in ["0", "1,000", "2,000", "3,000", "4,000", "5,000", "6,000"] {
             #expect(svg.contains(">\(tick)</text>"), "tick \(tick)")
         }
@@ -100,7 +100,7 @@ struct SVGChartRendererTests {
     }
 
     @Test func longCategoryLabelsAreTruncatedAndRotated() throws {
-        let result = Samples.result([("Product", "TEXT"), ("n", "INTEGER")],
+        let result = ChartSamples.result([("Product", "TEXT"), ("n", "INTEGER")],
                                     (1...10).map { [.text("Product with a rather long name \($0)"), .integer(Int64($0))] })
         let svg = try #require(SVGChartRenderer().render(Self.chart(result, .bar)))
         #expect(svg.contains("rotate(-40"))
@@ -109,14 +109,14 @@ struct SVGChartRendererTests {
     }
 
     @Test func singleSliceIsAFullCircle() throws {
-        let result = Samples.result([("Region", "TEXT"), ("n", "INTEGER")], [[.text("All"), .integer(7)]])
+        let result = ChartSamples.result([("Region", "TEXT"), ("n", "INTEGER")], [[.text("All"), .integer(7)]])
         let svg = try #require(SVGChartRenderer().render(Self.chart(result, .pie)))
         #expect(count("class=\"slice\"", in: svg) == 1)
         #expect(svg.contains("100.0%"))
     }
 
     @Test func multipleSeriesGetALegend() throws {
-        let svg = try #require(SVGChartRenderer().render(Self.chart(Samples.byRegionAndCategory, .groupedBar)))
+        let svg = try #require(SVGChartRenderer().render(Self.chart(ChartSamples.byRegionAndCategory, .groupedBar)))
         #expect(svg.contains("class=\"legend\""))
         #expect(svg.contains(">Electronics</text>") && svg.contains(">Hardware</text>"))
     }

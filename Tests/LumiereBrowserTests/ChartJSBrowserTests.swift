@@ -83,6 +83,43 @@ struct ChartJSBrowserTests {
         }
     }
 
+    @Test func awkwardConfigsConstructInChartJS() throws {
+        let chartJS = try String(contentsOfFile: try #require(Browser.chartJS), encoding: .utf8)
+        var many: [[SQLValue]] = []
+        for i in 1...20 { many.append([.text("Item \(i)"), .integer(Int64(100 - i))]) }
+        var long: [[SQLValue]] = []
+        for i in 0..<1500 { long.append([.text("t\(i)"), .real(Double(i % 97))]) }
+        let cases: [(name: String, result: QueryResult, intent: QueryIntent?, forced: ChartKind?, points: Int)] = [
+            ("other_bucket", Fixtures.result([("Item", "TEXT"), ("total", "INTEGER")], many), .grouped, nil, 12),
+            ("null_values", Fixtures.result([("Region", "TEXT"), ("total", "REAL")],
+                                            [[.text("a"), .real(1)], [.text("b"), .null], [.null, .real(3)]]), .grouped, .bar, 3),
+            ("negative_stack", Fixtures.result([("Region", "TEXT"), ("Kind", "TEXT"), ("profit", "REAL")],
+                                               [[.text("a"), .text("x"), .real(-5)], [.text("a"), .text("y"), .real(8)],
+                                                [.text("b"), .text("x"), .real(3)], [.text("b"), .text("y"), .real(-2)]]), .share, .stackedBar, 4),
+            ("month_by_region", Fixtures.result([("month", "TEXT"), ("Region", "TEXT"), ("total", "REAL")],
+                                                [[.text("2024-02"), .text("N"), .real(1)], [.text("2024-01"), .text("N"), .real(2)],
+                                                 [.text("2024-01"), .text("S"), .real(3)], [.text("2024-02"), .text("S"), .real(4)]]), .trend, nil, 4),
+            ("long_line", Fixtures.result([("t", "TEXT"), ("v", "REAL")], long), .trend, nil, 1000),
+        ]
+        var configs: [String: JSONValue] = [:]
+        for c in cases {
+            let chart = ChartRecommender().recommend(result: c.result, question: c.name, interpretation: nil, intent: c.intent, forced: c.forced)
+            guard let config = chart.config else { Issue.record("\(c.name): no config (\(chart.reason))"); continue }
+            configs[c.name] = config
+        }
+        try withTemporaryDirectory { dir in
+            let file = dir.appendingPathComponent("awkward.html")
+            try page(configs: configs, chartJS: chartJS).write(to: file, atomically: true, encoding: .utf8)
+            let run = try Browser.load(file, in: dir)
+            #expect(run.dom.contains("all charts done"), "stderr: \(run.stderr.suffix(2000))")
+            for c in cases {
+                let mine = excerpt(run.dom, around: "kind=\(c.name) ")
+                #expect(mine.contains("status=ok") && mine.hasSuffix("points=\(c.points)"), "\(c.name): \(mine)")
+            }
+            #expect(run.consoleErrors.isEmpty, "console: \(run.consoleErrors)")
+        }
+    }
+
     /// The text of the `<li>` that starts with `marker`.
     func excerpt(_ dom: String, around marker: String) -> String {
         guard let start = dom.range(of: marker) else { return "(missing)" }

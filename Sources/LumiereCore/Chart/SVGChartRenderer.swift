@@ -353,7 +353,10 @@ public struct SVGChartRenderer: Sendable {
         guard total > 0 else { return false }
         let legendW = min(260, (spec.labels.map { Markup.textWidth(Markup.truncateLabel($0, 24)) }.max() ?? 40) + 90)
         let r = min((width - legendW - 40) / 2, (height - titleSpace - 20) / 2)
-        let cx = 20 + r, cy = titleSpace + 10 + r
+        // Centre the pie and its legend together.
+        let legendText = parts.map { Markup.textWidth(Markup.truncateLabel(spec.labels[$0.0], 24)) + 60 }.max() ?? 60
+        let blockWidth = 2 * r + 30 + 18 + legendText
+        let cx = max(20, (width - blockWidth) / 2) + r, cy = titleSpace + 10 + r
         let inner = spec.kind == .doughnut ? r * 0.55 : 0
         out.raw("<g class=\"slices\">\n")
         var angle = -Double.pi / 2

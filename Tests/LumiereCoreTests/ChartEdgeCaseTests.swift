@@ -86,3 +86,27 @@ struct ChartEdgeCaseTests {
         #expect(i.summary.hasPrefix("N rose 800.0% from 1 in January to 9 in March"))
     }
 }
+
+@Suite("Chart edge cases, continued")
+struct ChartEdgeCaseMoreTests {
+    @Test func timeColumnGoesOnTheAxisWhereverItIs() throws {
+        let result = ChartSamples.result([("Region", "TEXT"), ("month", "TEXT"), ("total_sales", "REAL")], [
+            [.text("North"), .text("2024-01"), .real(300)], [.text("South"), .text("2024-01"), .real(1200)],
+            [.text("North"), .text("2024-02"), .real(336)], [.text("South"), .text("2024-02"), .real(2800)],
+        ])
+        let chart = ChartRecommender().recommend(result: result, question: nil, interpretation: nil, intent: .grouped2)
+        #expect(chart.type == "line")
+        #expect(chart.config?.at("data", "labels") == ["2024-01", "2024-02"])
+        #expect(chart.config?.at("data", "datasets", 0, "label") == "South")
+        let i = InsightGenerator().generate(result: result, schema: nil, question: nil, interpretation: nil, intent: .grouped2)
+        #expect(i.summary.hasPrefix("Total sales went from 1,500 in 2024-01 to 3,136 in 2024-02"), "\(i.summary)")
+    }
+
+    @Test func truncatedResultsGetNoPie() {
+        var result = ChartSamples.byRegion
+        result.truncated = true
+        let chart = ChartRecommender().recommend(result: result, question: nil, interpretation: nil, intent: .share, forced: .pie)
+        #expect(chart.type == "bar")
+        #expect(chart.reason.contains("cut short"))
+    }
+}

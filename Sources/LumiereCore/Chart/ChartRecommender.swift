@@ -134,6 +134,9 @@ public struct ChartRecommender: Sendable {
     private func pieProblem(_ c: Context) -> Why? {
         guard let m = c.shape.primaryMeasure, !c.shape.labelIndices.isEmpty else { return .init("there is no label and measure to slice") }
         let name = c.result.columns[m].name
+        if c.result.truncated {
+            return .init("the result was cut short, so its slices would not add up to the whole")
+        }
         if !ResultShape.isAdditive(name: name) {
             return .init("\(Wording.humanize(name)) is not a quantity that adds up to a whole")
         }

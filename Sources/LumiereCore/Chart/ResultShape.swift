@@ -30,7 +30,13 @@ struct ResultShape {
         self.roles = roles
     }
 
-    var labelIndices: [Int] { roles.indices.filter { roles[$0] == .label || roles[$0] == .temporal } }
+    /// Label columns, the first time-bucket column first: "sales by region and month" is
+    /// read as months on the axis with one series per region.
+    var labelIndices: [Int] {
+        let labels = roles.indices.filter { roles[$0] == .label || roles[$0] == .temporal }
+        guard let time = labels.first(where: { roles[$0] == .temporal }) else { return labels }
+        return [time] + labels.filter { $0 != time }
+    }
     var measureIndices: [Int] { roles.indices.filter { roles[$0] == .measure } }
     /// The first label column, when it holds time buckets.
     var isTemporalFirstLabel: Bool { labelIndices.first.map { roles[$0] == .temporal } ?? false }

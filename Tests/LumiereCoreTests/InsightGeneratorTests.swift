@@ -72,6 +72,14 @@ struct InsightGeneratorTests {
         #expect(i.findings.contains("The largest move was from 2024-01 to 2024-02: +1,651 (+88.8%)."))
     }
 
+    @Test func evenSplitsAreNotConcentrated() {
+        let result = ChartSamples.result([("Region", "TEXT"), ("total", "INTEGER")],
+                                         [[.text("a"), .integer(26)], [.text("b"), .integer(25)], [.text("c"), .integer(25)], [.text("d"), .integer(24)]])
+        let i = generate(result, .grouped)
+        #expect(!i.findings.contains { $0.hasPrefix("The top") })
+        #expect(i.findings.contains("a leads with 26 (26.0% of the total)."))
+    }
+
     @Test func steadyGrowth() {
         let result = ChartSamples.result([("year", "INTEGER"), ("revenue", "REAL")],
                                     [[.integer(2021), .real(100)], [.integer(2022), .real(120)], [.integer(2023), .real(150)], [.integer(2024), .real(200)]])

@@ -58,8 +58,9 @@ extension InsightContext {
             var running = 0.0, k = 0
             while k < n && running < total * 0.5 { running += values[k]; k += 1 }
             k = max(2, k)
-            if k <= n / 2 {
-                let topShare = values.prefix(k).reduce(0, +) / total
+            let topShare = values.prefix(k).reduce(0, +) / total
+            // Only worth saying when the top holds clearly more than an even split would.
+            if k <= n / 2 && topShare >= Double(k) / Double(n) + 0.15 {
                 findings.append("The top \(k) of \(n) \(nouns) make \(ReadableNumber.percent(topShare)) of the total.")
             }
         }

@@ -196,3 +196,18 @@ struct NumberFormatTests {
         #expect(ReadableNumber.fixed(-0.0001, decimals: 1) == "0.0")
     }
 }
+
+@Suite("Insights on share columns")
+struct ShareColumnInsightTests {
+    @Test(arguments: [("pct_of_total", 1.0), ("share", 0.01)])
+    func percentagesAreShownAsPercentages(_ column: String, _ scale: Double) {
+        let values = [51.24, 17.71, 16.48, 14.57].map { $0 * (scale == 1 ? 1 : 0.01) }
+        let result = ChartSamples.result([("Region", "TEXT"), (column, "REAL")],
+                                         zip(["South", "West", "East", "North"], values).map { [.text($0), .real($1)] })
+        let i = InsightGenerator().generate(result: result, schema: nil, question: nil, interpretation: nil, intent: .share)
+        #expect(i.summary == "South has the largest share of the 4 regions: 51.2%.")
+        #expect(i.findings.contains("South leads with 51.2%, more than the other 3 combined."))
+        #expect(i.findings.contains("North is lowest with 14.6%."))
+        #expect(!([i.summary] + i.findings).contains { $0.contains("Of 100") || $0.contains("of the total)") })
+    }
+}

@@ -24,6 +24,11 @@ extension InsightContext {
         let leader = sorted[0], laggard = sorted[n - 1]
         let tiedTop = sorted.prefix { $0.1 == leader.1 }.map(\.0)
         var findings: [String] = []
+        // A column that already holds shares (percentages summing to 100, or fractions
+        // summing to 1) is shown as percentages, not as "Of 100 in percent ...".
+        let percentScale: Double? = !shares || !Self.isShareName(name(m)) ? nil
+            : abs(total - 100) < 0.5 ? 0.01 : abs(total - 1) < 0.005 ? 1 : nil
+        let show: (Double) -> String = { v in percentScale.map { ReadableNumber.percent(v * $0) } ?? self.fmt(v) }
 
         // Summary and the leader.
         let summary: String
@@ -31,6 +36,8 @@ extension InsightContext {
             summary = "All \(n) \(nouns) have the same \(measure): \(fmt(leader.1))."
         } else if tiedTop.count > 1 {
             summary = "\(Wording.listJoin(tiedTop)) tie for the highest \(measure) at \(fmt(leader.1)) each."
+        } else if percentScale != nil {
+            summary = "\(leader.0) has the largest share of the \(n) \(nouns): \(show(leader.1))."
         } else if shares {
             // Phrased so no verb has to agree with the measure's name ("sales" vs "count").
             summary = "Of \(fmt(total)) in \(measure) across \(n) \(nouns), \(leader.0) leads with \(fmt(leader.1)) (\(ReadableNumber.percent(leader.1 / total)) of the total)."
@@ -38,7 +45,9 @@ extension InsightContext {
             summary = "\(leader.0) has the highest \(measure) of the \(n) \(nouns), at \(fmt(leader.1))."
         }
         if tiedTop.count == 1 {
-            if shares {
+            if percentScale != nil {
+                findings.append("\(leader.0) leads with \(show(leader.1))\(leader.1 / total > 0.5 && n >= 3 ? ", more than the other \(n - 1) combined" : "").")
+            } else if shares {
                 var s = "\(leader.0) leads with \(fmt(leader.1)) (\(ReadableNumber.percent(leader.1 / total)) of the total)"
                 if leader.1 / total > 0.5 && n >= 3 { s += ", more than the other \(n - 1) combined" }
                 findings.append(s + ".")
@@ -50,8 +59,8 @@ extension InsightContext {
         if n >= 3 && laggard.1 != leader.1 {
             let tiedBottom = sorted.filter { $0.1 == laggard.1 }.map(\.0)
             let who = tiedBottom.count > 1 ? "\(Wording.listJoin(tiedBottom)) are lowest" : "\(laggard.0) is lowest"
-            let share = shares ? " (\(ReadableNumber.percent(laggard.1 / total))\(tiedBottom.count > 1 ? " each" : ""))" : ""
-            findings.append("\(who) with \(fmt(laggard.1))\(share).")
+            let share = shares && percentScale == nil ? " (\(ReadableNumber.percent(laggard.1 / total))\(tiedBottom.count > 1 ? " each" : ""))" : ""
+            findings.append("\(who) with \(show(laggard.1))\(share).")
         }
         // Concentration: how few categories make most of the total.
         if shares && n >= 4 {
@@ -66,7 +75,7 @@ extension InsightContext {
         }
         // Spread between the extremes.
         if n >= 3 && laggard.1 > 0 && leader.1 > laggard.1 {
-            findings.append("The highest value, \(fmt(leader.1)) (\(leader.0)), is \(ReadableNumber.ratio(leader.1 / laggard.1)) the lowest, \(fmt(laggard.1)) (\(laggard.0)).")
+            findings.append("The highest value, \(show(leader.1)) (\(leader.0)), is \(ReadableNumber.ratio(leader.1 / laggard.1)) the lowest, \(show(laggard.1)) (\(laggard.0)).")
         }
         // Two groups: compare every measure between them.
         if n == 2 && rows.count == 2 {
@@ -114,6 +123,10 @@ extension InsightContext {
         let countShare = mine / total
         guard abs(countShare - leaderShare) > 0.10 else { return nil }
         return "\(leader) makes \(ReadableNumber.percent(leaderShare)) of \(measurePhrase(primary)) from \(ReadableNumber.percent(countShare)) of \(measurePhrase(count)) (\(countShare < leaderShare ? "fewer, larger" : "more, smaller") items)."
+    }
+
+    static func isShareName(_ name: String) -> Bool {
+        ResultShape.nameTokens(name).contains { ["pct", "percent", "percentage", "share", "proportion", "fraction"].contains($0) }
     }
 
     static func isCountName(_ name: String) -> Bool {

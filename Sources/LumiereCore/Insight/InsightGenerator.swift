@@ -46,6 +46,7 @@ public struct InsightGenerator: Sendable {
             insights.findings.append("The result was cut at \(ReadableNumber.human(Double(result.rowCount))) rows, so these figures describe only the rows shown.")
         }
         insights.findings.append(contentsOf: c.sourceNullFindings())
+        if insights.recommendations.isEmpty { insights.recommendations = [c.fallbackRecommendation()] }
         insights.recommendations = Array(insights.recommendations.prefix(3))
         return insights
     }
@@ -125,6 +126,19 @@ struct InsightContext {
         return sourceColumnsUsed().filter { $0.nullCount > 0 }.prefix(2).map { col in
             let what = col.type.isNumeric ? "sums and averages leave those rows out" : "those rows have no \(col.name) to group by"
             return "\(col.name) is empty in \(ReadableNumber.human(Double(col.nullCount))) of \(ReadableNumber.human(Double(schema.rowCount))) source rows; \(what)."
+        }
+    }
+
+    /// A follow-up for results the specific rules had nothing to suggest for.
+    func fallbackRecommendation() -> String {
+        let label = shape.labelIndices.first.map { name($0) }
+        let measure = shape.primaryMeasure.map { measurePhrase($0, dropTotal: true) }
+        let grouping = otherGroupings(excluding: Set(label.map { [$0] } ?? [])).first
+        switch (measure, label, grouping) {
+        case let (m?, _, g?): return "Ask \"\(m) by \(Wording.humanize(g))\" to see how it splits."
+        case let (m?, l?, nil): return "Ask \"top 10 \(Wording.pluralize(Wording.humanize(l))) by \(m)\" to focus on the largest."
+        case let (nil, l?, _): return "Ask \"number of rows by \(Wording.humanize(l))\" to see how often each value occurs."
+        default: return "Ask for a total by one column, such as \"count of rows by category\", to compare groups."
         }
     }
 

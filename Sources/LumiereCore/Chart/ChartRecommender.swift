@@ -83,7 +83,9 @@ public struct ChartRecommender: Sendable {
         if c.intent == .correlation && measures.count >= 2 {
             return (.scatter, "The question relates two measures; a scatter plot shows whether they move together.")
         }
-        if (c.intent == .listing && c.result.columns.count > 3) || c.result.columns.count > 5 {
+        // Rows as they are (several text columns, or very wide) read best as a table; one
+        // grouping with several measures (count, total, average) still gets a chart.
+        if (c.intent == .listing && c.result.columns.count > 3) || labels.count >= 3 || c.result.columns.count > 8 {
             return (.none, "A listing of \(c.result.columns.count) columns is best read as a table.")
         }
         let measureName = Wording.humanize(c.result.columns[shape.primaryMeasure ?? measures[0]].name)

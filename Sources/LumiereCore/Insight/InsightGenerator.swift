@@ -31,7 +31,7 @@ public struct InsightGenerator: Sendable {
             insights = c.singleRow()
         } else if intent == .correlation && shape.measureIndices.count >= 2 {
             insights = c.correlation()
-        } else if intent == .listing || result.columns.count > 5 {
+        } else if intent == .listing || shape.labelIndices.count >= 3 || result.columns.count > 8 {
             insights = c.distribution()
         } else if shape.labelIndices.count >= 2 && !(shape.isTemporalFirstLabel && c.isAdditivePrimary) {
             insights = c.twoGroupings()

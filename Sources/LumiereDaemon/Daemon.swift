@@ -32,7 +32,6 @@ public final class Daemon: @unchecked Sendable {
     private var signalSources: [any DispatchSourceSignal] = []
     private let finished = DispatchSemaphore(value: 0)
     private var exitCode: Int32 = 0
-    private var scanScheduled = false
     private var lastRescan = Date.distantPast
     private var diskPaused: String?
     private var lastStatus = ""
@@ -57,6 +56,9 @@ public final class Daemon: @unchecked Sendable {
 
     /// Run until SIGTERM/SIGINT. Returns the process exit code.
     public func run() -> Int32 {
+        // Signals first: a SIGTERM that arrives while we start up is remembered and honoured
+        // once the daemon is up, instead of being lost or killing it half-started.
+        installSignalHandlers()
         do {
             try start()
         } catch {
@@ -91,7 +93,6 @@ public final class Daemon: @unchecked Sendable {
         try watcher.watch(layout.inbox)
         watcher.start()
         self.watcher = watcher
-        installSignalHandlers()
         installTimers()
         scheduler.control.sync {
             checkDisk(forcePause: false)
@@ -103,6 +104,7 @@ public final class Daemon: @unchecked Sendable {
             "pid": "\(getpid())", "config_digest": "\(config.digest)", "llm_key": "\(Self.llmKeyOrigin())",
         ])
         notifier.ready(status: statusLine())
+        markStarted()
     }
 
     /// Where an LLM API key would come from — never the key itself: systemd's credential
@@ -178,19 +180,33 @@ public final class Daemon: @unchecked Sendable {
 
     // MARK: scanning
 
-    /// Coalesce scan requests: at most one scan queued at a time. On `control`.
+    /// Coalesce scan requests: at most one scan waiting to start. The flag is cleared when
+    /// a scan starts (before it lists the inbox), so a request arriving during a scan
+    /// queues another one and no event is lost. Callable from any queue; never blocks on
+    /// another queue (the intake and control queues must not wait for each other).
+    private let scanLock = NSLock()
+    private var scanPending = false
+
     private func requestScan(after delay: Double = 0) {
-        if scanScheduled && delay > 0 { return }
-        scanScheduled = true
-        intake.queue.asyncAfter(deadline: .now() + delay) { [self] in
-            self.scheduler.control.sync { self.scanScheduled = false }
-            let queued = (try? self.store.queueCounts().counts[.queued]) ?? 0
-            let result = self.intake.scan(queuedJobs: queued)
-            self.scheduler.control.async {
-                self.lastRescan = Date()
-                if result.claimed > 0 { self.scheduler.pump() }
-                if let recheck = result.recheckAfter { self.requestScan(after: recheck) }
+        if delay > 0 {
+            intake.queue.asyncAfter(deadline: .now() + delay) { [self] in requestScan() }
+            return
+        }
+        let alreadyPending = scanLock.withLock { () -> Bool in
+            if scanPending { return true }
+            scanPending = true
+            return false
+        }
+        if alreadyPending { return }
+        intake.queue.async { [self] in
+            scanLock.withLock { scanPending = false }
+            let queued = (try? store.queueCounts().counts[.queued]) ?? 0
+            let result = intake.scan(queuedJobs: queued)
+            scheduler.control.async { [self] in
+                lastRescan = Date()
+                if result.claimed > 0 { scheduler.pump() }
             }
+            if let recheck = result.recheckAfter { requestScan(after: recheck) }
         }
     }
 
@@ -234,16 +250,38 @@ public final class Daemon: @unchecked Sendable {
         stats.maybeWriteStatus(to: layout, daemon: self)
     }
 
+    private let signalQueue = DispatchQueue(label: "lumiere.signals")
+    private var started = false        // on signalQueue
+    private var pendingSignal: Int32?  // on signalQueue: arrived before start-up finished
+
     private func installSignalHandlers() {
         for sig in [SIGTERM, SIGINT, SIGHUP] {
             signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: scheduler.control)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: signalQueue)
             source.setEventHandler { [weak self] in
                 guard let self else { return }
-                if sig == SIGHUP { self.reload() } else { self.shutdown(signal: sig) }
+                guard self.started else {
+                    if sig != SIGHUP { self.pendingSignal = sig }
+                    return
+                }
+                self.deliver(sig)
             }
             source.resume()
             signalSources.append(source)
+        }
+    }
+
+    private func deliver(_ sig: Int32) {
+        scheduler.control.async { [self] in
+            if sig == SIGHUP { reload() } else { shutdown(signal: sig) }
+        }
+    }
+
+    /// Called once start-up is complete: signals from now on act at once.
+    private func markStarted() {
+        signalQueue.sync {
+            started = true
+            if let sig = pendingSignal { deliver(sig) }
         }
     }
 
@@ -272,7 +310,7 @@ public final class Daemon: @unchecked Sendable {
     private func shutdown(signal sig: Int32) {
         guard !scheduler.draining else { return }
         scheduler.draining = true
-        intake.queue.sync { intake.pausedReason = "shutting down" }
+        intake.pausedReason = "shutting down"
         let running = scheduler.busy
         logger.notice("shutting down", metadata: ["signal": "\(sig)", "running_jobs": "\(running)"])
         notifier.stopping(status: "stopping: waiting for \(running) running job(s)")
@@ -323,8 +361,7 @@ public final class Daemon: @unchecked Sendable {
             logger.notice("intake resumed: disk space is back", metadata: ["free_mb": "\(free / 1_048_576)"])
         }
         scheduler.pausedReason = diskPaused
-        let reason = diskPaused ?? (scheduler.draining ? "shutting down" : nil)
-        intake.queue.async { self.intake.pausedReason = reason }
+        intake.pausedReason = diskPaused ?? (scheduler.draining ? "shutting down" : nil)
     }
     private var diskPausedAtFree: Int64?
 

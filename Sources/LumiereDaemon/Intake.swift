@@ -38,8 +38,15 @@ final class Intake: @unchecked Sendable {
         var maxQueued: Int
     }
 
-    /// Set by the daemon: intake claims nothing while paused (disk low, shutting down).
-    var pausedReason: String?
+    /// Set by the daemon from its control queue: intake claims nothing while paused (disk
+    /// low, shutting down). A lock, not the intake queue, guards it, so setting it never
+    /// waits for a scan in progress.
+    var pausedReason: String? {
+        get { pauseLock.withLock { _pausedReason } }
+        set { pauseLock.withLock { _pausedReason = newValue } }
+    }
+    private var _pausedReason: String?
+    private let pauseLock = NSLock()
 
     init(layout: SpoolLayout, store: StateStore, settings: Settings, logger: Logger) throws(LumiereError) {
         self.layout = layout

@@ -114,6 +114,7 @@ struct LifecycleTests {
                 kills += 1
             }
             let daemon = try DaemonProcess(spool: spool, environment: ["LUMIERE_SPOOL_SETTLE_MS": "0", "LUMIERE_QUEUE_MAX_ATTEMPTS": "50"])
+            try daemon.waitUntilStarted()
             _ = try eventually(timeout: 120, "all results") { () -> Bool? in
                 let done = Set(listDir(spool + "/outbox"))
                 return expected.values.allSatisfy(done.contains) && listDir(spool + "/state/work").isEmpty

@@ -102,7 +102,10 @@ final class DaemonProcess {
         env["LUMIERE_SPOOL_RESCAN_MS"] = "500"
         env["LUMIERE_LOG_LEVEL"] = "debug"
         env["LUMIERE_LOG_TARGET"] = "stderr"
-        env["LUMIERE_CONFIG"] = "/dev/null"
+        // An empty config file: the test controls every setting through the environment.
+        let emptyConfig = spool + ".empty.toml"
+        FileManager.default.createFile(atPath: emptyConfig, contents: Data())
+        env["LUMIERE_CONFIG"] = emptyConfig
         for (k, v) in extra { env[k] = v }
         process.environment = env
         process.currentDirectoryURL = URL(fileURLWithPath: "/")

@@ -1,0 +1,215 @@
+// RoleAssigner: decides what each remaining column word is for — a grouping ("by region",
+// "for each product", "monthly", "which product"), a measure with its aggregate ("average
+// price", "how many units"), a count ("how many employees", "number of distinct products"),
+// a boolean filter ("managers", "non-managers"), or a plain column to list or rank.
+//
+// Input: tags left after time and filter parsing. Output: groups, measures, bare measure
+// columns (aggregate chosen later), text columns without a role yet, and flags.
+
+struct Roles: Sendable {
+    /// Numeric columns named without an aggregate ("sales by region").
+    var bareMeasures: [String] = []
+    /// Text columns named without a role yet ("product sales", "list the products").
+    var otherText: [String] = []
+    /// An aggregate word that found no column ("what is the total").
+    var orphanAggregate: AggregateFunction?
+    var sawRowNoun = false
+    var dateColumnNamed: String?
+}
+
+extension PlanningState {
+    // MARK: - Groups
+
+    mutating func parseGroups() {
+        for i in tags.indices where !tags[i].consumed && tags[i].lex == .groupCue {
+            guard let j = next(after: i) else { continue }
+            if addGroup(at: j) {
+                tags[i].consumed = true
+                var k = j
+                while let a = next(after: k), tags[a].lex == .and, let b = next(after: a), addGroup(at: b) {
+                    tags[a].consumed = true
+                    k = b
+                }
+            } else if tags[j].valueHit != nil || tags[j].columnHit != nil {
+                // "shipped by air", "top 3 products by sales": not a grouping.
+                tags[i].consumed = true
+            }
+        }
+        for i in tags.indices where !tags[i].consumed {
+            if case .lex(.timeAdverb(let g)) = tags[i].kind {
+                tags[i].consumed = true
+                addBucket(g)
+            }
+        }
+        // "which product", "what region": the thing asked about.
+        for i in tags.indices where !tags[i].consumed && tags[i].lex == .which {
+            guard let j = next(after: i) else { continue }
+            if case .lex(.timeUnit) = tags[j].kind, addGroup(at: j) { tags[i].consumed = true; continue }
+            if let hit = tags[j].columnHit, !tags[j].consumed, let type = profile(hit.column)?.type,
+               type == .text || type == .boolean, tags[j].valueHit == nil {
+                if addGroup(at: j) { tags[i].consumed = true }
+            }
+        }
+        if has({ $0 == .trend || $0 == .cumulative }) && !groups.contains(where: { if case .bucket = $0 { return true } else { return false } }) {
+            if let column = dateColumn(), let grain = autoGrain(column) {
+                groups.insert(.bucket(TimeBucket(column: column, grain: grain)), at: 0)
+                addCondition(.isNull(column: column, negated: true))
+            }
+        }
+        consumeAll { $0 == .trend }
+    }
+
+    /// Add the grouping named at tag `j`; false when the tag cannot be a grouping.
+    private mutating func addGroup(at j: Int) -> Bool {
+        guard !tags[j].consumed else { return false }
+        switch tags[j].kind {
+        case .column(let hit):
+            guard let type = profile(hit.column)?.type else { return false }
+            if type.isNumeric { return false }
+            guard let column = column(of: j) else { return false }
+            tags[j].consumed = true
+            if type.isTemporal {
+                // "by order date month" / "by date".
+                if let n = next(after: j), case .lex(.timeUnit(let g)) = tags[n].kind {
+                    tags[n].consumed = true
+                    addBucket(g, column: column)
+                } else {
+                    addBucket(.day, column: column)
+                }
+                return true
+            }
+            if !groups.contains(.column(column)) { groups.append(.column(column)) }
+            return true
+        case .lex(.timeUnit(let g)):
+            tags[j].consumed = true
+            addBucket(g)
+            return true
+        case .lex(.timeAdverb(let g)):
+            tags[j].consumed = true
+            addBucket(g)
+            return true
+        default:
+            return false
+        }
+    }
+
+    mutating func addBucket(_ grain: TimeGrain, column explicit: String? = nil) {
+        guard let column = explicit ?? dateColumn() else {
+            problems.append("there is no date column to group by \(grain.rawValue)")
+            return
+        }
+        let bucket = TimeBucket(column: column, grain: grain)
+        if groups.contains(.bucket(bucket)) { return }
+        groups.insert(.bucket(bucket), at: 0)
+        addCondition(.isNull(column: column, negated: true))
+    }
+
+    /// A bucket size that gives a readable number of points for the column's span.
+    func autoGrain(_ column: String) -> TimeGrain? {
+        guard let p = profile(column), case .text(let lo)? = p.min, case .text(let hi)? = p.max,
+              let a = CivilDate(iso: lo), let b = CivilDate(iso: hi) else { return .month }
+        let span = b.ordinal - a.ordinal
+        if span <= 1 && p.type == .datetime { return .hour }
+        if span <= 31 { return .day }
+        if span <= 92 { return .week }
+        if span <= 1100 { return .month }
+        return .year
+    }
+
+    // MARK: - Measures and the rest
+
+    mutating func assignRoles() -> Roles {
+        var roles = Roles()
+        var pendingAggregate: AggregateFunction?
+        var aggregateApplied = false
+        var pendingCount = false
+        var pendingDistinct = false
+        for i in tags.indices where !tags[i].consumed {
+            switch tags[i].kind {
+            case .lex(.aggregate(let f)):
+                if let f0 = pendingAggregate, !aggregateApplied { roles.orphanAggregate = f0 }
+                pendingAggregate = f
+                aggregateApplied = false
+                tags[i].consumed = true
+            case .lex(.howMany):
+                pendingCount = true
+                tags[i].consumed = true
+            case .lex(.distinct):
+                pendingDistinct = true
+                tags[i].consumed = true
+            case .lex(.rowNoun):
+                roles.sawRowNoun = true
+                tags[i].consumed = true
+                if pendingCount { countRows = true; pendingCount = false }
+            case .unknown where isEntityNoun(i):
+                roles.sawRowNoun = true
+                tags[i].consumed = true
+                if pendingCount { countRows = true; pendingCount = false }
+            case .column:
+                guard let column = column(of: i), let type = profile(column)?.type else { continue }
+                tags[i].consumed = true
+                if type.isNumeric {
+                    if pendingCount {
+                        if isQuantityLike(column) { addMeasure(Measure(function: .sum, column: column)) }
+                        else { countRows = true }
+                        pendingCount = false
+                    } else if let f = pendingAggregate {
+                        if f == .count { countRows = true }
+                        else { addMeasure(Measure(function: f, column: column)) }
+                        explicitAggregate = true
+                        aggregateApplied = true
+                    } else if !roles.bareMeasures.contains(column) {
+                        roles.bareMeasures.append(column)
+                    }
+                } else if type == .boolean {
+                    var value = true
+                    if let p = previous(before: i), tags[p].lex == .negate { value = false; tags[p].consumed = true }
+                    addCondition(.boolean(column: column, value: value))
+                } else if type.isTemporal {
+                    if let f = pendingAggregate, f == .min || f == .max, !aggregateApplied {
+                        addMeasure(Measure(function: f, column: column))
+                        explicitAggregate = true
+                        aggregateApplied = true
+                    } else {
+                        roles.dateColumnNamed = column
+                    }
+                } else {
+                    if pendingCount || pendingDistinct {
+                        addMeasure(Measure(function: .countDistinct, column: column))
+                        pendingCount = false
+                        pendingDistinct = false
+                        if pendingAggregate == .count { aggregateApplied = true }
+                    } else if let f = pendingAggregate, !aggregateApplied, f != .count {
+                        problems.append("\(f.phrase) of \"\(column)\" makes no sense: it holds text")
+                        aggregateApplied = true
+                    } else if !roles.otherText.contains(column) {
+                        roles.otherText.append(column)
+                    }
+                }
+            default:
+                continue
+            }
+        }
+        if pendingCount || pendingAggregate == .count { countRows = countRows || measures.isEmpty }
+        if let f = pendingAggregate, !aggregateApplied, f != .count { roles.orphanAggregate = f }
+        return roles
+    }
+
+    mutating func addMeasure(_ m: Measure) {
+        if !measures.contains(m) { measures.append(m) }
+    }
+}
+
+extension AggregateFunction {
+    var phrase: String {
+        switch self {
+        case .sum: return "sum"
+        case .avg: return "average"
+        case .median: return "median"
+        case .min: return "minimum"
+        case .max: return "maximum"
+        case .count: return "number of rows"
+        case .countDistinct: return "number of distinct values"
+        }
+    }
+}

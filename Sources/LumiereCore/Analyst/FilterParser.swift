@@ -69,6 +69,10 @@ extension PlanningState {
         }
         let p = previous(before: i)
         let afterRowWord = p.map { tags[$0].lex == .rowNoun || isEntityNoun($0) } ?? true
+        if let measure = measureForAdjective(tags[i].text) {
+            penalty += 0.05
+            return measure
+        }
         if afterRowWord, let measure = columns.defaultMeasure {
             penalty += 0.15
             return measure
@@ -107,8 +111,11 @@ extension PlanningState {
             if let n = next(after: i, skippingValuePreps: false), let c = tags[n].columnHit, c.alternatives.contains(column) || c.column == column {
                 tags[n].consumed = true
             }
-            if let p, let c = tags[p].columnHit, c.column == column, !tags[p].consumed,
-               profile(column)?.type == .text { tags[p].consumed = true }
+            // So is one just before it ("products other than Widget A", "region North").
+            var back = i - 1
+            while back >= 0, tags[back].isStopLike || tags[back].lex == .negate || tags[back].lex == .valuePrep { back -= 1 }
+            if back >= 0, let c = tags[back].columnHit, c.column == column || c.alternatives.contains(column),
+               !tags[back].consumed, profile(column)?.type == .text { tags[back].consumed = true }
             items.append(Item(column: column, values: values, negated: negatedScope, orWithPrevious: orWithPrevious))
         }
         guard !items.isEmpty else { return }
@@ -156,6 +163,45 @@ extension PlanningState {
                 break
             }
         }
+    }
+
+    /// "no insurance", "without a weight": a negated column that is not a yes/no flag.
+    mutating func parseNegatedColumns() {
+        for i in tags.indices where !tags[i].consumed && tags[i].lex == .negate {
+            guard let n = next(after: i), let hit = tags[n].columnHit, !tags[n].consumed,
+                  let type = profile(hit.column)?.type, type != .boolean,
+                  (profile(hit.column)?.nullCount ?? 0) > 0 || type == .text,
+                  let column = column(of: n) else { continue }
+            // Only when nothing else follows that could be what is negated ("not in the North").
+            if let after = next(after: n), tags[after].valueHit != nil { continue }
+            tags[i].consumed = true
+            tags[n].consumed = true
+            addCondition(.isNull(column: column, negated: false))
+        }
+    }
+
+    /// The measure an adjective implies: "heaviest" → weight, "older than" → age.
+    func measureForAdjective(_ text: String) -> String? {
+        let words = text.split(separator: " ").map(String.init)
+        guard let stems = Lexicon.adjectiveMeasures[text] ?? words.first.flatMap({ Lexicon.adjectiveMeasures[$0] }) else {
+            return nil
+        }
+        for stem in stems {
+            if let hit = columns.match([stem]), profile(hit.column)?.type.isNumeric == true { return hit.column }
+        }
+        return nil
+    }
+
+    /// The measure a superlative adjective in the question implies, if any.
+    func adjectiveMeasureInQuestion() -> String? {
+        for t in tags {
+            switch t.lex {
+            case .superlativeHigh?, .superlativeLow?:
+                if let m = measureForAdjective(t.text) { return m }
+            default: continue
+            }
+        }
+        return nil
     }
 
     /// Entity nouns stand for rows: "employees" when a column is about employees, "orders"

@@ -205,7 +205,7 @@ enum Lexicon {
         "metrics", "kpi", "report", "summary", "summarize", "summarise", "overview", "look", "like",
         "look like", "looks", "know", "want", "wanna", "need", "let", "let s", "make", "made",
         "generate", "generated", "earn", "earned", "bring", "brought", "produce", "produced", "come",
-        "came", "sell", "sold", "selling", "sale made", "buy", "bought", "spend", "spent", "record",
+        "came", "sell", "sold", "selling", "shipped", "sent", "placed", "ship to", "shipped to", "handled", "sale made", "buy", "bought", "spend", "spent", "record",
         "recorded", "happen", "happened", "occur", "occurred", "register", "registered", "get",
         "got", "take", "took", "taken", "go", "went", "there are", "there were", "is there",
         "are there", "exist", "exists", "existing", "contain", "contained", "appear", "appears",
@@ -227,7 +227,10 @@ enum Lexicon {
     /// Business synonyms: a question word (stem) → column-name stems it may stand for, in
     /// order of preference. Only columns that exist are ever chosen.
     static let columnSynonyms: [String: [String]] = [
-        "revenue": ["revenue", "sale", "turnover", "amount", "income", "total", "gross", "net"],
+        "revenue": ["revenue", "sale", "turnover", "amount", "income", "total", "gross", "net", "fee", "charge"],
+        "earn": ["salary", "pay", "wage", "income", "earning", "compensation"],
+        "paid": ["salary", "pay", "wage", "compensation", "fee", "amount"],
+        "payroll": ["salary", "pay", "wage", "compensation"],
         "turnover": ["turnover", "revenue", "sale", "amount"],
         "sale": ["sale", "revenue", "turnover", "amount"],
         "income": ["income", "revenue", "sale", "earning"],
@@ -319,7 +322,20 @@ enum Lexicon {
     /// strongest first.
     static let revenueStems: [String] = [
         "sale", "revenue", "turnover", "amount", "amt", "income", "total", "gross", "value", "spend",
-        "cost", "price",
+        "fee", "charge", "cost", "price",
+    ]
+
+    /// Adjectives that name their measure: "heaviest" ranks by weight, "older than" compares
+    /// ages. Each maps to column stems tried in order.
+    static let adjectiveMeasures: [String: [String]] = [
+        "heaviest": ["weight"], "lightest": ["weight"], "heavier": ["weight"], "lighter": ["weight"],
+        "cheapest": ["price", "cost", "fee"], "priciest": ["price", "cost", "fee"],
+        "most expensive": ["price", "cost", "fee"], "least expensive": ["price", "cost", "fee"],
+        "cheaper": ["price", "cost", "fee"], "costlier": ["price", "cost", "fee"],
+        "oldest": ["age"], "youngest": ["age"], "older": ["age"], "younger": ["age"],
+        "longest": ["duration", "length"], "shortest": ["duration", "length"],
+        "longer": ["duration", "length"], "shorter": ["duration", "length"],
+        "richest": ["salary", "income"],
     ]
 
     /// Quantity-like stems: "how many units" sums them instead of counting rows.

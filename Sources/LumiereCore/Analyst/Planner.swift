@@ -19,6 +19,7 @@ enum Planner {
         state.parseComparisons()
         state.parseValues()
         state.parseNullChecks()
+        state.parseNegatedColumns()
         state.parseRankLimit()
         state.parseGroups()
         let roles = state.assignRoles()
@@ -165,7 +166,9 @@ extension PlanningState {
             let keys = groups.filter { $0 != .column(compared) } + [.column(compared)]
             var ms = measures
             if countRows { ms.insert(Measure(function: .count, column: nil), at: 0) }
-            if ms.isEmpty {
+            if ms.isEmpty, roles.bareMeasures.isEmpty, roles.sawRowNoun {
+                ms = [Measure(function: .count, column: nil)]
+            } else if ms.isEmpty {
                 guard let m = roles.bareMeasures.first ?? columns.defaultMeasure else {
                     ms = [Measure(function: .count, column: nil)]
                     return finishComparison(&plan, keys: keys, measures: ms)
@@ -203,7 +206,13 @@ extension PlanningState {
             return plan
         }
 
-        // Rows as they are: "show all sales over 1000 in the South".
+        // Rows as they are: "show all sales over 1000 in the South", "employees hired since 2020".
+        if nothingToMeasure, roles.sawRowNoun, !hasLex(.howMany), !isRanking, groups.isEmpty, otherText.isEmpty {
+            plan.projections = [.star]
+            plan.conditions = conditions
+            plan.intent = .listing
+            return plan
+        }
         if isListVerb, measures.isEmpty, !countRows, roles.orphanAggregate == nil, !isRanking, groups.isEmpty {
             plan.projections = listProjection(otherText + roles.bareMeasures)
             plan.conditions = conditions
@@ -213,7 +222,8 @@ extension PlanningState {
 
         // Row-level ranking: "top 5 orders by shipping cost", "the most expensive sale".
         if isRanking, groups.isEmpty, otherText.isEmpty, measures.isEmpty, !countRows, !explicitAggregate {
-            guard let m = roles.bareMeasures.first ?? (isPerformance ? columns.defaultMeasure : nil) else {
+            guard let m = roles.bareMeasures.first ?? adjectiveMeasureInQuestion()
+                    ?? (isPerformance ? columns.defaultMeasure : nil) else {
                 problems.append("I could not tell what to rank by")
                 return nil
             }
@@ -241,7 +251,9 @@ extension PlanningState {
         ms += measures
         for m in roles.bareMeasures { ms.append(Measure(function: defaultAggregate(m), column: m)) }
         if ms.isEmpty {
-            if isPerformance, let m = columns.defaultMeasure {
+            if let m = adjectiveMeasureInQuestion() {
+                ms = [Measure(function: defaultAggregate(m), column: m)]
+            } else if isPerformance, let m = columns.defaultMeasure {
                 penalty += 0.1
                 ms = [Measure(function: .sum, column: m), Measure(function: .avg, column: m)]
             } else if isRanking, !keys.isEmpty {

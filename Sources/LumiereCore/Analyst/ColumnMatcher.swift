@@ -79,6 +79,16 @@ struct ColumnMatcher: Sendable {
                 consider(e.profile.name, .full)
             }
         }
+        if best == nil, span.count >= 2, span.count <= 3 {
+            // "freight cost" → `shipping_cost`: one word replaced by a synonym.
+            for k in span.indices {
+                for syn in Lexicon.columnSynonyms[expandedSpan[k]] ?? [] where syn != expandedSpan[k] && !syn.contains(" ") {
+                    var variant = expandedSpan
+                    variant[k] = syn
+                    for e in entries where e.fullNames.contains(variant) { consider(e.profile.name, .synonym) }
+                }
+            }
+        }
         if span.count == 1 {
             let w = expandedSpan[0]
             if best == nil, let synonyms = Lexicon.columnSynonyms[w] ?? Lexicon.columnSynonyms[span[0]] {
@@ -93,7 +103,10 @@ struct ColumnMatcher: Sendable {
             if best == nil {
                 // One word of a longer name; never of keys ("Appointment ID") or dates
                 // ("order_date"): "appointments" and "orders" there mean the rows.
-                for e in entries where (e.parts.contains(w) || e.parts.contains(span[0])) && !e.isKeyOrDate {
+                // A person noun never names a number: "patients" is not `Patient Age`.
+                let isEntity = Lexicon.entityGroups.contains { $0.contains(w) }
+                for e in entries where (e.parts.contains(w) || e.parts.contains(span[0])) && !e.isKeyOrDate
+                    && !(isEntity && e.profile.type.isNumeric) {
                     consider(e.profile.name, .partial)
                 }
             }
@@ -127,6 +140,17 @@ struct ColumnMatcher: Sendable {
         if word.hasSuffix("d") { bases.append(String(word.dropLast())) }
         for e in entries where e.profile.type.isTemporal {
             if bases.contains(where: { e.stems.contains($0) }) { return e.profile.name }
+        }
+        return nil
+    }
+
+    /// A column named by an inflected word: "aged" → `Age`. Whole names only.
+    func column(forInflection word: String) -> String? {
+        for suffix in ["ed", "d", "ing"] where word.hasSuffix(suffix) && word.count > suffix.count + 2 {
+            let base = String(word.dropLast(suffix.count))
+            for candidate in [base, base + "e"] {
+                if let hit = match([candidate]), hit.strength == .full { return hit.column }
+            }
         }
         return nil
     }

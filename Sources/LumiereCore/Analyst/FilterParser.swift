@@ -53,6 +53,12 @@ extension PlanningState {
     /// The numeric column a comparison is about: named just before the comparator, or just
     /// after the number, else the default measure after a row word.
     private mutating func comparisonColumn(before i: Int, after j: Int) -> String? {
+        // A unit right after the number wins: "more than 10 units", "over 5 kg".
+        if j + 1 < tags.count, tags[j + 1].columnHit != nil, !tags[j + 1].consumed,
+           let column = column(of: j + 1), profile(column)?.type.isNumeric == true {
+            tags[j + 1].consumed = true
+            return column
+        }
         if let p = previous(before: i), tags[p].columnHit != nil, !tags[p].consumed,
            let column = column(of: p), profile(column)?.type.isNumeric == true {
             tags[p].consumed = true
@@ -114,7 +120,8 @@ extension PlanningState {
             // So is one just before it ("products other than Widget A", "region North").
             var back = i - 1
             while back >= 0, tags[back].isStopLike || tags[back].lex == .negate || tags[back].lex == .valuePrep { back -= 1 }
-            if back >= 0, let c = tags[back].columnHit, c.column == column || c.alternatives.contains(column),
+            let groupedBy = back >= 0 && previous(before: back).map { tags[$0].lex == .groupCue } == true
+            if back >= 0, !groupedBy, let c = tags[back].columnHit, c.column == column || c.alternatives.contains(column),
                !tags[back].consumed, profile(column)?.type == .text { tags[back].consumed = true }
             items.append(Item(column: column, values: values, negated: negatedScope, orWithPrevious: orWithPrevious))
         }

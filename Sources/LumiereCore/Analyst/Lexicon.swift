@@ -61,6 +61,7 @@ enum LexWord: Sendable, Equatable, Hashable {
     case isNotNull               // "known", "present", "non-null"
     case number(Int)             // "five", "ten"
     case valuePrep               // "in", "for", "from", "at", "only": a data value usually follows
+    case sortOrder(descending: Bool) // "largest first", "in ascending order"
 }
 
 enum Lexicon {
@@ -86,13 +87,20 @@ enum Lexicon {
              "break down by", "breakdown by", "grouped by", "group by", "split by", "split", "among",
              "in each", "of each", "within each", "across all", "by each", "for all", "for the different",
              "for different", "across the", "across different", "according to", "with respect to",
-             "per each", "broken down", "breakdown", "broken out by", "segmented by"], .groupCue)
+             "per each", "broken down", "breakdown", "broken out by", "segmented by", "sort by", "sorted by",
+             "ranked by"], .groupCue)
         add(["highest", "largest", "biggest", "most", "greatest", "maximum number of", "top most",
              "most expensive", "priciest", "heaviest", "longest", "oldest", "richest", "busiest",
              "higher", "largest number of", "strongest", "leading"], .superlativeHigh)
         add(["lowest", "smallest", "least", "fewest", "cheapest", "lightest", "shortest",
              "least expensive", "newest", "youngest", "weakest", "lower", "lowest number of", "slowest",
              "poorest"], .superlativeLow)
+        add(["largest first", "highest first", "biggest first", "descending", "desc", "in descending order",
+             "from highest to lowest", "from largest to smallest", "high to low", "most first",
+             "sorted descending", "top down"], .sortOrder(descending: true))
+        add(["smallest first", "lowest first", "ascending", "asc", "in ascending order",
+             "from lowest to highest", "from smallest to largest", "low to high", "least first",
+             "sorted ascending"], .sortOrder(descending: false))
         add(["top"], .top)
         add(["bottom"], .bottom)
         add(["first", "earliest", "initial", "head"], .first)
@@ -212,11 +220,11 @@ enum Lexicon {
         "appeared", "present in", "included", "include", "including", "includes", "both of",
         "each of", "respectively", "respective", "some", "any of", "kind", "kinds", "sort", "sorts",
         "type of", "listed", "shown", "given", "provided", "currently", "now", "today", "ever",
-        "did we", "do we", "have we", "has", "hav", "sorted", "ordered", "order by", "sort by",
+        "did we", "do we", "have we", "has", "hav", "sorted", "ordered",
         "rank", "ranked", "ranking", "rankings", "level", "levels", "amount", "amounts", "across the board",
         "tell", "explain", "describe", "calculate", "compute", "determine", "work out", "find out",
         "give a", "provide a", "what s", "whats", "how s", "hows", "where s", "way", "ways",
-        "descending", "ascending", "desc", "asc", "order", "well", "good", "great", "high", "low",
+        "well", "one", "ones", "thing", "things", "good", "great", "high", "low",
         "much was", "how much", "in total", "it all",
         "did it", "does it", "was it", "were they", "they were", "by how much", "respectively in",
         "across all of", "whole dataset", "entire dataset", "all time", "all-time", "ever recorded",
@@ -231,6 +239,8 @@ enum Lexicon {
         "earn": ["salary", "pay", "wage", "income", "earning", "compensation"],
         "paid": ["salary", "pay", "wage", "compensation", "fee", "amount"],
         "payroll": ["salary", "pay", "wage", "compensation"],
+        "insurer": ["insurance", "insurer", "payer", "carrier"],
+        "payer": ["payer", "insurance", "insurer"],
         "turnover": ["turnover", "revenue", "sale", "amount"],
         "sale": ["sale", "revenue", "turnover", "amount"],
         "income": ["income", "revenue", "sale", "earning"],

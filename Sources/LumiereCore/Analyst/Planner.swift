@@ -55,6 +55,12 @@ extension PlanningState {
         return true
     }
 
+    /// An explicit sort order ("largest first", "ascending"), if the question gave one.
+    var sortDescending: Bool? {
+        for t in tags { if case .lex(.sortOrder(let d)) = t.kind { return d } }
+        return nil
+    }
+
     /// "first 10 rows", "show 5 records", "last 3 rows".
     mutating func parseRowLimit() {
         for i in tags.indices where !tags[i].consumed {
@@ -111,7 +117,7 @@ extension PlanningState {
                 case .negate, .comparator, .between, .isNull, .isNotNull, .timeUnit, .month, .quarter, .this:
                     words.append(tags[i].text)
                 case .number:
-                    if !(tags[i].text == "one") { words.append(tags[i].text) }
+                    if !["one", "ones"].contains(tags[i].text) { words.append(tags[i].text) }
                 default:
                     continue
                 }
@@ -194,7 +200,7 @@ extension PlanningState {
             && roles.orphanAggregate == nil && !isPerformance
 
         // Distinct values: "list the products", "which regions bought Tool C".
-        if nothingToMeasure, !isRanking, !otherText.isEmpty || !groups.isEmpty,
+        if nothingToMeasure, !isRanking, !roles.sawRowNoun, !otherText.isEmpty || !groups.isEmpty,
            groups.allSatisfy({ if case .column = $0 { return true } else { return false } }),
            isListVerb || !groups.isEmpty || hasLex(.which) {
             let cols = groups.compactMap { key -> String? in if case .column(let c) = key { return c } else { return nil } } + otherText
@@ -303,7 +309,7 @@ extension PlanningState {
             plan.orderBy = keys.map(orderKey)
             plan.intent = keys.count == 1 ? .trend : .grouped2
         } else if keys.count == 1 {
-            plan.orderBy = [.alias(ms[0].alias, descending: true)]
+            plan.orderBy = [.alias(ms[0].alias, descending: sortDescending ?? true)]
             plan.intent = isCompare ? .comparison : .grouped
         } else {
             plan.orderBy = keys.map(orderKey) 

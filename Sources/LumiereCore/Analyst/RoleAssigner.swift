@@ -149,7 +149,13 @@ extension PlanningState {
                 guard let column = column(of: i), let type = profile(column)?.type else { continue }
                 tags[i].consumed = true
                 if type.isNumeric {
-                    if pendingCount {
+                    if pendingCount, let f = pendingAggregate, !aggregateApplied {
+                        // "average number of items": the count words are part of the column's name.
+                        addMeasure(Measure(function: f, column: column))
+                        explicitAggregate = true
+                        aggregateApplied = true
+                        pendingCount = false
+                    } else if pendingCount {
                         if isQuantityLike(column) { addMeasure(Measure(function: .sum, column: column)) }
                         else { countRows = true }
                         pendingCount = false

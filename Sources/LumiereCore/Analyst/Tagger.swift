@@ -110,7 +110,7 @@ struct Tagger: Sendable {
                 tags.append(Tag(kind: kind, text: span.map(\.text).joined(separator: " "),
                                 isPlural: span.last?.isPlural ?? false))
                 i += n
-            } else if t.kind == .word, let column = columns.dateColumn(forVerb: t.text) {
+            } else if t.kind == .word, let column = columns.dateColumn(forVerb: t.text) ?? columns.column(forInflection: t.text) {
                 // "hired in 2020": the verb stands for its date column.
                 tags.append(Tag(kind: .column(ColumnHit(column: column, strength: .partial, alternatives: [column])),
                                 text: t.text, isPlural: false))

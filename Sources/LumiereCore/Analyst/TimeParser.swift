@@ -77,6 +77,21 @@ extension PlanningState {
         case .date(let d):
             return ((DateRange.covering(d), nil), d.day != nil ? .day : .month, i)
         case .lex(.month(let m)):
+            // "March 10", "March 10 2024"
+            if let j = next(after: i), case .number(let d, false) = tags[j].kind, !tags[j].consumed,
+               d == d.rounded(), d >= 1, d <= 31 {
+                var end = j
+                var year: Int?
+                if let k = next(after: j), case .number(let y, true) = tags[k].kind, !tags[k].consumed {
+                    year = Int(y)
+                    end = k
+                } else if let column = dateColumn(), let newest = newestDate(column) {
+                    year = newest.year
+                }
+                if let year {
+                    return ((DateRange.covering(PartialDate(year: year, month: m, day: Int(d))), nil), .day, end)
+                }
+            }
             if let j = next(after: i), case .number(let y, true) = tags[j].kind, !tags[j].consumed {
                 return ((DateRange.covering(PartialDate(year: Int(y), month: m, day: nil)), nil), .month, j)
             }
@@ -98,12 +113,9 @@ extension PlanningState {
                        case .number(_, true) = tags[b].kind {} else { return nil }
                 default: break
                 }
-                if let c = tags[p].columnHit, profile(c.column)?.type.isNumeric == true { return nil }
             }
-            if let n = next(after: i), let c = tags[n].columnHit, profile(c.column)?.type.isNumeric == true,
-               tags[n].lex == nil, !(previous(before: i).map { tags[$0].lex?.isDatePrep ?? false } ?? false) {
-                return nil
-            }
+            // "2000 or more" is a threshold.
+            if i + 1 < tags.count, case .lex(.comparator) = tags[i + 1].kind { return nil }
             return ((DateRange.covering(PartialDate(year: Int(y), month: nil, day: nil)), nil), .year, i)
         default:
             return nil

@@ -93,7 +93,7 @@ enum Lexicon {
              "most expensive", "priciest", "heaviest", "longest", "oldest", "richest", "busiest",
              "higher", "largest number of", "strongest", "leading"], .superlativeHigh)
         add(["lowest", "smallest", "least", "fewest", "cheapest", "lightest", "shortest",
-             "least expensive", "newest", "youngest", "weakest", "lower", "lowest number of", "slowest",
+             "least expensive", "youngest", "weakest", "lower", "lowest number of", "slowest",
              "poorest"], .superlativeLow)
         add(["largest first", "highest first", "biggest first", "descending", "desc", "in descending order",
              "from highest to lowest", "from largest to smallest", "high to low", "most first",
@@ -104,7 +104,7 @@ enum Lexicon {
         add(["top"], .top)
         add(["bottom"], .bottom)
         add(["first", "earliest", "initial", "head"], .first)
-        add(["last", "past", "previous", "latest", "recent", "most recent", "prior", "final", "trailing"], .last)
+        add(["last", "past", "previous", "latest", "recent", "most recent", "newest", "prior", "final", "trailing"], .last)
         add(["best", "best performing", "top performing", "strongest performing", "best selling",
              "most successful", "top selling"], .best)
         add(["worst", "worst performing", "weakest performing", "worst selling", "least successful",
@@ -224,7 +224,10 @@ enum Lexicon {
         "rank", "ranked", "ranking", "rankings", "level", "levels", "amount", "amounts", "across the board",
         "tell", "explain", "describe", "calculate", "compute", "determine", "work out", "find out",
         "give a", "provide a", "what s", "whats", "how s", "hows", "where s", "way", "ways",
-        "well", "one", "ones", "thing", "things", "good", "great", "high", "low",
+        "well", "one", "ones", "thing", "things", "does", "break down", "break out", "breakdown of",
+        "contribute", "contributes", "contributed", "contributing", "account for", "accounts for",
+        "accounted for", "represent", "represents", "make up", "makes up", "bring in", "brings in",
+        "work", "works", "worked", "working", "employed", "belong", "belongs", "belonging", "good", "great", "high", "low",
         "much was", "how much", "in total", "it all",
         "did it", "does it", "was it", "were they", "they were", "by how much", "respectively in",
         "across all of", "whole dataset", "entire dataset", "all time", "all-time", "ever recorded",
@@ -279,6 +282,7 @@ enum Lexicon {
         "temp": ["temp", "temperature"],
         "humidity": ["humidity", "hum"],
         "duration": ["duration", "length", "minute", "time"],
+        "length": ["length", "duration", "minute"],
         "product": ["product", "item", "sku"],
         "item": ["item", "product"],
         "employee": ["employee", "emp", "staff", "worker"],
@@ -333,6 +337,20 @@ enum Lexicon {
     static let revenueStems: [String] = [
         "sale", "revenue", "turnover", "amount", "amt", "income", "total", "gross", "value", "spend",
         "fee", "charge", "cost", "price",
+    ]
+
+    /// Other words for data values: "women" finds `Female`, "Canadian" finds `Canada`.
+    static let valueAliases: [String: [String]] = [
+        "woman": ["female", "f"], "women": ["female", "f"], "lady": ["female"], "girl": ["female"],
+        "man": ["male", "m"], "men": ["male", "m"], "gentleman": ["male"], "boy": ["male"],
+        "female": ["woman", "f"], "male": ["man", "m"],
+        "american": ["united state", "usa"], "usa": ["united state"],
+        "america": ["united state", "usa"], "canadian": ["canada"], "german": ["germany"],
+        "french": ["france"], "british": ["united kingdom", "uk"], "uk": ["united kingdom"],
+        "britain": ["united kingdom", "uk"], "english": ["england"], "mexican": ["mexico"],
+        "spanish": ["spain"], "italian": ["italy"], "japanese": ["japan"], "chinese": ["china"],
+        "indian": ["india"], "australian": ["australia"], "brazilian": ["brazil"], "dutch": ["netherlands"],
+        "yes": ["true", "y"], "no": ["false", "n"],
     ]
 
     /// Adjectives that name their measure: "heaviest" ranks by weight, "older than" compares

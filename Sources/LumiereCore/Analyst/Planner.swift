@@ -64,17 +64,39 @@ extension PlanningState {
     /// "first 10 rows", "show 5 records", "last 3 rows".
     mutating func parseRowLimit() {
         for i in tags.indices where !tags[i].consumed {
-            guard let n = tags[i].numberValue, n >= 1, n == n.rounded(), let r = next(after: i),
-                  tags[r].lex == .rowNoun else { continue }
+            guard let n = tags[i].numberValue, n >= 1, n == n.rounded(), var r = next(after: i) else { continue }
+            // "5 most recent orders", "3 earliest appointments"
+            var between: Int?
+            if tags[r].lex == .last || tags[r].lex == .first, let after = next(after: r) {
+                between = r
+                r = after
+            }
+            let isRowWord = tags[r].lex == .rowNoun
+            guard isRowWord || isEntityNoun(r) else { continue }
+            var edge: Int? = between
+            if edge == nil, let p = previous(before: i), tags[p].lex == .first || tags[p].lex == .last || tags[p].lex == .top {
+                edge = p
+            }
+            // "top 3 employees" is a ranking, not a row limit.
+            if let e = edge, tags[e].lex == .top, !isRowWord { continue }
+            // "first 10 rows" is file order; "last 5 orders" is by date when there is one.
+            if let e = edge, !isRowWord || between != nil, let column = soleDateColumn {
+                recencyColumn = column
+                rowLimitFromEnd = tags[e].lex == .last
+            } else if let e = edge {
+                rowLimitFromEnd = tags[e].lex == .last
+            } else if !isRowWord {
+                continue
+            }
             rowLimit = Int(n)
             tags[i].consumed = true
             tags[r].consumed = true
-            if let p = previous(before: i), tags[p].lex == .first || tags[p].lex == .last || tags[p].lex == .top {
-                rowLimitFromEnd = tags[p].lex == .last
-                tags[p].consumed = true
-            }
+            if let e = edge { tags[e].consumed = true }
         }
     }
+
+    /// The date column when the schema has exactly one.
+    var soleDateColumn: String? { temporalColumns.count == 1 ? temporalColumns[0] : nil }
 
     /// "top 5", "bottom 3", "5 best", "three highest".
     mutating func parseRankLimit() {
@@ -139,7 +161,11 @@ extension PlanningState {
         if let n = rowLimit, measures.isEmpty, !countRows {
             plan.projections = listProjection(otherText + roles.bareMeasures)
             plan.conditions = conditions
-            if rowLimitFromEnd { plan.orderBy = [.column("rowid", descending: true)] }
+            if let column = recencyColumn {
+                plan.orderBy = [.column(column, descending: rowLimitFromEnd)]
+            } else if rowLimitFromEnd {
+                plan.orderBy = [.column("rowid", descending: true)]
+            }
             plan.limit = n
             plan.intent = .listing
             return plan
@@ -255,7 +281,9 @@ extension PlanningState {
         var ms: [Measure] = []
         if countRows { ms.append(Measure(function: .count, column: nil)) }
         ms += measures
-        for m in roles.bareMeasures { ms.append(Measure(function: defaultAggregate(m), column: m)) }
+        for m in roles.bareMeasures where !ms.contains(where: { $0.column == m }) {
+            ms.append(Measure(function: defaultAggregate(m), column: m))
+        }
         if ms.isEmpty {
             if let m = adjectiveMeasureInQuestion() {
                 ms = [Measure(function: defaultAggregate(m), column: m)]

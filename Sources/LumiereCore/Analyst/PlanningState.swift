@@ -32,6 +32,8 @@ struct PlanningState {
     var rankLimit: Int?
     var rowLimit: Int?
     var rowLimitFromEnd = false
+    /// Set when "last 5 orders" means the newest by this date column.
+    var recencyColumn: String?
     /// Values compared side by side ("retail vs wholesale"): the column and the values.
     var comparedColumn: String?
     var explicitAggregate = false

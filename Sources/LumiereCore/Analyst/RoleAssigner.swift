@@ -23,6 +23,12 @@ extension PlanningState {
     mutating func parseGroups() {
         for i in tags.indices where !tags[i].consumed && tags[i].lex == .groupCue {
             guard let j = next(after: i) else { continue }
+            // "per sale", "per order", "per employee": per row, which an average already is.
+            if tags[i].text == "per" || tags[i].text == "each", !tags[j].consumed, isRowWord(j) {
+                tags[i].consumed = true
+                tags[j].consumed = true
+                continue
+            }
             if addGroup(at: j) {
                 tags[i].consumed = true
                 var k = j
@@ -57,6 +63,14 @@ extension PlanningState {
             }
         }
         consumeAll { $0 == .trend }
+    }
+
+    /// A word naming the rows themselves: "rows", "orders", or "sale" for a sales table.
+    func isRowWord(_ j: Int) -> Bool {
+        if tags[j].lex == .rowNoun || isEntityNoun(j) { return true }
+        guard tags[j].columnHit != nil, !tags[j].isPlural else { return false }
+        let stem = Tokenizer.singularize(tags[j].text).0
+        return ["sale", "order", "transaction", "purchase"].contains(stem)
     }
 
     /// Add the grouping named at tag `j`; false when the tag cannot be a grouping.

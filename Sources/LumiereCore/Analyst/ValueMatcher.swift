@@ -47,7 +47,14 @@ struct ValueMatcher: Sendable {
     }
 
     func match(_ span: [String]) -> ValueHit? {
-        guard let hits = index[span.joined(separator: " ")], let first = hits.first else { return nil }
+        let key = span.joined(separator: " ")
+        var hits = index[key] ?? []
+        if hits.isEmpty, span.count == 1, let aliases = Lexicon.valueAliases[key] {
+            for alias in aliases {
+                if let found = index[alias] { hits = found; break }
+            }
+        }
+        guard let first = hits.first else { return nil }
         return ValueHit(column: first.column, value: first.value, alternatives: hits)
     }
 }

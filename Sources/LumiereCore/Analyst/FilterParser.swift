@@ -26,6 +26,8 @@ extension PlanningState {
                     addCondition(.compare(column: column, op: op, value: n))
                     continue
                 }
+                // "Region = 'North'": the value itself is the condition.
+                if op == .eq, let j = next(after: i), tags[j].valueHit != nil { tags[i].consumed = true; continue }
                 guard let j = next(after: i), let n = tags[j].numberValue, !tags[j].consumed else { continue }
                 if let p = previous(before: i), tags[p].lex == .negate {
                     op = op.negated

@@ -144,6 +144,14 @@ struct ColumnMatcher: Sendable {
         return nil
     }
 
+    /// A numeric column an adjective stands for: "heavy" → weight, "expensive" → price.
+    func column(forAdjective word: String) -> String? {
+        for stem in Lexicon.adjectiveMeasures[word] ?? [] {
+            if let hit = match([stem]), profile(hit.column)?.type.isNumeric == true { return hit.column }
+        }
+        return nil
+    }
+
     /// A column named by an inflected word: "aged" → `Age`. Whole names only.
     func column(forInflection word: String) -> String? {
         for suffix in ["ed", "d", "ing"] where word.hasSuffix(suffix) && word.count > suffix.count + 2 {

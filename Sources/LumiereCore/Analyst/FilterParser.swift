@@ -77,6 +77,11 @@ extension PlanningState {
         }
         let p = previous(before: i)
         let afterRowWord = p.map { tags[$0].lex == .rowNoun || isEntityNoun($0) } ?? true
+        // "employees over 40", "patients under 18": a person compared by a number is an age.
+        if let p = previous(before: i), isPersonNoun(p), let age = columns.match(["age"]),
+           profile(age.column)?.type.isNumeric == true {
+            return age.column
+        }
         if let measure = measureForAdjective(tags[i].text) {
             penalty += 0.05
             return measure
@@ -211,6 +216,12 @@ extension PlanningState {
             }
         }
         return nil
+    }
+
+    func isPersonNoun(_ i: Int) -> Bool {
+        let persons: Set<String> = ["employee", "staff", "person", "worker", "people", "patient", "customer",
+                                    "client", "student", "member", "user", "pupil"]
+        return persons.contains(Tokenizer.singularize(tags[i].text).0) && (isEntityNoun(i) || tags[i].lex == .rowNoun)
     }
 
     /// Entity nouns stand for rows: "employees" when a column is about employees, "orders"

@@ -364,6 +364,9 @@ enum Lexicon {
         "longest": ["duration", "length"], "shortest": ["duration", "length"],
         "longer": ["duration", "length"], "shorter": ["duration", "length"],
         "richest": ["salary", "income"],
+        "heavy": ["weight"], "light": ["weight"], "expensive": ["price", "cost", "fee"],
+        "costly": ["price", "cost", "fee"], "pricey": ["price", "cost", "fee"], "old": ["age"],
+        "young": ["age"], "long": ["duration", "length"],
     ]
 
     /// Quantity-like stems: "how many units" sums them instead of counting rows.

@@ -108,6 +108,12 @@ extension PlanningState {
                     tags[j].consumed = true
                     if tags[i].lex == .first || tags[i].lex == .last { tags[i].consumed = true }
                 }
+            case .which?:
+                // "which two products had the highest sales"
+                if isRanking, let j = next(after: i), let n = tags[j].numberValue, !tags[j].consumed, n >= 1, n == n.rounded() {
+                    rankLimit = Int(n)
+                    tags[j].consumed = true
+                }
             case nil:
                 if let n = tags[i].numberValue, n >= 1, n == n.rounded(), let j = next(after: i) {
                     switch tags[j].lex {
@@ -226,9 +232,8 @@ extension PlanningState {
             && roles.orphanAggregate == nil && !isPerformance
 
         // Distinct values: "list the products", "which regions bought Tool C".
-        if nothingToMeasure, !isRanking, !roles.sawRowNoun, !otherText.isEmpty || !groups.isEmpty,
-           groups.allSatisfy({ if case .column = $0 { return true } else { return false } }),
-           isListVerb || !groups.isEmpty || hasLex(.which) {
+        if nothingToMeasure, !isRanking, !roles.sawRowNoun, !groupedByCue, !otherText.isEmpty || !groups.isEmpty,
+           groups.allSatisfy({ if case .column = $0 { return true } else { return false } }) {
             let cols = groups.compactMap { key -> String? in if case .column(let c) = key { return c } else { return nil } } + otherText
             plan.distinct = true
             plan.projections = cols.map { .column($0) }
@@ -282,7 +287,9 @@ extension PlanningState {
         if countRows { ms.append(Measure(function: .count, column: nil)) }
         ms += measures
         for m in roles.bareMeasures where !ms.contains(where: { $0.column == m }) {
-            ms.append(Measure(function: defaultAggregate(m), column: m))
+            // "sales on average": an aggregate word that found no column of its own.
+            let f = roles.orphanAggregate.flatMap { $0 == .count ? nil : $0 } ?? defaultAggregate(m)
+            ms.append(Measure(function: f, column: m))
         }
         if ms.isEmpty {
             if let m = adjectiveMeasureInQuestion() {
@@ -327,7 +334,7 @@ extension PlanningState {
                 guard t.isPlural, let hit = t.columnHit else { return false }
                 return keys.contains(.column(hit.column))
             }
-            plan.limit = rankLimit ?? ((hasLex(.top) || hasLex(.bottom)) && pluralGroup ? 5 : 1)
+            plan.limit = rankLimit ?? (has({ [.top, .bottom, .best, .worst].contains($0) }) && pluralGroup ? 5 : 1)
             plan.intent = .ranking
             return plan
         }
@@ -409,9 +416,17 @@ extension PlanningState {
             if !groups.contains(.bucket(bucket)) { groups.insert(.bucket(bucket), at: 0) }
             return
         }
-        for f in dateFilters {
-            if let r = f.range { addCondition(.dateRange(column: column, range: r)) }
-            else if let m = f.monthOfYear { addCondition(.monthOfYear(column: column, month: m)) }
+        func condition(_ f: DateFilter) -> Condition? {
+            if let r = f.range { return .dateRange(column: column, range: r) }
+            if let m = f.monthOfYear { return .monthOfYear(column: column, month: m) }
+            return nil
+        }
+        // Named periods are alternatives (a date is in January or in February, never both);
+        // bounds narrow each other.
+        let periods = dateFilters.filter(\.isPeriod).compactMap(condition)
+        if periods.count > 1 { conditions.append(periods) } else if let p = periods.first { addCondition(p) }
+        for f in dateFilters where !f.isPeriod {
+            if let c = condition(f) { addCondition(c) }
         }
     }
 }

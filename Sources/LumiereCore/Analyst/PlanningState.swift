@@ -15,6 +15,9 @@ struct DateFilter: Sendable, Equatable {
     var monthOfYear: Int?
     /// The grain the phrase named (a year, a month, a quarter, a day).
     var grain: TimeGrain
+    /// A named period ("March", "2024") rather than a bound ("before March"): several
+    /// periods in one question are alternatives ("in January and February").
+    var isPeriod = false
 }
 
 struct PlanningState {
@@ -36,6 +39,8 @@ struct PlanningState {
     var recencyColumn: String?
     /// Values compared side by side ("retail vs wholesale"): the column and the values.
     var comparedColumn: String?
+    /// True when a grouping came from "by", "per", "for each"... rather than "which X".
+    var groupedByCue = false
     var explicitAggregate = false
     var countRows = false
     var penalty = 0.0

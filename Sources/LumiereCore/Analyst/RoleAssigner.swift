@@ -31,6 +31,7 @@ extension PlanningState {
             }
             if addGroup(at: j) {
                 tags[i].consumed = true
+                groupedByCue = true
                 var k = j
                 while let a = next(after: k), tags[a].lex == .and, let b = next(after: a), addGroup(at: b) {
                     tags[a].consumed = true
@@ -212,6 +213,13 @@ extension PlanningState {
         }
         if pendingCount || pendingAggregate == .count { countRows = countRows || measures.isEmpty }
         if let f = pendingAggregate, !aggregateApplied, f != .count { roles.orphanAggregate = f }
+        // Two different columns side by side, one only half-named ("manager name"), name
+        // something the table does not have.
+        for i in tags.indices.dropLast() {
+            guard let a = tags[i].columnHit, let b = tags[i + 1].columnHit, a.column != b.column,
+                  a.strength == .partial || b.strength == .partial || profile(a.column)?.type == .boolean else { continue }
+            problems.append("I could not match \"\(tags[i].text) \(tags[i + 1].text)\" to a column")
+        }
         return roles
     }
 

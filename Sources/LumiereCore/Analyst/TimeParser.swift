@@ -15,7 +15,7 @@ extension PlanningState {
         var i = 0
         while i < tags.count {
             guard !tags[i].consumed, let (range, grain, end) = datePhrase(at: i) else { i += 1; continue }
-            var filter = DateFilter(range: range.range, monthOfYear: range.month, grain: grain)
+            var filter = DateFilter(range: range.range, monthOfYear: range.month, grain: grain, isPeriod: true)
             var lastIndex = end
             // What stands before the phrase decides how it bounds the range.
             let fromIndex = i > 0 && tags[i - 1].text == "from" && !tags[i - 1].consumed ? i - 1 : nil

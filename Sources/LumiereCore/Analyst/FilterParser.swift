@@ -99,20 +99,26 @@ extension PlanningState {
         struct Item { var column: String; var values: [String]; var negated: Bool; var orWithPrevious: Bool }
         var items: [Item] = []
         var negatedScope = false
+        var negatedValues = 0
         for i in tags.indices {
             let tag = tags[i]
-            // Negation lasts over a run of values joined by and/or/commas.
+            // Negation lasts over a run of values joined by and/or/commas ("excluding north and
+            // south"), and ends at a new preposition ("excluding wholesale in the north").
             if tag.lex == .negate, !tag.consumed {
-                if let n = next(after: i), tags[n].valueHit != nil || tags[n].lex == .valuePrep { negatedScope = true }
-                else if let n = next(after: i), let w = tags[n].lex, w == .valuePrep { negatedScope = true }
-                if negatedScope { tags[i].consumed = true }
+                if let n = next(after: i), tags[n].valueHit != nil {
+                    negatedScope = true
+                    negatedValues = 0
+                    tags[i].consumed = true
+                }
                 continue
             }
             guard let hit = tag.valueHit, !tag.consumed else {
+                if tag.lex == .valuePrep, negatedValues > 0 { negatedScope = false }
                 if tag.isStopLike || tag.lex == .or || tag.lex == .valuePrep { continue }
                 negatedScope = false
                 continue
             }
+            if negatedScope { negatedValues += 1 }
             let columnsHit = hit.alternatives.map(\.column).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
             let column = columnsHit.count > 1 ? columnsHit[choose("value@\(i)", options: min(3, columnsHit.count))] : hit.column
             let values = hit.alternatives.filter { $0.column == column }.map(\.value)
@@ -126,7 +132,8 @@ extension PlanningState {
             }
             // So is one just before it ("products other than Widget A", "region North").
             var back = i - 1
-            while back >= 0, tags[back].isStopLike || tags[back].lex == .negate || tags[back].lex == .valuePrep { back -= 1 }
+            while back >= 0, tags[back].isStopLike || tags[back].lex == .negate || tags[back].lex == .valuePrep
+                || tags[back].lex == .comparator(.eq) { back -= 1 }
             let groupedBy = back >= 0 && previous(before: back).map { tags[$0].lex == .groupCue } == true
             if back >= 0, !groupedBy, let c = tags[back].columnHit, c.column == column || c.alternatives.contains(column),
                !tags[back].consumed, profile(column)?.type == .text { tags[back].consumed = true }

@@ -11,6 +11,7 @@ enum Interpretation {
             case .share(let m): return "share of \(describe(m)) (%)"
             case .conditionalShare(let m): return "share of \(describe(m))"
             case .cumulative(let m, _): return "running total of \(describe(m))"
+            case .ratio(let n, let d): return "sum of \(n) per unit of \(d)"
             default: return nil
             }
         }

@@ -232,7 +232,7 @@ extension PlanningState {
             && roles.orphanAggregate == nil && !isPerformance
 
         // Distinct values: "list the products", "which regions bought Tool C".
-        if nothingToMeasure, !isRanking, !roles.sawRowNoun, !groupedByCue, !otherText.isEmpty || !groups.isEmpty,
+        if nothingToMeasure, !isRanking, !isCompare, !roles.sawRowNoun, !groupedByCue, !otherText.isEmpty || !groups.isEmpty,
            groups.allSatisfy({ if case .column = $0 { return true } else { return false } }) {
             let cols = groups.compactMap { key -> String? in if case .column(let c) = key { return c } else { return nil } } + otherText
             plan.distinct = true
@@ -243,8 +243,10 @@ extension PlanningState {
             return plan
         }
 
-        // Rows as they are: "show all sales over 1000 in the South", "employees hired since 2020".
-        if nothingToMeasure, roles.sawRowNoun, !hasLex(.howMany), !isRanking, groups.isEmpty, otherText.isEmpty {
+        // Rows as they are: "show all sales over 1000 in the South", "employees hired since 2020",
+        // "quantity less than 10" (only conditions).
+        if nothingToMeasure, roles.sawRowNoun || !conditions.isEmpty, !hasLex(.howMany), !isRanking, !isCompare,
+           groups.isEmpty, otherText.isEmpty, ratios.isEmpty {
             plan.projections = [.star]
             plan.conditions = conditions
             plan.intent = .listing
@@ -304,6 +306,12 @@ extension PlanningState {
                 } else {
                     ms = [Measure(function: .count, column: nil)]
                 }
+            } else if isCompare, !keys.isEmpty, let m = columns.defaultMeasure {
+                // "compare the products": the usual side-by-side figures of the main measure.
+                penalty += 0.1
+                ms = comparisonMeasures(m)
+            } else if !ratios.isEmpty {
+                ms = []
             } else if let f = roles.orphanAggregate {
                 problems.append("I could not tell which column to take the \(f.phrase) of")
                 return nil
@@ -319,17 +327,18 @@ extension PlanningState {
             return nil
         }
         plan.projections = keys.map(projection) + ms.map { .measure($0) }
+            + ratios.map { .ratio(numerator: $0.0, denominator: $0.1) }
         plan.groupBy = keys
         plan.conditions = conditions
         let buckets = keys.compactMap { key -> TimeBucket? in if case .bucket(let b) = key { return b } else { return nil } }
-        if hasLex(.cumulative), let bucket = buckets.first {
-            plan.projections.append(.cumulative(ms[0], orderBy: bucket))
+        if hasLex(.cumulative), let bucket = buckets.first, let first = ms.first {
+            plan.projections.append(.cumulative(first, orderBy: bucket))
             plan.orderBy = keys.map(orderKey)
             plan.intent = .cumulative
             return plan
         }
         if isRanking, !keys.isEmpty {
-            plan.orderBy = [.alias(ms[0].alias, descending: rankDescending)]
+            plan.orderBy = [.alias(primaryAlias(ms), descending: rankDescending)]
             let pluralGroup = tags.contains { t in
                 guard t.isPlural, let hit = t.columnHit else { return false }
                 return keys.contains(.column(hit.column))
@@ -344,7 +353,7 @@ extension PlanningState {
             plan.orderBy = keys.map(orderKey)
             plan.intent = keys.count == 1 ? .trend : .grouped2
         } else if keys.count == 1 {
-            plan.orderBy = [.alias(ms[0].alias, descending: sortDescending ?? true)]
+            plan.orderBy = [.alias(primaryAlias(ms), descending: sortDescending ?? true)]
             plan.intent = isCompare ? .comparison : .grouped
         } else {
             plan.orderBy = keys.map(orderKey) 
@@ -355,6 +364,15 @@ extension PlanningState {
             plan.orderBy = [.alias(Measure(function: defaultAggregate(c), column: c).alias, descending: true)]
         }
         return plan
+    }
+
+    /// The alias results are ranked and sorted by: the first measure, else the first ratio.
+    private func primaryAlias(_ measures: [Measure]) -> String {
+        // Side-by-side figures sort by the total, not the row count.
+        if isCompare, let m = measures.first(where: { $0.function != .count }) { return m.alias }
+        if let m = measures.first { return m.alias }
+        if let r = ratios.first { return Projection.ratio(numerator: r.0, denominator: r.1).alias ?? "" }
+        return ""
     }
 
     private func projection(_ key: GroupKey) -> Projection {

@@ -41,6 +41,8 @@ struct PlanningState {
     var comparedColumn: String?
     /// True when a grouping came from "by", "per", "for each"... rather than "which X".
     var groupedByCue = false
+    /// Ratios named as "X per Y" with both numeric ("cost per kg").
+    var ratios: [(String, String)] = []
     var explicitAggregate = false
     var countRows = false
     var penalty = 0.0

@@ -59,6 +59,8 @@ enum Projection: Sendable, Equatable {
     case cumulative(Measure, orderBy: TimeBucket)
     /// Percentage of the measure that meets the plan's conditions (ungrouped share).
     case conditionalShare(Measure)
+    /// SUM(numerator) / SUM(denominator): "cost per kg".
+    case ratio(numerator: String, denominator: String)
     case star
 
     var alias: String? {
@@ -69,6 +71,7 @@ enum Projection: Sendable, Equatable {
         case .share: return "share_pct"
         case .cumulative(let m, _): return "cumulative_\(m.alias)"
         case .conditionalShare: return "share_pct"
+        case .ratio(let n, let d): return "\(SQLBuilder.aliasStem(n))_per_\(SQLBuilder.aliasStem(d))"
         }
     }
 }

@@ -23,6 +23,16 @@ extension PlanningState {
     mutating func parseGroups() {
         for i in tags.indices where !tags[i].consumed && tags[i].lex == .groupCue {
             guard let j = next(after: i) else { continue }
+            // "cost per kg": a ratio of two numeric columns.
+            if tags[i].text == "per", let hit = tags[j].columnHit, !tags[j].consumed,
+               profile(hit.column)?.type.isNumeric == true, !isRowWord(j),
+               let p = previous(before: i), let num = tags[p].columnHit, !tags[p].consumed,
+               profile(num.column)?.type.isNumeric == true, num.column != hit.column,
+               let numerator = column(of: p), let denominator = column(of: j) {
+                ratios.append((numerator, denominator))
+                for k in [p, i, j] { tags[k].consumed = true }
+                continue
+            }
             // "per sale", "per order", "per employee": per row, which an average already is.
             if tags[i].text == "per" || tags[i].text == "each", !tags[j].consumed, isRowWord(j) {
                 tags[i].consumed = true
@@ -52,8 +62,9 @@ extension PlanningState {
         for i in tags.indices where !tags[i].consumed && tags[i].lex == .which {
             guard let j = next(after: i) else { continue }
             if case .lex(.timeUnit) = tags[j].kind, addGroup(at: j) { tags[i].consumed = true; continue }
+            // "who are the managers": a yes/no column after "which" is a filter, not a grouping.
             if let hit = tags[j].columnHit, !tags[j].consumed, let type = profile(hit.column)?.type,
-               type == .text || type == .boolean, tags[j].valueHit == nil {
+               type == .text, tags[j].valueHit == nil {
                 if addGroup(at: j) { tags[i].consumed = true }
             }
         }

@@ -101,6 +101,10 @@ enum SQLBuilder {
             return "100.0 * \(e) / SUM(\(e)) OVER ()"
         case .cumulative(let m, let bucket):
             return "SUM(\(measureExpression(m))) OVER (ORDER BY \(bucketExpression(bucket)))"
+        case .ratio(let n, let d):
+            // Only rows where both are known count on either side.
+            let (a, b) = (quoteIdentifier(n), quoteIdentifier(d))
+            return "SUM(CASE WHEN \(b) IS NOT NULL THEN \(a) END) * 1.0 / NULLIF(SUM(CASE WHEN \(a) IS NOT NULL THEN \(b) END), 0)"
         case .conditionalShare(let m):
             let condition = whereExpression(plan.conditions) ?? "1"
             if m.function == .count || m.column == nil {

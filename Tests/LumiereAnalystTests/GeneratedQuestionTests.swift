@@ -32,7 +32,7 @@ struct GeneratedQuestionTests {
         "running total", "this year", "Q1 2024", "from 2024-01-01 to 2024-02-01", "performance",
     ]
 
-    @Test("word salads never crash and never produce SQL that fails", arguments: ["sales", "hr", "shipping", "clinic", "stores"])
+    @Test("word salads never crash and never produce SQL that fails", arguments: ["sales", "hr", "shipping", "clinic", "stores", "sensors", "hostile"])
     func wordSalads(_ fixture: String) throws {
         let db = try FixtureDatabase(fixture)
         var words = Self.vocabulary

@@ -29,9 +29,15 @@ struct ColumnMatcher: Sendable {
         /// Stems of the whole name (abbreviations expanded), for synonyms.
         var stems: [String]
 
+        /// Dates, and identifiers unique to each row ("Appointment ID"): a word of their name
+        /// ("appointments") means the rows. An identifier shared by rows (`device_id`) is a
+        /// category and can be named by its word ("per device").
         var isKeyOrDate: Bool {
-            profile.type.isTemporal || stems.contains("id") || stems.contains("key") || stems.contains("uuid")
+            if profile.type.isTemporal { return true }
+            guard stems.contains("id") || stems.contains("key") || stems.contains("uuid") else { return false }
+            return profile.distinctCount + profile.nullCount >= rowCount
         }
+        var rowCount: Int
     }
 
     let entries: [Entry]
@@ -40,7 +46,7 @@ struct ColumnMatcher: Sendable {
     static let unitWords: Set<String> = [
         "kg", "kgs", "lb", "lbs", "g", "usd", "eur", "gbp", "km", "mi", "cm", "mm", "m", "pct",
         "c", "f", "sec", "min", "minute", "hr", "h", "in", "$", "€", "£", "num", "no", "nr",
-        "number", "amt", "value", "val", "total", "is", "has", "flag", "yn", "bool",
+        "number", "amt", "value", "val", "total", "is", "has", "flag", "yn", "bool", "v", "volt", "on", "at",
     ]
     /// Name words that alone are too generic to identify a column.
     static let weakParts: Set<String> = ["is", "has", "id", "of", "the", "a", "no", "number", "nr", "num", "flag"]
@@ -60,7 +66,7 @@ struct ColumnMatcher: Sendable {
             for n in names where !n.isEmpty && !unique.contains(n) { unique.append(n) }
             let parts = Set(raw + expanded).subtracting(ColumnMatcher.weakParts)
             return Entry(profile: col, fullNames: unique, parts: raw.count > 1 ? Array(parts).sorted() : [],
-                         stems: expanded)
+                         stems: expanded, rowCount: schema.rowCount)
         }
     }
 
@@ -133,6 +139,7 @@ struct ColumnMatcher: Sendable {
         var bases: [String] = []
         for suffix in ["ed", "ing"] where word.hasSuffix(suffix) && word.count > suffix.count + 2 {
             let base = String(word.dropLast(suffix.count))
+            bases.append(word)  // names written as verbs: `calibrated_on`
             bases.append(base)
             bases.append(base + "e")
             if let last = base.last, base.dropLast().last == last { bases.append(String(base.dropLast())) }

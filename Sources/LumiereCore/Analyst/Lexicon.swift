@@ -91,10 +91,11 @@ enum Lexicon {
              "ranked by"], .groupCue)
         add(["highest", "largest", "biggest", "most", "greatest", "maximum number of", "top most",
              "most expensive", "priciest", "heaviest", "longest", "oldest", "richest", "busiest",
-             "higher", "largest number of", "strongest", "leading"], .superlativeHigh)
+             "higher", "largest number of", "strongest", "leading", "warmest", "hottest", "wettest",
+             "most humid"], .superlativeHigh)
         add(["lowest", "smallest", "least", "fewest", "cheapest", "lightest", "shortest",
              "least expensive", "youngest", "weakest", "lower", "lowest number of", "slowest",
-             "poorest"], .superlativeLow)
+             "poorest", "coldest", "coolest", "driest", "least humid"], .superlativeLow)
         add(["largest first", "highest first", "biggest first", "descending", "desc", "in descending order",
              "from highest to lowest", "from largest to smallest", "high to low", "most first",
              "sorted descending", "top down"], .sortOrder(descending: true))
@@ -281,6 +282,8 @@ enum Lexicon {
         "temperature": ["temperature", "temp"],
         "temp": ["temp", "temperature"],
         "humidity": ["humidity", "hum"],
+        "voltage": ["voltage", "volt", "v", "battery"],
+        "volt": ["voltage", "volt", "v"],
         "duration": ["duration", "length", "minute", "time"],
         "length": ["length", "duration", "minute"],
         "product": ["product", "item", "sku"],
@@ -367,6 +370,11 @@ enum Lexicon {
         "heavy": ["weight"], "light": ["weight"], "expensive": ["price", "cost", "fee"],
         "costly": ["price", "cost", "fee"], "pricey": ["price", "cost", "fee"], "old": ["age"],
         "young": ["age"], "long": ["duration", "length"],
+        "warmest": ["temperature", "temp"], "hottest": ["temperature", "temp"], "coldest": ["temperature", "temp"],
+        "coolest": ["temperature", "temp"], "warm": ["temperature", "temp"], "hot": ["temperature", "temp"],
+        "cold": ["temperature", "temp"], "warmer": ["temperature", "temp"], "colder": ["temperature", "temp"],
+        "wettest": ["humidity"], "driest": ["humidity"], "most humid": ["humidity"], "least humid": ["humidity"],
+        "humid": ["humidity"],
     ]
 
     /// Quantity-like stems: "how many units" sums them instead of counting rows.

@@ -122,6 +122,9 @@ struct PlanningState {
         }
         let all = temporalColumns
         if all.count <= 1 { return all.first }
+        // Event times are timestamps; a lone DATETIME among dates is the one time words mean.
+        let stamps = schema.columns.filter { $0.type == .datetime }.map(\.name)
+        if stamps.count == 1 { penalty += 0.05; return stamps[0] }
         return all[choose("datecolumn", options: min(3, all.count))]
     }
 

@@ -147,13 +147,19 @@ extension PlanningState {
     mutating func assignRoles() -> Roles {
         var roles = Roles()
         var pendingAggregate: AggregateFunction?
+        /// Earlier aggregates of a list ("min and max temperature") waiting for the same column.
+        var listedAggregates: [AggregateFunction] = []
         var aggregateApplied = false
         var pendingCount = false
         var pendingDistinct = false
         for i in tags.indices where !tags[i].consumed {
             switch tags[i].kind {
             case .lex(.aggregate(let f)):
-                if let f0 = pendingAggregate, !aggregateApplied { roles.orphanAggregate = f0 }
+                if let f0 = pendingAggregate, !aggregateApplied, f0 != .count, f != .count {
+                    listedAggregates.append(f0)
+                } else {
+                    listedAggregates = []
+                }
                 pendingAggregate = f
                 aggregateApplied = false
                 tags[i].consumed = true
@@ -186,6 +192,8 @@ extension PlanningState {
                         else { countRows = true }
                         pendingCount = false
                     } else if let f = pendingAggregate {
+                        for g in listedAggregates { addMeasure(Measure(function: g, column: column)) }
+                        listedAggregates = []
                         if f == .count { countRows = true }
                         else { addMeasure(Measure(function: f, column: column)) }
                         explicitAggregate = true
@@ -224,11 +232,13 @@ extension PlanningState {
         }
         if pendingCount || pendingAggregate == .count { countRows = countRows || measures.isEmpty }
         if let f = pendingAggregate, !aggregateApplied, f != .count { roles.orphanAggregate = f }
+        if !listedAggregates.isEmpty, !aggregateApplied { roles.orphanAggregate = listedAggregates[0] }
         // Two different columns side by side, one only half-named ("manager name"), name
         // something the table does not have.
         for i in tags.indices.dropLast() {
             guard let a = tags[i].columnHit, let b = tags[i + 1].columnHit, a.column != b.column,
-                  a.strength == .partial || b.strength == .partial || profile(a.column)?.type == .boolean else { continue }
+                  b.strength != .synonym, profile(b.column)?.type.isTemporal == false, a.strength == .partial || b.strength == .partial
+                    || profile(a.column)?.type == .boolean else { continue }
             problems.append("I could not match \"\(tags[i].text) \(tags[i + 1].text)\" to a column")
         }
         return roles

@@ -80,8 +80,11 @@ struct Tagger: Sendable {
             }
             // Longest span of word/symbol tokens.
             var end = i
+            // Numbers may continue a span ("dev 01"), so values with digits can match.
             while end < tokens.count, end - i < max(Lexicon.maxPhraseLength, ValueMatcher.maxWords),
-                  tokens[end].kind == .word || tokens[end].kind == .symbol { end += 1 }
+                  tokens[end].kind == .word || tokens[end].kind == .symbol || (end > i && tokens[end].kind == .number) {
+                end += 1
+            }
             var chosen: (Tag.Kind, Int)?
             let previousLex = tags.last?.lex
             var length = end - i

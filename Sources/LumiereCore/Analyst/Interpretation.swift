@@ -58,6 +58,16 @@ enum Interpretation {
             }
         }
         if let limit = plan.limit, plan.intent == .listing { text += ", first \(limit)" }
+        if let top = plan.topPerGroup {
+            let name: (GroupKey) -> String = { key in
+                switch key {
+                case .column(let c): return c
+                case .bucket(let b): return b.grain.rawValue
+                }
+            }
+            let target = plan.groupBy.first { $0 != top.partition }.map(name) ?? "rows"
+            text += ", \(top.descending ? "top" : "bottom") \(top.limit) \(target) in each \(name(top.partition))"
+        }
         return text
     }
 

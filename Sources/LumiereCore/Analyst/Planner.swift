@@ -343,8 +343,23 @@ extension PlanningState {
                 guard t.isPlural, let hit = t.columnHit else { return false }
                 return keys.contains(.column(hit.column))
             }
-            plan.limit = rankLimit ?? (has({ [.top, .bottom, .best, .worst].contains($0) }) && pluralGroup ? 5 : 1)
+            let limit = rankLimit ?? (has({ [.top, .bottom, .best, .worst].contains($0) }) && pluralGroup ? 5 : 1)
             plan.intent = .ranking
+            // "top product in each region": the ranked thing within each group of the other.
+            if keys.count == 2, let target = rankTarget ?? textGroups.first, let partition = keys.first(where: { $0 != target }),
+               groupedByCue, let measure = ms.first {
+                plan.projections = [projection(partition), projection(target)] + Array(plan.projections.dropFirst(2))
+                plan.topPerGroup = TopPerGroup(partition: partition, measure: measure, descending: rankDescending, limit: limit)
+                plan.orderBy = []
+                let known = Condition.isNull(column: partitionColumn(partition), negated: true)
+                if !plan.conditions.contains([known]) { plan.conditions.append([known]) }
+                return plan
+            }
+            // A missing value is not a winner: "which department" never answers NULL.
+            for case .column(let c) in keys where !plan.conditions.contains([.isNull(column: c, negated: true)]) {
+                plan.conditions.append([.isNull(column: c, negated: true)])
+            }
+            plan.limit = limit
             return plan
         }
         if keys.isEmpty {
@@ -364,6 +379,13 @@ extension PlanningState {
             plan.orderBy = [.alias(Measure(function: defaultAggregate(c), column: c).alias, descending: true)]
         }
         return plan
+    }
+
+    private func partitionColumn(_ key: GroupKey) -> String {
+        switch key {
+        case .column(let c): return c
+        case .bucket(let b): return b.column
+        }
     }
 
     /// The alias results are ranked and sorted by: the first measure, else the first ratio.

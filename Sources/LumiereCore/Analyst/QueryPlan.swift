@@ -87,6 +87,14 @@ enum OrderKey: Sendable, Equatable {
     case bucket(TimeBucket)
 }
 
+/// "top product in each region": rank within each partition and keep the first N.
+struct TopPerGroup: Sendable, Equatable {
+    var partition: GroupKey
+    var measure: Measure
+    var descending: Bool
+    var limit: Int
+}
+
 struct QueryPlan: Sendable, Equatable {
     var projections: [Projection] = []
     var distinct = false
@@ -95,5 +103,7 @@ struct QueryPlan: Sendable, Equatable {
     var groupBy: [GroupKey] = []
     var orderBy: [OrderKey] = []
     var limit: Int?
+    /// Set for per-group rankings; rendered as a window query over the grouped one.
+    var topPerGroup: TopPerGroup?
     var intent: QueryIntent = .single
 }

@@ -61,11 +61,18 @@ extension PlanningState {
         // "which product", "what region": the thing asked about.
         for i in tags.indices where !tags[i].consumed && tags[i].lex == .which {
             guard let j = next(after: i) else { continue }
-            if case .lex(.timeUnit) = tags[j].kind, addGroup(at: j) { tags[i].consumed = true; continue }
+            if case .lex(.timeUnit) = tags[j].kind, addGroup(at: j) {
+                tags[i].consumed = true
+                rankTarget = groups.first
+                continue
+            }
             // "who are the managers": a yes/no column after "which" is a filter, not a grouping.
             if let hit = tags[j].columnHit, !tags[j].consumed, let type = profile(hit.column)?.type,
                type == .text, tags[j].valueHit == nil {
-                if addGroup(at: j) { tags[i].consumed = true }
+                if addGroup(at: j) {
+                    tags[i].consumed = true
+                    rankTarget = groups.last
+                }
             }
         }
         if has({ $0 == .trend || $0 == .cumulative }) && !groups.contains(where: { if case .bucket = $0 { return true } else { return false } }) {

@@ -116,6 +116,41 @@ enum SQLBuilder {
     }
 
     static func render(_ plan: QueryPlan) -> String {
+        guard let top = plan.topPerGroup else { return renderFlat(plan) }
+        // Rank inside each partition with a window over the grouped query, keep the first N.
+        var inner = plan
+        inner.topPerGroup = nil
+        inner.orderBy = []
+        inner.limit = nil
+        let partition: String
+        switch top.partition {
+        case .column(let c): partition = quoteIdentifier(c)
+        case .bucket(let b): partition = bucketExpression(b)
+        }
+        let window = "ROW_NUMBER() OVER (PARTITION BY \(partition) ORDER BY \(measureExpression(top.measure))"
+            + (top.descending ? " DESC" : " ASC") + ")"
+        var innerSQL = renderFlat(inner)
+        let from = " FROM \(quoteIdentifier(SourceSchema.tableName))"
+        if let r = innerSQL.range(of: from) {
+            innerSQL.replaceSubrange(r, with: ", \(window) AS \(quoteIdentifier("rank_in_group"))" + from)
+        }
+        let outputs = plan.projections.compactMap { p -> String? in
+            switch p {
+            case .column(let c): return quoteIdentifier(c)
+            case .star: return nil
+            default: return p.alias.map(quoteIdentifier)
+            }
+        }
+        let partitionName: String
+        switch top.partition {
+        case .column(let c): partitionName = quoteIdentifier(c)
+        case .bucket(let b): partitionName = quoteIdentifier(b.alias)
+        }
+        return "SELECT \(outputs.joined(separator: ", ")) FROM (\(innerSQL)) WHERE \(quoteIdentifier("rank_in_group")) <= \(top.limit)"
+            + " ORDER BY \(partitionName) ASC, \(quoteIdentifier("rank_in_group")) ASC"
+    }
+
+    static func renderFlat(_ plan: QueryPlan) -> String {
         var sql = "SELECT "
         if plan.distinct { sql += "DISTINCT " }
         sql += plan.projections.map { p in

@@ -164,7 +164,7 @@ struct ColumnMatcher: Sendable {
         for suffix in ["ed", "d", "ing"] where word.hasSuffix(suffix) && word.count > suffix.count + 2 {
             let base = String(word.dropLast(suffix.count))
             for candidate in [base, base + "e"] {
-                if let hit = match([candidate]), hit.strength == .full { return hit.column }
+                if let hit = match([candidate]), hit.strength >= .synonym { return hit.column }
             }
         }
         return nil

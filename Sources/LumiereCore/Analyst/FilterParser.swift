@@ -59,6 +59,8 @@ extension PlanningState {
         if j + 1 < tags.count, tags[j + 1].columnHit != nil, !tags[j + 1].consumed,
            let column = column(of: j + 1), profile(column)?.type.isNumeric == true {
             tags[j + 1].consumed = true
+            // "weighing less than 2 kg": the word before names the same column.
+            if let p = previous(before: i), tags[p].columnHit?.column == column { tags[p].consumed = true }
             return column
         }
         if let p = previous(before: i), tags[p].columnHit != nil, !tags[p].consumed,

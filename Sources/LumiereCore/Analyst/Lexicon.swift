@@ -62,6 +62,7 @@ enum LexWord: Sendable, Equatable, Hashable {
     case number(Int)             // "five", "ten"
     case valuePrep               // "in", "for", "from", "at", "only": a data value usually follows
     case sortOrder(descending: Bool) // "largest first", "in ascending order"
+    case howMuch                 // "how much": an amount, of the main measure unless one is named
 }
 
 enum Lexicon {
@@ -102,6 +103,7 @@ enum Lexicon {
         add(["smallest first", "lowest first", "ascending", "asc", "in ascending order",
              "from lowest to highest", "from smallest to largest", "low to high", "least first",
              "sorted ascending"], .sortOrder(descending: false))
+        add(["how much", "what amount of"], .howMuch)
         add(["top"], .top)
         add(["bottom"], .bottom)
         add(["first", "earliest", "initial", "head"], .first)
@@ -116,7 +118,7 @@ enum Lexicon {
              "contrast", "relative to", "side by side", "how do", "how does"], .compare)
         add(["show", "list", "display", "give", "get", "find", "see", "view", "print", "return",
              "fetch", "pull", "retrieve", "output", "enumerate", "what are", "give me", "show me",
-             "tell me", "let me see", "i want", "i need", "provide", "select"], .list)
+             "tell me", "let me see", "i want", "i need", "provide", "select", "name"], .list)
         add(["all", "everything", "entire", "whole", "full", "every single", "any"], .all)
         add(["which", "what", "who", "whose", "which one", "what is the", "what are the"], .which)
         add(["over", "above", "more than", "greater than", "higher than", "larger than", "bigger than",
@@ -133,7 +135,7 @@ enum Lexicon {
              "a maximum of"], .comparator(.le))
         add(["equal to", "equals", "equal", "exactly", "=", "is exactly", "of exactly"], .comparator(.eq))
         add(["between", "ranging from", "in the range of"], .between)
-        add(["and", "as well as", "plus", "along with", "together with", "&", "also", "both"], .and)
+        add(["and", "as well as", "plus", "along with", "together with", "&", "also", "both", ",", ", and"], .and)
         add(["or", "either"], .or)
         add(["not", "no", "excluding", "exclude", "except", "other than", "without", "non", "besides",
              "apart from", "aside from", "but not", "minus", "leaving out", "ignoring", "ignore",
@@ -229,7 +231,8 @@ enum Lexicon {
         "contribute", "contributes", "contributed", "contributing", "account for", "accounts for",
         "accounted for", "represent", "represents", "make up", "makes up", "bring in", "brings in",
         "work", "works", "worked", "working", "employed", "belong", "belongs", "belonging", "good", "great", "high", "low",
-        "much was", "how much", "in total", "it all",
+        "much was", "in total", "it all", "dollar", "dollars", "euro", "euros", "usd", "eur", "gbp",
+        "bucks", "collected", "received", "gathered",
         "did it", "does it", "was it", "were they", "they were", "by how much", "respectively in",
         "across all of", "whole dataset", "entire dataset", "all time", "all-time", "ever recorded",
         "period", "periods", "time", "times", "broken", "wise", "basis", "terms", "in terms of",
@@ -283,6 +286,8 @@ enum Lexicon {
         "temp": ["temp", "temperature"],
         "humidity": ["humidity", "hum"],
         "voltage": ["voltage", "volt", "v", "battery"],
+        "size": ["size", "quantity", "qty", "unit"],
+        "weigh": ["weight", "wt", "mass"],
         "volt": ["voltage", "volt", "v"],
         "duration": ["duration", "length", "minute", "time"],
         "length": ["length", "duration", "minute"],

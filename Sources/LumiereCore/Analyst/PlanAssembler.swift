@@ -26,6 +26,7 @@ extension PlanningState {
     /// Nothing was asked to be measured: no measure, count, aggregate word or "performance".
     private func nothingToMeasure(_ roles: Roles) -> Bool {
         measures.isEmpty && !countRows && roles.bareMeasures.isEmpty && roles.orphanAggregate == nil && !isPerformance
+            && !howMuch
     }
 
     // MARK: - Shapes
@@ -219,10 +220,18 @@ extension PlanningState {
         if let m = adjectiveMeasureInQuestion() {
             return [Measure(function: defaultAggregate(m), column: m)]
         }
+        if howMuch, let m = columns.defaultMeasure {
+            // "how much did we sell": the main amount.
+            penalty += 0.05
+            return [Measure(function: defaultAggregate(m), column: m)]
+        }
         if isPerformance, let m = columns.defaultMeasure {
             // "best performance": total and average of the most sales-like column.
             penalty += 0.1
             return [Measure(function: .sum, column: m), Measure(function: .avg, column: m)]
+        }
+        if isRanking, !keys.isEmpty, roles.sawRowNoun {
+            return [Measure(function: .count, column: nil)]        // "the fewest orders"
         }
         if isRanking, !keys.isEmpty {
             // "top customers": by amount or by count? Ask.

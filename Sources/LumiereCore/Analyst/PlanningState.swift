@@ -41,6 +41,8 @@ struct PlanningState {
     var comparedColumn: String?
     /// True when a grouping came from "by", "per", "for each"... rather than "which X".
     var groupedByCue = false
+    /// "how much ...": an amount is asked for.
+    var howMuch = false
     /// The grouping "which X" / "top X" asks about, when a question also groups by another.
     var rankTarget: GroupKey?
     /// Ratios named as "X per Y" with both numeric ("cost per kg").

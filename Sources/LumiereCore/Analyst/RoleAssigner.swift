@@ -93,8 +93,20 @@ extension PlanningState {
     }
 
     /// Add the grouping named at tag `j`; false when the tag cannot be a grouping.
-    private mutating func addGroup(at j: Int) -> Bool {
-        guard !tags[j].consumed else { return false }
+    /// In a noun compound the last noun is the head: "product category" is `Category`.
+    /// Returns the head's index and consumes the modifier.
+    mutating func compoundHead(_ j: Int) -> Int {
+        guard j + 1 < tags.count, let a = tags[j].columnHit, let b = tags[j + 1].columnHit, !tags[j + 1].consumed,
+              a.column != b.column, a.strength != .partial, b.strength != .partial,
+              profile(a.column)?.type == .text, profile(b.column)?.type == .text else { return j }
+        tags[j].consumed = true
+        penalty += 0.05
+        return j + 1
+    }
+
+    private mutating func addGroup(at index: Int) -> Bool {
+        guard !tags[index].consumed else { return false }
+        let j = compoundHead(index)
         switch tags[j].kind {
         case .column(let hit):
             guard let type = profile(hit.column)?.type else { return false }
@@ -170,6 +182,9 @@ extension PlanningState {
                 pendingAggregate = f
                 aggregateApplied = false
                 tags[i].consumed = true
+            case .lex(.howMuch):
+                howMuch = true
+                tags[i].consumed = true
             case .lex(.howMany):
                 pendingCount = true
                 tags[i].consumed = true
@@ -185,6 +200,7 @@ extension PlanningState {
                 tags[i].consumed = true
                 if pendingCount { countRows = true; pendingCount = false }
             case .column:
+                if compoundHead(i) != i { continue }
                 guard let column = column(of: i), let type = profile(column)?.type else { continue }
                 tags[i].consumed = true
                 if type.isNumeric {
@@ -211,7 +227,13 @@ extension PlanningState {
                 } else if type == .boolean {
                     var value = true
                     if let p = previous(before: i), tags[p].lex == .negate { value = false; tags[p].consumed = true }
-                    addCondition(.boolean(column: column, value: value))
+                    if let k = conditions.firstIndex(of: [.boolean(column: column, value: !value)]) {
+                        // "managers vs non-managers": both sides of a yes/no column are groups.
+                        conditions.remove(at: k)
+                        comparedColumn = column
+                    } else {
+                        addCondition(.boolean(column: column, value: value))
+                    }
                 } else if type.isTemporal {
                     if let f = pendingAggregate, f == .min || f == .max, !aggregateApplied {
                         addMeasure(Measure(function: f, column: column))

@@ -47,7 +47,7 @@ struct Tagger: Sendable {
     /// Lexicon meanings that outrank a schema name of the same length.
     private static func isOperator(_ w: LexWord) -> Bool {
         switch w {
-        case .aggregate, .howMany, .distinct, .share, .groupCue, .superlativeHigh, .superlativeLow, .top,
+        case .aggregate, .howMany, .howMuch, .distinct, .share, .groupCue, .superlativeHigh, .superlativeLow, .top,
              .bottom, .first, .last, .best, .worst, .compare, .comparator, .between, .and, .or, .negate,
              .month, .quarter, .number, .cumulative:
             return true

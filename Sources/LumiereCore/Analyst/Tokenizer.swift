@@ -53,6 +53,12 @@ enum Tokenizer {
 
         while i < chars.count {
             let c = chars[i]
+            // A comma separates list items ("product, region and sales"); kept as a symbol.
+            if c == "," {
+                tokens.append(Token(kind: .symbol, text: ",", stem: ","))
+                i += 1
+                continue
+            }
             // Comparison symbols.
             if c == ">" || c == "<" || c == "=" || c == "!" {
                 var s = String(c)

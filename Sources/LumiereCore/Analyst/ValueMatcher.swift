@@ -22,9 +22,30 @@ struct ColumnValue: Sendable, Equatable, Hashable {
 struct ValueMatcher: Sendable {
     static let maxWords = 6
     private let index: [String: [ColumnValue]]
+    /// Single-word values by derivational stem ("Engineering" ← "engineers", "Completed" ←
+    /// "complete"), tried only when nothing matches exactly.
+    private let derived: [String: [ColumnValue]]
+
+    /// Strip derivational endings so related words meet: engineering/engineers → engineer,
+    /// completed/complete → complet, cancelled/cancel → cancel.
+    static func derivationalStem(_ word: String) -> String? {
+        guard word.count >= 5, word.allSatisfy(\.isLetter) else { return nil }
+        var w = word
+        if w.hasSuffix("s"), !w.hasSuffix("ss") { w.removeLast() }
+        // Up to two endings: engineering → engineer → engine, marketers → marketer → market.
+        for _ in 0..<2 {
+            guard let suffix = ["ing", "er", "ist", "ian", "ed", "ment"].first(where: { w.hasSuffix($0) && w.count - $0.count >= 4 })
+            else { break }
+            w = String(w.dropLast(suffix.count))
+        }
+        if w.hasSuffix("e"), w.count >= 5 { w.removeLast() }
+        if let last = w.last, w.dropLast().last == last, !"aeiou".contains(last) { w.removeLast() }
+        return w
+    }
 
     init(schema: SourceSchema) {
         var index: [String: [ColumnValue]] = [:]
+        var derived: [String: [ColumnValue]] = [:]
         let columnOrder = schema.columns.map(\.name)
         for column in columnOrder {
             guard let values = schema.valueIndex.values[column],
@@ -41,9 +62,13 @@ struct ValueMatcher: Sendable {
                 }
                 let entry = ColumnValue(column: column, value: value)
                 if !(index[key]?.contains(entry) ?? false) { index[key, default: []].append(entry) }
+                if tokens.count == 1, let d = ValueMatcher.derivationalStem(tokens[0].text), !(derived[d]?.contains(entry) ?? false) {
+                    derived[d, default: []].append(entry)
+                }
             }
         }
         self.index = index
+        self.derived = derived
     }
 
     func match(_ span: [String]) -> ValueHit? {
@@ -53,6 +78,10 @@ struct ValueMatcher: Sendable {
             for alias in aliases {
                 if let found = index[alias] { hits = found; break }
             }
+        }
+        if hits.isEmpty, span.count == 1, Lexicon.phrases[key] == nil,
+           let d = ValueMatcher.derivationalStem(key), let found = derived[d] {
+            hits = found
         }
         guard let first = hits.first else { return nil }
         return ValueHit(column: first.column, value: first.value, alternatives: hits)

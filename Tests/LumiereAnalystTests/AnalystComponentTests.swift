@@ -204,3 +204,45 @@ struct AnalystComponentTests {
         #expect(elapsed < .seconds(2), "50 translations took \(elapsed)")
     }
 }
+
+@Suite("Analyst components, continued")
+struct AnalystComponentTests2 {
+    @Test("derivational stems let related words meet", arguments: [
+        ("engineers", "engineering"), ("complete", "completed"), ("cancel", "cancelled"), ("marketers", "marketing"),
+        ("returned", "returns"),
+    ])
+    func derivational(_ a: String, _ b: String) {
+        #expect(ValueMatcher.derivationalStem(a) != nil)
+        #expect(ValueMatcher.derivationalStem(a) == ValueMatcher.derivationalStem(b))
+    }
+
+    @Test("commas separate list items but not thousands")
+    func commas() {
+        let t = Tokenizer.tokenize("product, region and sales over 1,000")
+        #expect(t.map(\.text) == ["product", ",", "region", "and", "sales", "over", "1,000"])
+        #expect(t.last?.number == 1000)
+    }
+
+    @Test("a large value index still translates in milliseconds")
+    func largeValueIndex() {
+        var columns: [ColumnProfile] = [ColumnProfile(name: "Amount", type: .real)]
+        var values: [String: [String]] = [:]
+        for c in 0..<10 {
+            let name = "Attribute \(c)"
+            columns.append(ColumnProfile(name: name, type: .text, distinctCount: 2_000))
+            values[name] = (0..<2_000).map { "Store\(c)x\($0) Holdings Ltd" }
+        }
+        let schema = SourceSchema(rowCount: 100_000, columns: columns, valueIndex: ValueIndex(values: values))
+        let clock = ContinuousClock()
+        var outcome: AnalystOutcome?
+        let elapsed = clock.measure {
+            for _ in 0..<5 { outcome = BuiltinAnalyst().translate("total amount by attribute 3 for store3x7 holdings ltd", schema: schema) }
+        }
+        #expect(elapsed < .seconds(2), "5 translations over 20,000 values took \(elapsed)")
+        guard case .answer(let q)? = outcome else {
+            Issue.record("expected an answer, got \(String(describing: outcome))")
+            return
+        }
+        #expect(q.sql.contains("'Store3x7 Holdings Ltd'"))
+    }
+}

@@ -28,7 +28,7 @@ public struct BuiltinAnalyst: Sendable {
             return .refuse(RefusalHints.error(unmatched: [], problems: ["the question has no words"], schema: schema,
                                               columns: columns))
         }
-        let tags = Tagger(columns: columns, values: ValueMatcher(schema: schema)).tag(tokens)
+        let tags = Tagger(columns: columns, values: ValueMatcher(schema: schema, question: tokens)).tag(tokens)
 
         switch Planner.plan(tags: tags, schema: schema, columns: columns, choices: [:]) {
         case .refuse(let unmatched, let problems):

@@ -40,7 +40,9 @@ struct Token: Sendable, Equatable {
 enum Tokenizer {
     /// Lowercase, fold diacritics and typographic quotes.
     static func normalize(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        // Fast path: plain ASCII needs only lowercasing (value indexes are mostly ASCII).
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
+        return text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
             .lowercased()
     }
 

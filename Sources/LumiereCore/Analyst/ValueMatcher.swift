@@ -43,7 +43,21 @@ struct ValueMatcher: Sendable {
         return w
     }
 
-    init(schema: SourceSchema) {
+    /// Index the schema's values. With the question's tokens, values whose first word the
+    /// question cannot match are skipped before tokenizing (large indexes stay fast).
+    init(schema: SourceSchema, question: [Token]? = nil) {
+        var words: Set<String>?
+        var derivedWords: Set<String> = []
+        if let question {
+            var w = Set(question.flatMap { [$0.text, $0.stem] })
+            for t in question {
+                for alias in Lexicon.valueAliases[t.stem] ?? Lexicon.valueAliases[t.text] ?? [] {
+                    w.insert(String(alias.split(separator: " ").first ?? ""))
+                }
+                if let d = ValueMatcher.derivationalStem(t.text) { derivedWords.insert(d) }
+            }
+            words = w
+        }
         var index: [String: [ColumnValue]] = [:]
         var derived: [String: [ColumnValue]] = [:]
         let columnOrder = schema.columns.map(\.name)
@@ -51,6 +65,11 @@ struct ValueMatcher: Sendable {
             guard let values = schema.valueIndex.values[column],
                   let profile = schema.column(named: column), profile.type == .text else { continue }
             for value in values {
+                if let words, let first = ValueMatcher.firstASCIIWord(value) {
+                    let (singular, _) = Tokenizer.singularize(first)
+                    guard words.contains(first) || words.contains(singular)
+                            || ValueMatcher.derivationalStem(first).map(derivedWords.contains) == true else { continue }
+                }
                 let tokens = Tokenizer.tokenize(value)
                 guard !tokens.isEmpty, tokens.count <= ValueMatcher.maxWords else { continue }
                 let key = tokens.map(\.stem).joined(separator: " ")
@@ -69,6 +88,23 @@ struct ValueMatcher: Sendable {
         }
         self.index = index
         self.derived = derived
+    }
+
+    /// The first word of an ASCII value, lowercased; nil for other text (tokenized in full).
+    static func firstASCIIWord(_ value: String) -> String? {
+        var bytes: [UInt8] = []
+        var started = false
+        for b in value.utf8 {
+            guard b < 0x80 else { return nil }
+            let isAlnum = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+            if isAlnum {
+                bytes.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
+                started = true
+            } else if started {
+                break
+            }
+        }
+        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
     }
 
     func match(_ span: [String]) -> ValueHit? {

@@ -38,6 +38,11 @@ extension PlanningState {
                 tags[j].consumed = true
                 addCondition(.compare(column: column, op: op, value: n))
             case .between:
+                // "between retail and wholesale": named values compared, not a numeric range.
+                if let a = next(after: i), tags[a].valueHit != nil {
+                    tags[i].kind = .lex(.compare)
+                    continue
+                }
                 guard let a = next(after: i), let low = tags[a].numberValue, !tags[a].consumed,
                       let andIndex = next(after: a), tags[andIndex].lex == .and,
                       let b = next(after: andIndex), let high = tags[b].numberValue else { continue }
@@ -107,7 +112,10 @@ extension PlanningState {
             // Negation lasts over a run of values joined by and/or/commas ("excluding north and
             // south"), and ends at a new preposition ("excluding wholesale in the north").
             if tag.lex == .negate, !tag.consumed {
-                if let n = next(after: i), tags[n].valueHit != nil {
+                // "not in the North", "did not go by Standard".
+                var n = next(after: i)
+                while let k = n, tags[k].lex == .groupCue, tags[k].text == "by" || tags[k].text == "via" { n = next(after: k) }
+                if let n, tags[n].valueHit != nil {
                     negatedScope = true
                     negatedValues = 0
                     tags[i].consumed = true
@@ -117,6 +125,7 @@ extension PlanningState {
             guard let hit = tag.valueHit, !tag.consumed else {
                 if tag.lex == .valuePrep, negatedValues > 0 { negatedScope = false }
                 if tag.isStopLike || tag.lex == .or || tag.lex == .valuePrep { continue }
+                if tag.lex == .groupCue, tag.text == "by" || tag.text == "via" { continue }
                 negatedScope = false
                 continue
             }
@@ -131,6 +140,9 @@ extension PlanningState {
             // A column word right after the value ("North region") is part of it.
             if let n = next(after: i, skippingValuePreps: false), let c = tags[n].columnHit, c.alternatives.contains(column) || c.column == column {
                 tags[n].consumed = true
+            } else if i + 1 < tags.count, let c = tags[i + 1].columnHit, c.strength == .partial, !tags[i + 1].consumed {
+                // "express shipping": a half-named column right after a value describes the value.
+                tags[i + 1].consumed = true
             }
             // So is one just before it ("products other than Widget A", "region North").
             var back = i - 1

@@ -114,7 +114,7 @@ extension PlanningState {
                     rankLimit = Int(n)
                     tags[j].consumed = true
                 }
-            case nil:
+            case nil, .number?:
                 if let n = tags[i].numberValue, n >= 1, n == n.rounded(), let j = next(after: i) {
                     switch tags[j].lex {
                     case .top?, .bottom?, .best?, .worst?, .superlativeHigh?, .superlativeLow?:

@@ -4,11 +4,24 @@
 
 enum Interpretation {
     static func describe(_ plan: QueryPlan) -> String {
+        // "percentage of rows where status is "Returned", within each country"
+        for case .conditionalShare(let m) in plan.projections {
+            let whole = m.column.map { "\($0) (sum)" } ?? "rows"
+            var text = "percentage of \(whole) where \(describe(plan.conditions) ?? "the condition holds")"
+            let groups = plan.groupBy.map { key -> String in
+                switch key {
+                case .column(let c): return c
+                case .bucket(let b): return "\(b.grain.rawValue) of \(b.column)"
+                }
+            }
+            if !groups.isEmpty { text += ", within each " + groups.joined(separator: " and ") + ", largest first" }
+            return text
+        }
         var text: String
         let measures = plan.projections.compactMap { p -> String? in
             switch p {
             case .measure(let m): return describe(m)
-            case .share(let m): return "share of \(describe(m)) (%)"
+            case .share: return "its share of the total (%)"
             case .conditionalShare(let m): return "share of \(describe(m))"
             case .cumulative(let m, _): return "running total of \(describe(m))"
             case .ratio(let n, let d): return "sum of \(n) per unit of \(d)"

@@ -53,6 +53,18 @@ extension PlanningState {
         let measure = shareMeasure(roles)
         let keys = groups + roles.otherText.map { GroupKey.column($0) }
         plan.intent = .share
+        // "percentage of managers by department": the managers' distribution across departments,
+        // or the rate of managers within each department? Both are common; ask.
+        let subjectFilters = conditions.contains { group in
+            group.contains { if case .inValues = $0 { return true }; if case .boolean = $0 { return true }; return false }
+        }
+        if !keys.isEmpty, subjectFilters, choose("sharereading", options: 2) == 1 {
+            plan.projections = keys.map(projection) + [.conditionalShare(measure)]
+            plan.groupBy = keys
+            plan.conditions = conditions
+            plan.orderBy = [.alias("share_pct", descending: true)]
+            return plan
+        }
         if !keys.isEmpty {
             plan.projections = keys.map(projection) + [.measure(measure), .share(measure)]
             plan.groupBy = keys

@@ -11,7 +11,7 @@ enum Interpretation {
             let groups = plan.groupBy.map { key -> String in
                 switch key {
                 case .column(let c): return c
-                case .bucket(let b): return "\(b.grain.rawValue) of \(b.column)"
+                case .bucket(let b): return "\(b.grain.phrase) of \(b.column)"
                 }
             }
             if !groups.isEmpty { text += ", within each " + groups.joined(separator: " and ") + ", largest first" }
@@ -31,7 +31,7 @@ enum Interpretation {
         let groupNames = plan.groupBy.map { key -> String in
             switch key {
             case .column(let c): return c
-            case .bucket(let b): return "\(b.grain.rawValue) of \(b.column)"
+            case .bucket(let b): return "\(b.grain.phrase) of \(b.column)"
             }
         }
         switch plan.intent {

@@ -16,6 +16,11 @@ enum ComparisonOp: String, Sendable, Equatable, Hashable {
 
 enum TimeGrain: String, Sendable, Equatable, Hashable, CaseIterable {
     case year, quarter, month, week, day, hour
+    /// Cyclic buckets: the day of the week ("1 Monday"…"7 Sunday") and the hour of the day.
+    case weekday
+    case hourOfDay = "hour_of_day"
+
+    var isCyclic: Bool { self == .weekday || self == .hourOfDay }
 }
 
 enum DatePreposition: Sendable, Equatable, Hashable {
@@ -141,12 +146,15 @@ enum Lexicon {
              "apart from", "aside from", "but not", "minus", "leaving out", "ignoring", "ignore",
              "isnt", "isn", "aren", "arent", "wasn", "weren", "excluded", "doesn", "don", "didn",
              "not in", "outside", "outside of", "omit", "omitting", "skip", "skipping"], .negate)
-        for g in TimeGrain.allCases { p[g.rawValue] = .timeUnit(g) }
+        for g in TimeGrain.allCases where !g.isCyclic { p[g.rawValue] = .timeUnit(g) }
         add(["yr", "annual period", "calendar year", "fiscal year", "fy"], .timeUnit(.year))
         add(["mo", "mth", "calendar month"], .timeUnit(.month))
         add(["wk", "calendar week"], .timeUnit(.week))
         add(["date", "calendar day", "dy"], .timeUnit(.day))
         add(["hr"], .timeUnit(.hour))
+        add(["day of week", "day of the week", "weekday", "week day", "days of the week", "day of wk"],
+            .timeUnit(.weekday))
+        add(["hour of day", "hour of the day", "time of day", "time of the day"], .timeUnit(.hourOfDay))
         add(["yearly", "annual", "annually", "year over year", "yoy", "year by year", "per annum"],
             .timeAdverb(.year))
         add(["quarterly", "quarter by quarter", "quarter over quarter", "qoq"], .timeAdverb(.quarter))

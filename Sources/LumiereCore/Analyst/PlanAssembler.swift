@@ -201,7 +201,9 @@ extension PlanningState {
             plan.intent = .single
         } else if !buckets.isEmpty {
             plan.orderBy = keys.map(orderKey)
-            plan.intent = keys.count == 1 ? .trend : .grouped2
+            // Days of the week and hours of the day are categories, not a timeline.
+            let timeline = buckets.contains { !$0.grain.isCyclic }
+            plan.intent = keys.count == 1 ? (timeline ? .trend : .grouped) : .grouped2
         } else if keys.count == 1 {
             plan.orderBy = [.alias(primaryAlias(ms), descending: sortDescending ?? true)]
             plan.intent = isCompare ? .comparison : .grouped

@@ -2,6 +2,17 @@
 // `SQLBuilder`. Every column name in it comes from the schema and every literal from the
 // value index, a parsed number or a computed date — never raw question text.
 
+extension TimeGrain {
+    /// How interpretations name the bucket.
+    var phrase: String {
+        switch self {
+        case .weekday: return "day of the week"
+        case .hourOfDay: return "hour of the day"
+        default: return rawValue
+        }
+    }
+}
+
 /// A time bucket over a date/datetime column.
 struct TimeBucket: Sendable, Equatable {
     var column: String

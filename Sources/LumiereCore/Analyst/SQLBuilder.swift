@@ -38,6 +38,13 @@ enum SQLBuilder {
         case .week: return "date(\(c), 'weekday 0', '-6 days')"
         case .day: return "date(\(c))"
         case .hour: return "strftime('%Y-%m-%d %H:00', \(c))"
+        case .hourOfDay: return "strftime('%H', \(c))"
+        case .weekday:
+            // ISO order, readable and sortable: '1 Monday' … '7 Sunday'.
+            let names = ["0": "7 Sunday", "1": "1 Monday", "2": "2 Tuesday", "3": "3 Wednesday", "4": "4 Thursday",
+                         "5": "5 Friday", "6": "6 Saturday"]
+            let whens = names.keys.sorted().map { "WHEN '\($0)' THEN '\(names[$0]!)'" }.joined(separator: " ")
+            return "CASE strftime('%w', \(c)) \(whens) END"
         }
     }
 

@@ -134,7 +134,7 @@ extension PlanningState {
                 count = Int(n)
                 unitIndex = k
             }
-            guard case .lex(.timeUnit(let grain)) = tags[unitIndex].kind, grain != .hour else { continue }
+            guard case .lex(.timeUnit(let grain)) = tags[unitIndex].kind, grain != .hour, !grain.isCyclic else { continue }
             guard let column = dateColumn(), let newest = newestDate(column) else { continue }
             let range: DateRange
             if let n = count {
@@ -144,7 +144,7 @@ extension PlanningState {
                 case .week: start = newest.adding(days: -7 * n)
                 case .month: start = newest.adding(months: -n)
                 case .quarter: start = newest.adding(months: -3 * n)
-                case .year, .hour: start = newest.adding(months: -12 * n)
+                case .year, .hour, .weekday, .hourOfDay: start = newest.adding(months: -12 * n)
                 }
                 range = DateRange(from: start.adding(days: 1), to: nil)
             } else {
@@ -155,7 +155,7 @@ extension PlanningState {
                 case .month: current = DateRange(from: newest.firstOfMonth, to: newest.firstOfMonth.adding(months: 1))
                 case .quarter:
                     current = DateRange.quarter((newest.month - 1) / 3 + 1, year: newest.year)
-                case .year, .hour:
+                case .year, .hour, .weekday, .hourOfDay:
                     current = DateRange.covering(PartialDate(year: newest.year, month: nil, day: nil))
                 }
                 if isThis {
@@ -167,7 +167,7 @@ extension PlanningState {
                     case .week: from = current.from!.adding(days: -7)
                     case .month: from = current.from!.adding(months: -1)
                     case .quarter: from = current.from!.adding(months: -3)
-                    case .year, .hour: from = current.from!.adding(months: -12)
+                    case .year, .hour, .weekday, .hourOfDay: from = current.from!.adding(months: -12)
                     }
                     range = DateRange(from: from, to: current.from)
                 }

@@ -82,6 +82,18 @@ extension PlanningState {
             problems.append("conditions on counts (\"\(tags[i].text) \(tags[j].text) \(tags[n].text)\") are not supported")
             return nil
         }
+        // Further back in the same clause: "any sale in the East over 800".
+        var back = previous(before: i)
+        var steps = 0
+        while let b = back, steps < 4, tags[b].valueHit != nil || tags[b].isStopLike || tags[b].lex == .valuePrep {
+            back = previous(before: b)
+            steps += 1
+        }
+        if let b = back, b != previous(before: i), tags[b].columnHit != nil, !tags[b].consumed,
+           let column = column(of: b), profile(column)?.type.isNumeric == true {
+            tags[b].consumed = true
+            return column
+        }
         let p = previous(before: i)
         let afterRowWord = p.map { tags[$0].lex == .rowNoun || isEntityNoun($0) } ?? true
         // "employees over 40", "patients under 18": a person compared by a number is an age.

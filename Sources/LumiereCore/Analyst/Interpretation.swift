@@ -65,6 +65,8 @@ enum Interpretation {
                     }
                 } else if case .column("rowid", true) = first {
                     text += ", last rows first"
+                } else if case .column(let c, let d) = first, plan.intent == .listing {
+                    text += ", by \(c) \(d ? "newest or largest" : "oldest or smallest") first"
                 }
             case .bucket:
                 break

@@ -235,7 +235,7 @@ enum Lexicon {
         "rank", "ranked", "ranking", "rankings", "level", "levels", "amount", "amounts", "across the board",
         "tell", "explain", "describe", "calculate", "compute", "determine", "work out", "find out",
         "give a", "provide a", "what s", "whats", "how s", "hows", "where s", "way", "ways",
-        "one", "ones", "thing", "things", "does", "break down", "break out", "breakdown of",
+        "one", "ones", "thing", "things", "single", "a single", "does", "break down", "break out", "breakdown of",
         "contribute", "contributes", "contributed", "contributing", "account for", "accounts for",
         "accounted for", "represent", "represents", "make up", "makes up", "bring in", "brings in",
         "work", "works", "worked", "working", "employed", "belong", "belongs", "belonging",

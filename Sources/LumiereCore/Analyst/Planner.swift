@@ -16,6 +16,7 @@ enum Planner {
         var state = PlanningState(schema: schema, columns: columns, tags: tags, choices: choices)
         state.parseTime()
         state.parseRowLimit()
+        state.parseEdgeRows()
         state.parseComparisons()
         state.parseValues()
         state.parseNullChecks()
@@ -71,27 +72,48 @@ extension PlanningState {
                 between = r
                 r = after
             }
-            let isRowWord = tags[r].lex == .rowNoun
-            guard isRowWord || isEntityNoun(r) else { continue }
+            let genericRows = tags[r].lex == .rowNoun
+            guard genericRows || isEntityNoun(r) else { continue }
             var edge: Int? = between
             if edge == nil, let p = previous(before: i), tags[p].lex == .first || tags[p].lex == .last || tags[p].lex == .top {
                 edge = p
             }
-            // "top 3 employees" is a ranking, not a row limit.
-            if let e = edge, tags[e].lex == .top, !isRowWord { continue }
+            // "top 3 employees", "top 3 transactions by quantity" are rankings, not row limits.
+            let namesNumber = tags.contains { $0.columnHit.map { profile($0.column)?.type.isNumeric == true } ?? false }
+            if let e = edge, tags[e].lex == .top, !genericRows || namesNumber { continue }
             // "first 10 rows" is file order; "last 5 orders" is by date when there is one.
-            if let e = edge, !isRowWord || between != nil, let column = soleDateColumn {
+            if let e = edge, !genericRows || between != nil, let column = soleDateColumn {
                 recencyColumn = column
                 rowLimitFromEnd = tags[e].lex == .last
             } else if let e = edge {
                 rowLimitFromEnd = tags[e].lex == .last
-            } else if !isRowWord {
+            } else if !genericRows {
                 continue
             }
             rowLimit = Int(n)
             tags[i].consumed = true
             tags[r].consumed = true
             if let e = edge { tags[e].consumed = true }
+        }
+    }
+
+    /// "the first sale", "most recent orders", "latest appointment": rows by date, newest or
+    /// oldest first. "in one sale", "in a single transaction": just "a row".
+    mutating func parseEdgeRows() {
+        for i in tags.indices where !tags[i].consumed {
+            guard let r = next(after: i), !tags[r].consumed, isRowWord(r) else { continue }
+            if tags[i].text == "one" || tags[i].text == "single" || tags[i].text == "a single" {
+                tags[i].consumed = true
+                tags[r].consumed = true
+                continue
+            }
+            guard tags[i].lex == .first || tags[i].lex == .last, let column = soleDateColumn else { continue }
+            if let n = next(after: r), tags[n].numberValue != nil { continue }
+            rowLimit = tags[r].isPlural ? 5 : 1
+            recencyColumn = column
+            rowLimitFromEnd = tags[i].lex == .last
+            tags[i].consumed = true
+            tags[r].consumed = true
         }
     }
 

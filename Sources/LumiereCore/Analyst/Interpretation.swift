@@ -60,7 +60,7 @@ enum Interpretation {
                     if let limit = plan.limit {
                         text += d ? ", top \(limit)" : ", bottom \(limit)"
                         if case .column(let c, _) = first { text += " by \(c)" }
-                    } else {
+                    } else if case .alias = first {
                         text += d ? ", largest first" : ", smallest first"
                     }
                 } else if case .column("rowid", true) = first {

@@ -94,7 +94,7 @@ enum Lexicon {
              "in each", "of each", "within each", "across all", "by each", "for all", "for the different",
              "for different", "across the", "across different", "according to", "with respect to",
              "per each", "broken down", "breakdown", "broken out by", "segmented by", "sort by", "sorted by",
-             "ranked by"], .groupCue)
+             "ranked by", "distribution", "mix"], .groupCue)
         add(["highest", "largest", "biggest", "most", "greatest", "maximum number of", "top most",
              "most expensive", "priciest", "heaviest", "longest", "oldest", "richest", "busiest",
              "higher", "largest number of", "strongest", "leading", "warmest", "hottest", "wettest",
@@ -235,7 +235,8 @@ enum Lexicon {
         "rank", "ranked", "ranking", "rankings", "level", "levels", "amount", "amounts", "across the board",
         "tell", "explain", "describe", "calculate", "compute", "determine", "work out", "find out",
         "give a", "provide a", "what s", "whats", "how s", "hows", "where s", "way", "ways",
-        "one", "ones", "thing", "things", "single", "a single", "does", "break down", "break out", "breakdown of",
+        "one", "ones", "thing", "things", "single", "a single", "used", "use", "uses", "using",
+        "provider", "providers", "does", "break down", "break out", "breakdown of",
         "contribute", "contributes", "contributed", "contributing", "account for", "accounts for",
         "accounted for", "represent", "represents", "make up", "makes up", "bring in", "brings in",
         "work", "works", "worked", "working", "employed", "belong", "belongs", "belonging",

@@ -17,6 +17,7 @@ extension PlanningState {
             return correlationPlan(roles)
         }
         if let plan = listingPlan(roles) { return plan }
+        if let plan = dateExtremePlan(roles) { return plan }
         if isRanking, groups.isEmpty, roles.otherText.isEmpty, measures.isEmpty, !countRows, !explicitAggregate {
             return rowRankingPlan(roles)
         }
@@ -146,6 +147,20 @@ extension PlanningState {
         return nil
     }
 
+    /// "the oldest hire date", "latest order date": the extreme of a named date column.
+    private func dateExtremePlan(_ roles: Roles) -> QueryPlan? {
+        guard let column = roles.dateColumnNamed, isRanking || has({ $0 == .first || $0 == .last }),
+              groups.isEmpty, roles.otherText.isEmpty, roles.bareMeasures.isEmpty, measures.isEmpty, !countRows
+        else { return nil }
+        let early: Set<String> = ["oldest", "earliest", "first", "lowest", "smallest", "min", "minimum"]
+        let wantsEarliest = tags.contains { early.contains($0.text) }
+        var plan = QueryPlan()
+        plan.projections = [.measure(Measure(function: wantsEarliest ? .min : .max, column: column))]
+        plan.conditions = conditions
+        plan.intent = .single
+        return plan
+    }
+
     /// Rows ranked by a column ("top 5 orders by shipping cost", "heaviest order"), or the
     /// extreme value itself ("what is the highest price").
     private mutating func rowRankingPlan(_ roles: Roles) -> QueryPlan? {
@@ -194,6 +209,16 @@ extension PlanningState {
             plan.intent = .cumulative
             return plan
         }
+        if isRanking, !keys.isEmpty, distributiveGroups, rankTarget == nil, textGroups.isEmpty, !explicitAggregate,
+           !roles.bareMeasures.isEmpty {
+            // "highest salary in each department": the extreme within each group, not a ranking of groups.
+            let f: AggregateFunction = rankDescending ? .max : .min
+            let extremes = ms.map { m in m.column.map { roles.bareMeasures.contains($0) } == true ? Measure(function: f, column: m.column) : m }
+            plan.projections = keys.map(projection) + extremes.map { .measure($0) }
+            plan.orderBy = keys.map(orderKey)
+            plan.intent = keys.count == 1 ? .grouped : .grouped2
+            return plan
+        }
         if isRanking, !keys.isEmpty {
             return rankGroups(plan, keys: keys, textGroups: textGroups, measures: ms)
         }
@@ -232,7 +257,9 @@ extension PlanningState {
         }
         guard ms.isEmpty else { return ms }
         if let m = adjectiveMeasureInQuestion() {
-            return [Measure(function: defaultAggregate(m), column: m)]
+            // "most expensive ship mode on average"
+            let f = roles.orphanAggregate.flatMap { $0 == .count ? nil : $0 } ?? defaultAggregate(m)
+            return [Measure(function: f, column: m)]
         }
         if howMuch, let m = columns.defaultMeasure {
             // "how much did we sell": the main amount.
@@ -244,8 +271,8 @@ extension PlanningState {
             penalty += 0.1
             return [Measure(function: .sum, column: m), Measure(function: .avg, column: m)]
         }
-        if isRanking, !keys.isEmpty, roles.sawRowNoun {
-            return [Measure(function: .count, column: nil)]        // "the fewest orders"
+        if isRanking, !keys.isEmpty, roles.sawRowNoun || tags.contains(where: { $0.valueHit != nil && $0.isPlural }) {
+            return [Measure(function: .count, column: nil)]        // "the fewest orders", "the most no-shows"
         }
         if isRanking, !keys.isEmpty {
             // "top customers": by amount or by count? Ask.

@@ -22,6 +22,15 @@ extension PlanningState {
 
     mutating func parseGroups() {
         for i in tags.indices where !tags[i].consumed && tags[i].lex == .groupCue {
+            // "gender split", "status breakdown": the cue follows what it groups by.
+            if ["split", "breakdown", "broken down", "distribution", "mix"].contains(tags[i].text),
+               let p = previous(before: i), tags[p].columnHit != nil, !tags[p].consumed,
+               next(after: i).map({ tags[$0].columnHit == nil && tags[$0].lex != .timeUnit(.month) }) ?? true,
+               addGroup(at: p) {
+                tags[i].consumed = true
+                groupedByCue = true
+                continue
+            }
             guard let j = next(after: i) else { continue }
             // "cost per kg": a ratio of two numeric columns.
             if tags[i].text == "per", let hit = tags[j].columnHit, !tags[j].consumed,
@@ -42,6 +51,7 @@ extension PlanningState {
             if addGroup(at: j) {
                 tags[i].consumed = true
                 groupedByCue = true
+                if ["each", "every", "per"].contains(where: { tags[i].text.contains($0) }) { distributiveGroups = true }
                 var k = j
                 while let a = next(after: k), tags[a].lex == .and, let b = next(after: a), addGroup(at: b) {
                     tags[a].consumed = true

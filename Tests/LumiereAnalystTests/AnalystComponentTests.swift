@@ -245,4 +245,30 @@ struct AnalystComponentTests2 {
         }
         #expect(q.sql.contains("'Store3x7 Holdings Ltd'"))
     }
+
+    @Test("a column named like an aggregate word is used when nothing else is measured")
+    func columnNamedTotal() {
+        let schema = SourceSchema(rowCount: 3, columns: [
+            ColumnProfile(name: "Region", type: .text, distinctCount: 2),
+            ColumnProfile(name: "Total", type: .real, distinctCount: 3),
+        ], valueIndex: ValueIndex(values: ["Region": ["North", "South"]]))
+        guard case .answer(let q) = BuiltinAnalyst().translate("total by region", schema: schema) else {
+            Issue.record("expected an answer")
+            return
+        }
+        #expect(q.sql == #"SELECT "Region", SUM("Total") AS "total_total" FROM "data" GROUP BY "Region" ORDER BY "total_total" DESC"#)
+    }
+
+    @Test("keyword-like and spaced column names are quoted")
+    func awkwardNames() {
+        let schema = SourceSchema(rowCount: 3, columns: [
+            ColumnProfile(name: "Group", type: .text, distinctCount: 2),
+            ColumnProfile(name: "Order Value", type: .real, distinctCount: 3),
+        ], valueIndex: ValueIndex(values: ["Group": ["A1", "B2"]]))
+        guard case .answer(let q) = BuiltinAnalyst().translate("average order value per group", schema: schema) else {
+            Issue.record("expected an answer")
+            return
+        }
+        #expect(q.sql == #"SELECT "Group", AVG("Order Value") AS "avg_order_value" FROM "data" GROUP BY "Group" ORDER BY "avg_order_value" DESC"#)
+    }
 }

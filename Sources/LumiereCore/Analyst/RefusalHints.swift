@@ -28,7 +28,10 @@ enum RefusalHints {
     }
 
     static func exampleQuestions(schema: SourceSchema, columns: ColumnMatcher) -> [String] {
-        let numeric = schema.columns.filter { $0.type.isNumeric }.map(\.name)
+        // Identifiers are numbers nobody sums.
+        let numeric = schema.columns.filter {
+            $0.type.isNumeric && !Tokenizer.nameStems($0.name).contains { ["id", "key", "code", "zip"].contains($0) }
+        }.map(\.name)
         let measure = columns.defaultMeasure ?? numeric.first
         let category = schema.columns.first {
             $0.type == .text && $0.distinctCount > 1 && $0.distinctCount <= min(50, max(2, schema.rowCount / 2))

@@ -272,6 +272,14 @@ extension PlanningState {
         if pendingCount || pendingAggregate == .count { countRows = countRows || measures.isEmpty }
         if let f = pendingAggregate, !aggregateApplied, f != .count { roles.orphanAggregate = f }
         if !listedAggregates.isEmpty, !aggregateApplied { roles.orphanAggregate = listedAggregates[0] }
+        // A column literally named like the aggregate word ("Total", "Count") is what was meant
+        // when nothing else was measured: "total by region" over a `Total` column.
+        if roles.orphanAggregate != nil, measures.isEmpty, roles.bareMeasures.isEmpty, !countRows,
+           let word = tags.first(where: { if case .lex(.aggregate) = $0.kind { return true } else { return false } }),
+           let hit = columns.match([word.text]), hit.strength == .full, profile(hit.column)?.type.isNumeric == true {
+            roles.bareMeasures.append(hit.column)
+            roles.orphanAggregate = nil
+        }
         // Two different columns side by side, one only half-named ("manager name"), name
         // something the table does not have.
         for i in tags.indices.dropLast() {

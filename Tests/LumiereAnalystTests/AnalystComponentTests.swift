@@ -19,6 +19,13 @@ struct AnalystComponentTests {
         #expect(tokens[1].number == value)
     }
 
+    @Test("a minus sign after a space makes a negative number; hyphens inside words do not")
+    func negatives() {
+        #expect(Tokenizer.tokenize("below -50")[1].number == -50)
+        #expect(Tokenizer.tokenize("dev-01").map(\.text) == ["dev", "01"])
+        #expect(Tokenizer.tokenize("2024-03-01")[0].kind == .date)
+    }
+
     @Test("ISO dates become date tokens")
     func dates() {
         let t = Tokenizer.tokenize("before 2024-03-01 and after 2023-11")

@@ -25,6 +25,12 @@ struct HostileQuestionTests {
         "",
         "   ",
         "?!?!",
+        "top 99999999999999999999 products by sales",
+        "show 100000000000000000000 rows",
+        "sales in the last 1e30 months",
+        "sales in the last 99999999 months",
+        "sales over 1e308 and under -1e308",
+        "sales by region in 99999",
     ]
 
     func checkSafe(_ outcome: AnalystOutcome, db: FixtureDatabase, question: String) throws {

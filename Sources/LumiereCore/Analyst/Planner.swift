@@ -65,7 +65,7 @@ extension PlanningState {
     /// "first 10 rows", "show 5 records", "last 3 rows".
     mutating func parseRowLimit() {
         for i in tags.indices where !tags[i].consumed {
-            guard let n = tags[i].numberValue, n >= 1, n == n.rounded(), var r = next(after: i) else { continue }
+            guard let n = tags[i].numberValue, n >= 1, n <= 1_000_000, n == n.rounded(), var r = next(after: i) else { continue }
             // "5 most recent orders", "3 earliest appointments"
             var between: Int?
             if tags[r].lex == .last || tags[r].lex == .first, let after = next(after: r) {
@@ -125,19 +125,19 @@ extension PlanningState {
         for i in tags.indices where !tags[i].consumed {
             switch tags[i].lex {
             case .top?, .bottom?, .best?, .worst?, .superlativeHigh?, .superlativeLow?, .first?, .last?:
-                if let j = next(after: i), let n = tags[j].numberValue, !tags[j].consumed, n >= 1, n == n.rounded() {
+                if let j = next(after: i), let n = tags[j].numberValue, !tags[j].consumed, n >= 1, n <= 1_000_000, n == n.rounded() {
                     rankLimit = Int(n)
                     tags[j].consumed = true
                     if tags[i].lex == .first || tags[i].lex == .last { tags[i].consumed = true }
                 }
             case .which?:
                 // "which two products had the highest sales"
-                if isRanking, let j = next(after: i), let n = tags[j].numberValue, !tags[j].consumed, n >= 1, n == n.rounded() {
+                if isRanking, let j = next(after: i), let n = tags[j].numberValue, !tags[j].consumed, n >= 1, n <= 1_000_000, n == n.rounded() {
                     rankLimit = Int(n)
                     tags[j].consumed = true
                 }
             case nil, .number?:
-                if let n = tags[i].numberValue, n >= 1, n == n.rounded(), let j = next(after: i) {
+                if let n = tags[i].numberValue, n >= 1, n <= 1_000_000, n == n.rounded(), let j = next(after: i) {
                     switch tags[j].lex {
                     case .top?, .bottom?, .best?, .worst?, .superlativeHigh?, .superlativeLow?:
                         rankLimit = Int(n)

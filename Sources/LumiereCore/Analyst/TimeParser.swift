@@ -130,7 +130,7 @@ extension PlanningState {
             guard isLast || isThis, let j = next(after: i) else { continue }
             var count: Int?
             var unitIndex = j
-            if isLast, let n = tags[j].numberValue, n >= 1, n == n.rounded(), let k = next(after: j) {
+            if isLast, let n = tags[j].numberValue, n >= 1, n <= 1_000, n == n.rounded(), let k = next(after: j) {
                 count = Int(n)
                 unitIndex = k
             }

@@ -77,8 +77,14 @@ enum Tokenizer {
                 i += len
                 continue
             }
+            // A minus sign right before digits, after a space: a negative number ("below -50").
+            var negative = false
+            if c == "-", i + 1 < chars.count, isDigit(chars[i + 1]), i == 0 || chars[i - 1].isWhitespace {
+                negative = true
+                i += 1
+            }
             // Numbers: optional currency sign, digits with thousands commas, decimals, k/m suffix, %.
-            let startsNumber = isDigit(c)
+            let startsNumber = negative || isDigit(chars[i])
                 || ((c == "$" || c == "€" || c == "£") && i + 1 < chars.count && isDigit(chars[i + 1]))
                 || (c == "." && i + 1 < chars.count && isDigit(chars[i + 1]) && (i == 0 || !isWordChar(chars[i - 1])))
             if startsNumber {
@@ -114,7 +120,8 @@ enum Tokenizer {
                     let rest = String(chars[j...].prefix(while: { $0.isLetter }))
                     if ["st", "nd", "rd", "th"].contains(rest) { j += rest.count }
                 }
-                let text = String(chars[i..<j])
+                if negative { value = -value }
+                let text = (negative ? "-" : "") + String(chars[i..<j])
                 var t = Token(kind: .number, text: text, stem: text, number: value)
                 t.couldBeYear = integerShape && value >= 1900 && value <= 2100 && !text.hasPrefix("$")
                 tokens.append(t)

@@ -299,6 +299,7 @@ enum Lexicon {
         "weigh": ["weight", "wt", "mass"],
         "volt": ["voltage", "volt", "v"],
         "duration": ["duration", "length", "minute", "time"],
+        "last": ["duration", "length"],
         "length": ["length", "duration", "minute"],
         "product": ["product", "item", "sku"],
         "item": ["item", "product"],

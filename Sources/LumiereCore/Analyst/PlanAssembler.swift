@@ -290,6 +290,12 @@ extension PlanningState {
             problems.append("I could not tell which column to take the \(f.phrase) of")
             return nil
         }
+        let timeline = keys.contains { if case .bucket(let b) = $0 { return !b.grain.isCyclic } else { return false } }
+        if timeline, !roles.sawRowNoun, let m = columns.defaultMeasure {
+            // "how did Gadget B sell month by month": the main amount over time.
+            penalty += 0.1
+            return [Measure(function: defaultAggregate(m), column: m)]
+        }
         if !keys.isEmpty { return [Measure(function: .count, column: nil)] }
         problems.append("I could not find anything to calculate")
         return nil

@@ -15,6 +15,8 @@ struct Roles: Sendable {
     var orphanAggregate: AggregateFunction?
     var sawRowNoun = false
     var dateColumnNamed: String?
+    /// Bare measures named by a row word ("sales", "orders"), dropped when another measure is asked for.
+    var rowWordMeasures: Set<String> = []
 }
 
 extension PlanningState {
@@ -32,6 +34,12 @@ extension PlanningState {
                 continue
             }
             guard let j = next(after: i) else { continue }
+            // "across all stores", "for all regions": everything together, not a grouping.
+            if ["across all", "for all", "over all"].contains(tags[i].text) {
+                tags[i].consumed = true
+                if tags[j].columnHit != nil, profile(tags[j].columnHit!.column)?.type.isNumeric == false { tags[j].consumed = true }
+                continue
+            }
             // "cost per kg": a ratio of two numeric columns.
             if tags[i].text == "per", let hit = tags[j].columnHit, !tags[j].consumed,
                profile(hit.column)?.type.isNumeric == true, !isRowWord(j),
@@ -179,6 +187,9 @@ extension PlanningState {
         /// Earlier aggregates of a list ("min and max temperature") waiting for the same column.
         var listedAggregates: [AggregateFunction] = []
         var aggregateApplied = false
+        /// Where the pending aggregate was last applied: it carries over only through "and"
+        /// ("average price and quantity"), not to a later noun ("average price across all sales").
+        var appliedAt: Int?
         var pendingCount = false
         var pendingDistinct = false
         for i in tags.indices where !tags[i].consumed {
@@ -224,7 +235,9 @@ extension PlanningState {
                         if isQuantityLike(column) { addMeasure(Measure(function: .sum, column: column)) }
                         else { countRows = true }
                         pendingCount = false
-                    } else if let f = pendingAggregate {
+                    } else if let f = pendingAggregate,
+                              appliedAt.map({ a in tags[(a + 1)..<i].contains { $0.lex == .and } }) ?? true {
+                        appliedAt = i
                         for g in listedAggregates { addMeasure(Measure(function: g, column: column)) }
                         listedAggregates = []
                         if f == .count { countRows = true }
@@ -233,6 +246,9 @@ extension PlanningState {
                         aggregateApplied = true
                     } else if !roles.bareMeasures.contains(column) {
                         roles.bareMeasures.append(column)
+                        // "sales" may just name the rows: "average price across all sales".
+                        let stem = Tokenizer.singularize(tags[i].text).0
+                        if ["sale", "order", "transaction", "purchase"].contains(stem) { roles.rowWordMeasures.insert(column) }
                     }
                 } else if type == .boolean {
                     var value = true
@@ -272,6 +288,10 @@ extension PlanningState {
         if pendingCount || pendingAggregate == .count { countRows = countRows || measures.isEmpty }
         if let f = pendingAggregate, !aggregateApplied, f != .count { roles.orphanAggregate = f }
         if !listedAggregates.isEmpty, !aggregateApplied { roles.orphanAggregate = listedAggregates[0] }
+        if !measures.isEmpty || countRows {
+            let named = Set(measures.compactMap(\.column))
+            roles.bareMeasures.removeAll { roles.rowWordMeasures.contains($0) && !named.contains($0) }
+        }
         // A column literally named like the aggregate word ("Total", "Count") is what was meant
         // when nothing else was measured: "total by region" over a `Total` column.
         if roles.orphanAggregate != nil, measures.isEmpty, roles.bareMeasures.isEmpty, !countRows,

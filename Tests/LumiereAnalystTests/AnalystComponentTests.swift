@@ -278,4 +278,34 @@ struct AnalystComponentTests2 {
         }
         #expect(q.sql == #"SELECT "Group", AVG("Order Value") AS "avg_order_value" FROM "data" GROUP BY "Group" ORDER BY "avg_order_value" DESC"#)
     }
+
+    @Test("odd schemas: no columns, only text, only numbers")
+    func oddSchemas() {
+        let empty = SourceSchema(rowCount: 0, columns: [])
+        guard case .refuse(let e) = BuiltinAnalyst().translate("total sales", schema: empty) else {
+            Issue.record("expected a refusal")
+            return
+        }
+        #expect(e.code == .unsupportedQuestion)
+
+        let textOnly = SourceSchema(rowCount: 4, columns: [ColumnProfile(name: "City", type: .text, distinctCount: 2)],
+                                    valueIndex: ValueIndex(values: ["City": ["Paris", "Oslo"]]))
+        guard case .answer(let q) = BuiltinAnalyst().translate("how many rows per city", schema: textOnly) else {
+            Issue.record("expected an answer")
+            return
+        }
+        #expect(q.sql == #"SELECT "City", COUNT(*) AS "row_count" FROM "data" GROUP BY "City" ORDER BY "row_count" DESC"#)
+        if case .refuse(let r) = BuiltinAnalyst().translate("average revenue", schema: textOnly) {
+            #expect(r.hint?.contains("how many rows per City") == true)
+        } else {
+            Issue.record("expected a refusal for a measure the table lacks")
+        }
+
+        let numbersOnly = SourceSchema(rowCount: 4, columns: [ColumnProfile(name: "x", type: .real), ColumnProfile(name: "y", type: .real)])
+        guard case .answer(let c) = BuiltinAnalyst().translate("x vs y", schema: numbersOnly) else {
+            Issue.record("expected an answer")
+            return
+        }
+        #expect(c.intent == .correlation)
+    }
 }

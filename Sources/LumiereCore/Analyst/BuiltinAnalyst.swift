@@ -19,6 +19,10 @@ public struct BuiltinAnalyst: Sendable {
 
     public func translate(_ question: String, schema: SourceSchema) -> AnalystOutcome {
         let columns = ColumnMatcher(schema: schema)
+        guard !schema.columns.isEmpty else {
+            return .refuse(LumiereError(.unsupportedQuestion, "the source has no columns to ask about",
+                                        hint: "Check that the uploaded file has a header row and data."))
+        }
         guard question.count <= Self.maxQuestionLength else {
             return .refuse(LumiereError(.unsupportedQuestion, "the question is too long (over \(Self.maxQuestionLength) characters)",
                                         hint: RefusalHints.hint(schema: schema, columns: columns)))

@@ -11,6 +11,7 @@
 extension PlanningState {
     mutating func parseTime() {
         guard !temporalColumns.isEmpty else { return }
+        parseWeekOf()
         parseRelativeTime()
         var i = 0
         while i < tags.count {
@@ -119,6 +120,29 @@ extension PlanningState {
             return ((DateRange.covering(PartialDate(year: Int(y), month: nil, day: nil)), nil), .year, i)
         default:
             return nil
+        }
+    }
+
+    /// "the week of March 18" (Monday to Sunday around that day), "the first week of March"
+    /// (its first seven days), "the last week of March" (its last seven).
+    private mutating func parseWeekOf() {
+        for i in tags.indices where !tags[i].consumed && tags[i].lex == .timeUnit(.week) {
+            guard let j = next(after: i), let (phrase, grain, end) = datePhrase(at: j),
+                  let range = anchorMonth(phrase), let from = range.from, let to = range.to else { continue }
+            var week: DateRange
+            var first = i
+            if grain == .day {
+                week = DateRange(from: from.startOfWeek, to: from.startOfWeek.adding(days: 7))
+            } else if grain == .month, let p = previous(before: i), tags[p].lex == .first || tags[p].lex == .last {
+                week = tags[p].lex == .first ? DateRange(from: from, to: from.adding(days: 7))
+                    : DateRange(from: to.adding(days: -7), to: to)
+                first = p
+            } else {
+                continue
+            }
+            if week.from! < from && grain != .day { week.from = from }
+            for k in first...end { tags[k].consumed = true }
+            dateFilters.append(DateFilter(range: week, monthOfYear: nil, grain: .day, isPeriod: true))
         }
     }
 

@@ -73,6 +73,7 @@ enum Interpretation {
             }
         }
         if let limit = plan.limit, plan.intent == .listing { text += ", first \(limit)" }
+        if let period = plan.periodAverage { text = "average \(period.grain.adverb) " + text }
         if let top = plan.topPerGroup {
             let name: (GroupKey) -> String = { key in
                 switch key {

@@ -195,13 +195,25 @@ extension PlanningState {
             problems.append("I could not tell what to do with \(otherText.map { "\"\($0)\"" }.joined(separator: ", "))")
             return nil
         }
-        guard let ms = aggregateMeasures(roles, keys: keys) else { return nil }
+        guard var ms = aggregateMeasures(roles, keys: keys) else { return nil }
+        if periodAverage != nil {
+            // Each period's total (or average, for prices and rates), then their average.
+            ms = ms.map { m in
+                guard let c = m.column, m.function == .avg else { return m }
+                return Measure(function: defaultAggregate(c), column: c)
+            }
+        }
 
         var plan = QueryPlan()
         plan.projections = keys.map(projection) + ms.map { .measure($0) }
             + ratios.map { .ratio(numerator: $0.0, denominator: $0.1) }
         plan.groupBy = keys
         plan.conditions = conditions
+        if let period = periodAverage {
+            plan.periodAverage = period
+            plan.intent = keys.isEmpty ? .single : (keys.count == 1 ? .grouped : .grouped2)
+            return plan
+        }
         let buckets = keys.compactMap { key -> TimeBucket? in if case .bucket(let b) = key { return b } else { return nil } }
         if hasLex(.cumulative), let bucket = buckets.first, let first = ms.first {
             plan.projections.append(.cumulative(first, orderBy: bucket))

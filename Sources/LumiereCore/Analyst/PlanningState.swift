@@ -41,6 +41,8 @@ struct PlanningState {
     var comparedColumn: String?
     /// True when a grouping came from "by", "per", "for each"... rather than "which X".
     var groupedByCue = false
+    /// "average monthly units": measures are totalled per period, then averaged.
+    var periodAverage: TimeBucket?
     /// The grouping came from "each"/"every"/"per": "highest salary in each department".
     var distributiveGroups = false
     /// "how much ...": an amount is asked for.

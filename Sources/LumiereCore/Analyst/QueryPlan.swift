@@ -3,6 +3,20 @@
 // value index, a parsed number or a computed date — never raw question text.
 
 extension TimeGrain {
+    /// The adjective form used in aliases: "monthly", "daily".
+    var adverb: String {
+        switch self {
+        case .year: return "yearly"
+        case .quarter: return "quarterly"
+        case .month: return "monthly"
+        case .week: return "weekly"
+        case .day: return "daily"
+        case .hour: return "hourly"
+        case .weekday: return "weekday"
+        case .hourOfDay: return "hour_of_day"
+        }
+    }
+
     /// How interpretations name the bucket.
     var phrase: String {
         switch self {
@@ -116,5 +130,7 @@ struct QueryPlan: Sendable, Equatable {
     var limit: Int?
     /// Set for per-group rankings; rendered as a window query over the grouped one.
     var topPerGroup: TopPerGroup?
+    /// Set for "average monthly X": measures are computed per period, then averaged.
+    var periodAverage: TimeBucket?
     var intent: QueryIntent = .single
 }

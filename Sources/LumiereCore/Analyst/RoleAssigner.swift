@@ -73,6 +73,11 @@ extension PlanningState {
         for i in tags.indices where !tags[i].consumed {
             if case .lex(.timeAdverb(let g)) = tags[i].kind {
                 tags[i].consumed = true
+                // "average monthly units": the average of the monthly totals, not a monthly series.
+                if i > 0, tags[i - 1].lex == .aggregate(.avg), !g.isCyclic, let column = dateColumn() {
+                    periodAverage = TimeBucket(column: column, grain: g)
+                    continue
+                }
                 addBucket(g)
             }
         }

@@ -122,7 +122,13 @@ enum SQLBuilder {
         }
     }
 
+    /// The alias of a measure averaged per period: "avg_monthly_units".
+    static func periodAlias(_ m: Measure, _ period: TimeBucket) -> String {
+        "avg_\(period.grain.adverb)_" + (m.column.map(aliasStem) ?? "row_count")
+    }
+
     static func render(_ plan: QueryPlan) -> String {
+        if let period = plan.periodAverage { return renderPeriodAverage(plan, period) }
         guard let top = plan.topPerGroup else { return renderFlat(plan) }
         // Rank inside each partition with a window over the grouped query, keep the first N.
         var inner = plan
@@ -155,6 +161,36 @@ enum SQLBuilder {
         }
         return "SELECT \(outputs.joined(separator: ", ")) FROM (\(innerSQL)) WHERE \(quoteIdentifier("rank_in_group")) <= \(top.limit)"
             + " ORDER BY \(partitionName) ASC, \(quoteIdentifier("rank_in_group")) ASC"
+    }
+
+    /// Totals per period in an inner query, averaged per group outside.
+    static func renderPeriodAverage(_ plan: QueryPlan, _ period: TimeBucket) -> String {
+        var inner = plan
+        inner.periodAverage = nil
+        inner.orderBy = []
+        inner.limit = nil
+        let keyNames = plan.groupBy.map { key -> String in
+            switch key {
+            case .column(let c): return quoteIdentifier(c)
+            case .bucket(let b): return quoteIdentifier(b.alias)
+            }
+        }
+        let measures = plan.projections.compactMap { p -> Measure? in if case .measure(let m) = p { return m } else { return nil } }
+        inner.projections = plan.groupBy.map { key -> Projection in
+            switch key {
+            case .column(let c): return .column(c)
+            case .bucket(let b): return .bucket(b)
+            }
+        } + [.bucket(TimeBucket(column: period.column, grain: period.grain))] + measures.map { .measure($0) }
+        inner.groupBy = plan.groupBy + [.bucket(period)]
+        inner.conditions.append([.isNull(column: period.column, negated: true)])
+        let outer = keyNames + measures.map { "AVG(\(quoteIdentifier($0.alias))) AS \(quoteIdentifier(periodAlias($0, period)))" }
+        var sql = "SELECT \(outer.joined(separator: ", ")) FROM (\(renderFlat(inner)))"
+        if !keyNames.isEmpty { sql += " GROUP BY \(keyNames.joined(separator: ", "))" }
+        if let m = measures.first, !keyNames.isEmpty {
+            sql += " ORDER BY \(quoteIdentifier(periodAlias(m, period))) DESC"
+        }
+        return sql
     }
 
     static func renderFlat(_ plan: QueryPlan) -> String {

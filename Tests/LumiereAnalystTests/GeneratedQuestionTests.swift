@@ -30,6 +30,9 @@ struct GeneratedQuestionTests {
         "before 2024-03-01", "after 2024-02-15", "since 2024", "last 3 months", "last month", "monthly", "weekly",
         "by quarter", "trend", "cumulative", "missing", "rows", "orders", "the", "of", "in", "what is",
         "running total", "this year", "Q1 2024", "from 2024-01-01 to 2024-02-01", "performance",
+        "in each", "average monthly", "the week of March 4", "first week of March", "per", "split", "day of week",
+        "hour of day", "how much", "most recent", "the first", "across all", "-5", ",", "between", "=",
+        "percentage of", "which two", "no", "non", "each", "on average", "min and max",
     ]
 
     @Test("word salads never crash and never produce SQL that fails", arguments: ["sales", "hr", "shipping", "clinic", "stores", "sensors", "hostile"])

@@ -1,8 +1,9 @@
 // Lexicon: the fixed English vocabulary the builtin analyst understands, independent of any
 // schema — stopwords, aggregate words, grouping and ranking cues, comparators, time words,
-// business synonyms for column names and abbreviations.
+// business synonyms for column names and abbreviations, value aliases, adjectives that imply
+// a measure ("heaviest" → weight), and entity nouns that stand for rows ("employees").
 //
-// Input: normalized token stems. Output: `LexWord` meanings for one- to four-word phrases.
+// Input: normalized token stems. Output: `LexWord` meanings for phrases of up to five words.
 // Words absent from here and from the schema are "not understood" and make the engine refuse.
 
 /// Aggregate functions the engine can emit (median is registered by the executor).

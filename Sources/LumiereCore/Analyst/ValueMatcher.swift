@@ -3,8 +3,12 @@
 // Input: the schema's value index (distinct text values per column). Output: for a span of
 // question stems, the (column, stored value) pairs whose normalized stems equal the span —
 // case-, punctuation- and plural-insensitive, multi-word values included. The tagger tries
-// spans longest first. Values that are only a stopword or a single character are not
-// indexed: "a" or "M" in a question is far more often English than data.
+// spans longest first. When no value matches a single word exactly, a small alias table
+// ("women" → Female, "Canadian" → Canada) and derivational stems ("engineers" →
+// Engineering, "complete" → Completed) are tried. Values that are only a stopword or a
+// single character are not indexed: "a" or "M" in a question is far more often English.
+// Given the question, values whose first word it cannot match are skipped unparsed, so
+// large indexes stay fast.
 
 struct ValueHit: Sendable, Equatable {
     var column: String

@@ -1,0 +1,63 @@
+// BuiltinAnalyst: the builtin, deterministic, offline NL→SQL engine.
+//
+// Input: a plain-English question and the source's schema (columns, profile, value index).
+// Output: `AnalystOutcome` — one SQLite SELECT over `data` with an interpretation, a
+// confidence and an intent; or two or three candidate readings when the question is
+// ambiguous; or an `unsupported_question` error naming the words it could not match.
+// Pipeline: Tokenizer → Tagger (Lexicon, ColumnMatcher, ValueMatcher) → Planner (TimeParser,
+// FilterParser, RoleAssigner) → SQLBuilder + Interpretation. No I/O, no clock, no
+// randomness: the same question and schema always give the same output, in milliseconds.
+// Question text reaches SQL only as schema names and stored values (quoted) or numbers.
+
+public struct BuiltinAnalyst: Sendable {
+    /// Bump whenever the SQL or interpretation for some question changes.
+    public static let engineVersion = "1.0.0"
+    /// Questions longer than this are refused rather than parsed.
+    static let maxQuestionLength = 1_000
+
+    public init() {}
+
+    public func translate(_ question: String, schema: SourceSchema) -> AnalystOutcome {
+        let columns = ColumnMatcher(schema: schema)
+        guard !schema.columns.isEmpty else {
+            return .refuse(LumiereError(.unsupportedQuestion, "the source has no columns to ask about",
+                                        hint: "Check that the uploaded file has a header row and data."))
+        }
+        guard question.count <= Self.maxQuestionLength else {
+            return .refuse(LumiereError(.unsupportedQuestion, "the question is too long (over \(Self.maxQuestionLength) characters)",
+                                        hint: RefusalHints.hint(schema: schema, columns: columns)))
+        }
+        let tokens = Tokenizer.tokenize(question)
+        guard !tokens.isEmpty else {
+            return .refuse(RefusalHints.error(unmatched: [], problems: ["the question has no words"], schema: schema,
+                                              columns: columns))
+        }
+        let tags = Tagger(columns: columns, values: ValueMatcher(schema: schema, question: tokens)).tag(tokens)
+
+        switch Planner.plan(tags: tags, schema: schema, columns: columns, choices: [:]) {
+        case .refuse(let unmatched, let problems):
+            return .refuse(RefusalHints.error(unmatched: unmatched, problems: problems, schema: schema, columns: columns))
+        case .plan(let plan, let confidence, nil):
+            return .answer(Self.generated(plan, confidence: confidence))
+        case .plan(_, _, let ambiguity?):
+            // Re-plan once per option of the first ambiguity; later ambiguities take option 0.
+            var candidates: [GeneratedQuery] = []
+            for option in 0..<ambiguity.options {
+                if case .plan(let p, let c, _) = Planner.plan(tags: tags, schema: schema, columns: columns,
+                                                            choices: [ambiguity.key: option]) {
+                    let q = Self.generated(p, confidence: min(c, 0.5))
+                    if !candidates.contains(where: { $0.sql == q.sql }) { candidates.append(q) }
+                }
+            }
+            if candidates.count >= 2 { return .clarify(Array(candidates.prefix(3))) }
+            if let only = candidates.first { return .answer(only) }
+            return .refuse(RefusalHints.error(unmatched: [], problems: ["the question is ambiguous"], schema: schema,
+                                              columns: columns))
+        }
+    }
+
+    static func generated(_ plan: QueryPlan, confidence: Double) -> GeneratedQuery {
+        GeneratedQuery(sql: SQLBuilder.render(plan), interpretation: Interpretation.describe(plan),
+                       confidence: (confidence * 100).rounded() / 100, intent: plan.intent)
+    }
+}

@@ -1,0 +1,193 @@
+// ColumnMatcher: matches phrases of a question to the schema's column names.
+//
+// Input: a `SourceSchema`; then token stems of a question span. Output: the best column for
+// the span with how it matched (whole name, a synonym from the business lexicon, or one word
+// of a longer name), plus equally good alternatives — more than one column means ambiguity.
+// Case, underscores, spaces, camelCase, plurals, units ("weight_kg", "Salary ($)") and common
+// abbreviations ("qty", "dept") do not matter. Never invents a column: every name comes from
+// the schema.
+
+struct ColumnHit: Sendable, Equatable {
+    enum Strength: Int, Sendable, Comparable {
+        case partial = 1, synonym = 2, full = 3
+        static func < (a: Strength, b: Strength) -> Bool { a.rawValue < b.rawValue }
+    }
+    /// The chosen column's exact schema name.
+    var column: String
+    var strength: Strength
+    /// Other columns that fit the words about as well (including `column`), when ambiguous.
+    var alternatives: [String]
+}
+
+struct ColumnMatcher: Sendable {
+    struct Entry: Sendable {
+        var profile: ColumnProfile
+        /// Stem sequences that name the column in full.
+        var fullNames: [[String]]
+        /// Single stems that name part of it ("customer" in Customer_Type).
+        var parts: [String]
+        /// Stems of the whole name (abbreviations expanded), for synonyms.
+        var stems: [String]
+
+        /// Dates, and identifiers unique to each row ("Appointment ID"): a word of their name
+        /// ("appointments") means the rows. An identifier shared by rows (`device_id`) is a
+        /// category and can be named by its word ("per device").
+        var isKeyOrDate: Bool {
+            if profile.type.isTemporal { return true }
+            guard stems.contains("id") || stems.contains("key") || stems.contains("uuid") else { return false }
+            return profile.distinctCount + profile.nullCount >= rowCount
+        }
+        var rowCount: Int
+    }
+
+    let entries: [Entry]
+
+    /// Unit and filler words dropped from names to get a shorter full name ("weight_kg").
+    static let unitWords: Set<String> = [
+        "kg", "kgs", "lb", "lbs", "g", "usd", "eur", "gbp", "km", "mi", "cm", "mm", "m", "pct",
+        "c", "f", "sec", "min", "minute", "hr", "h", "in", "$", "€", "£", "num", "no", "nr",
+        "number", "amt", "value", "val", "total", "is", "has", "flag", "yn", "bool", "v", "volt", "on", "at",
+    ]
+    /// Name words that alone are too generic to identify a column.
+    static let weakParts: Set<String> = ["is", "has", "id", "of", "the", "a", "no", "number", "nr", "num", "flag"]
+
+    init(schema: SourceSchema) {
+        entries = schema.columns.map { col in
+            let raw = Tokenizer.nameStems(col.name)
+            let expanded = raw.map { Lexicon.abbreviations[$0] ?? $0 }
+            var names: [[String]] = [raw, expanded]
+            let trimmed = expanded.filter { !ColumnMatcher.unitWords.contains($0) }
+            if !trimmed.isEmpty { names.append(trimmed) }
+            let trimmedRaw = raw.filter { !ColumnMatcher.unitWords.contains($0) }
+            if !trimmedRaw.isEmpty { names.append(trimmedRaw) }
+            // Written as one word: "customertype".
+            if raw.count > 1 { names.append([raw.joined()]) }
+            var unique: [[String]] = []
+            for n in names where !n.isEmpty && !unique.contains(n) { unique.append(n) }
+            let parts = Set(raw + expanded).subtracting(ColumnMatcher.weakParts)
+            return Entry(profile: col, fullNames: unique, parts: raw.count > 1 ? Array(parts).sorted() : [],
+                         stems: expanded, rowCount: schema.rowCount)
+        }
+    }
+
+    /// The best match for a span of stems, or nil.
+    func match(_ span: [String]) -> ColumnHit? {
+        guard !span.isEmpty else { return nil }
+        let expandedSpan = span.map { Lexicon.abbreviations[$0] ?? $0 }
+        var best: ColumnHit.Strength?
+        var hits: [String] = []
+        func consider(_ name: String, _ s: ColumnHit.Strength) {
+            if best == nil || s > best! { best = s; hits = [name] }
+            else if s == best!, !hits.contains(name) { hits.append(name) }
+        }
+        for e in entries {
+            if e.fullNames.contains(span) || e.fullNames.contains(expandedSpan) {
+                consider(e.profile.name, .full)
+            }
+        }
+        if best == nil, span.count >= 2, span.count <= 3 {
+            // "freight cost" → `shipping_cost`: one word replaced by a synonym.
+            for k in span.indices {
+                for syn in Lexicon.columnSynonyms[expandedSpan[k]] ?? [] where syn != expandedSpan[k] && !syn.contains(" ") {
+                    var variant = expandedSpan
+                    variant[k] = syn
+                    for e in entries where e.fullNames.contains(variant) { consider(e.profile.name, .synonym) }
+                }
+            }
+        }
+        if span.count == 1 {
+            let w = expandedSpan[0]
+            if best == nil, let synonyms = Lexicon.columnSynonyms[w] ?? Lexicon.columnSynonyms[span[0]] {
+                // The earliest synonym that names some column wins ("revenue" → Sales before Amount).
+                for syn in synonyms {
+                    for e in entries where e.fullNames.contains([syn]) || (e.stems.last == syn && e.stems.count <= 2) {
+                        consider(e.profile.name, .synonym)
+                    }
+                    if best != nil { break }
+                }
+            }
+            if best == nil {
+                // One word of a longer name; never of keys ("Appointment ID") or dates
+                // ("order_date"): "appointments" and "orders" there mean the rows.
+                // A person noun never names a number: "patients" is not `Patient Age`.
+                let isEntity = Lexicon.entityGroups.contains { $0.contains(w) }
+                for e in entries where (e.parts.contains(w) || e.parts.contains(span[0])) && !e.isKeyOrDate
+                    && !(isEntity && e.profile.type.isNumeric) {
+                    consider(e.profile.name, .partial)
+                }
+            }
+        }
+        guard let strength = best, let first = hits.first else { return nil }
+        var alternatives = hits
+        // "sales" names `Sales` in full but also starts `Sales_Tax`: a numeric column whose name
+        // extends the matched one with one more word is an equally plausible reading.
+        if strength == .full, hits.count == 1, let chosen = entries.first(where: { $0.profile.name == first }) {
+            for e in entries where e.profile.name != first
+                && e.profile.type.isNumeric == chosen.profile.type.isNumeric
+                && e.stems.count == chosen.stems.count + 1
+                && Array(e.stems.prefix(chosen.stems.count)) == chosen.stems
+                && !ColumnMatcher.unitWords.contains(e.stems.last!) {
+                alternatives.append(e.profile.name)
+            }
+        }
+        return ColumnHit(column: first, strength: strength, alternatives: alternatives)
+    }
+
+    /// A date column named by a verb: "hired" → `Hire Date`, "shipped" → `ship_date`,
+    /// "ordered" → `order_date`. Only temporal columns, only regular -ed/-ing forms.
+    func dateColumn(forVerb word: String) -> String? {
+        var bases: [String] = []
+        for suffix in ["ed", "ing"] where word.hasSuffix(suffix) && word.count > suffix.count + 2 {
+            let base = String(word.dropLast(suffix.count))
+            bases.append(word)  // names written as verbs: `calibrated_on`
+            bases.append(base)
+            bases.append(base + "e")
+            if let last = base.last, base.dropLast().last == last { bases.append(String(base.dropLast())) }
+        }
+        if word.hasSuffix("d") { bases.append(String(word.dropLast())) }
+        for e in entries where e.profile.type.isTemporal {
+            if bases.contains(where: { e.stems.contains($0) }) { return e.profile.name }
+        }
+        return nil
+    }
+
+    /// A numeric column an adjective stands for: "heavy" → weight, "expensive" → price.
+    func column(forAdjective word: String) -> String? {
+        for stem in Lexicon.adjectiveMeasures[word] ?? [] {
+            if let hit = match([stem]), profile(hit.column)?.type.isNumeric == true { return hit.column }
+        }
+        return nil
+    }
+
+    /// A column named by an inflected word: "aged" → `Age`. Whole names only.
+    func column(forInflection word: String) -> String? {
+        for suffix in ["ed", "d", "ing"] where word.hasSuffix(suffix) && word.count > suffix.count + 2 {
+            let base = String(word.dropLast(suffix.count))
+            for candidate in [base, base + "e"] {
+                if let hit = match([candidate]), hit.strength >= .synonym { return hit.column }
+            }
+        }
+        return nil
+    }
+
+    func profile(_ name: String) -> ColumnProfile? {
+        entries.first { $0.profile.name == name }?.profile
+    }
+
+    /// True when `stem` appears in some column's name (for entity nouns like "employees").
+    func nameContains(_ stem: String) -> Bool {
+        entries.contains { $0.stems.contains(stem) || Tokenizer.nameStems($0.profile.name).contains(stem) }
+    }
+
+    /// The most sales-like numeric column: the earliest revenue-lexicon stem that some numeric
+    /// column's name contains.
+    var defaultMeasure: String? {
+        let numeric = entries.filter { $0.profile.type.isNumeric }
+        for stem in Lexicon.revenueStems {
+            if let e = numeric.first(where: { $0.stems.contains(stem) && !$0.stems.contains("tax") }) {
+                return e.profile.name
+            }
+        }
+        return nil
+    }
+}

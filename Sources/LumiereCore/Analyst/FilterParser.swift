@@ -1,0 +1,287 @@
+// FilterParser: WHERE conditions from a question — data values ("in the North", "for Widget
+// A", "excluding wholesale", "north or south"), numeric comparisons ("sales over 1000", "at
+// least 5 units", "between 10 and 20", "1000 or more"), and missing values ("where weight is
+// missing").
+//
+// Input: tags. Output: conditions on the planning state, tags consumed. Values of one column
+// merge into IN lists; values of different columns are ANDed unless joined by "or".
+// A comparison whose column cannot be found uses the default measure only when the noun
+// before it is a row word ("orders over 1000"); "more than 5 employees" (a count condition)
+// is reported as unsupported rather than guessed.
+
+extension PlanningState {
+    // MARK: - Numeric comparisons
+
+    mutating func parseComparisons() {
+        for i in tags.indices where !tags[i].consumed {
+            guard let lex = tags[i].lex else { continue }
+            switch lex {
+            case .comparator(var op):
+                // "1000 or more": the comparator follows its number.
+                if tags[i].text.hasPrefix("or ") || tags[i].text.hasPrefix("and "),
+                   i > 0, let n = tags[i - 1].numberValue, !tags[i - 1].consumed {
+                    guard let column = comparisonColumn(before: i - 1, after: i) else { continue }
+                    tags[i].consumed = true
+                    tags[i - 1].consumed = true
+                    addCondition(.compare(column: column, op: op, value: n))
+                    continue
+                }
+                // "Region = 'North'": the value itself is the condition.
+                if op == .eq, let j = next(after: i), tags[j].valueHit != nil { tags[i].consumed = true; continue }
+                guard let j = next(after: i), let n = tags[j].numberValue, !tags[j].consumed else { continue }
+                if let p = previous(before: i), tags[p].lex == .negate {
+                    op = op.negated
+                    tags[p].consumed = true
+                }
+                guard let column = comparisonColumn(before: i, after: j) else { continue }
+                tags[i].consumed = true
+                tags[j].consumed = true
+                addCondition(.compare(column: column, op: op, value: n))
+            case .between:
+                // "between retail and wholesale": named values compared, not a numeric range.
+                if let a = next(after: i), tags[a].valueHit != nil {
+                    tags[i].kind = .lex(.compare)
+                    continue
+                }
+                guard let a = next(after: i), let low = tags[a].numberValue, !tags[a].consumed,
+                      let andIndex = next(after: a), tags[andIndex].lex == .and,
+                      let b = next(after: andIndex), let high = tags[b].numberValue else { continue }
+                var negated = false
+                if let p = previous(before: i), tags[p].lex == .negate { negated = true; tags[p].consumed = true }
+                guard let column = comparisonColumn(before: i, after: b) else { continue }
+                for k in [i, a, andIndex, b] { tags[k].consumed = true }
+                addCondition(.between(column: column, low: min(low, high), high: max(low, high), negated: negated))
+            default:
+                continue
+            }
+        }
+    }
+
+    /// The numeric column a comparison is about: named just before the comparator, or just
+    /// after the number, else the default measure after a row word.
+    private mutating func comparisonColumn(before i: Int, after j: Int) -> String? {
+        // A unit right after the number wins: "more than 10 units", "over 5 kg".
+        if j + 1 < tags.count, tags[j + 1].columnHit != nil, !tags[j + 1].consumed,
+           let column = column(of: j + 1), profile(column)?.type.isNumeric == true {
+            tags[j + 1].consumed = true
+            // "weighing less than 2 kg": the word before names the same column.
+            if let p = previous(before: i), tags[p].columnHit?.column == column { tags[p].consumed = true }
+            return column
+        }
+        if let p = previous(before: i), tags[p].columnHit != nil, !tags[p].consumed,
+           let column = column(of: p), profile(column)?.type.isNumeric == true {
+            tags[p].consumed = true
+            return column
+        }
+        if let n = next(after: j), tags[n].columnHit != nil, !tags[n].consumed,
+           let column = column(of: n), profile(column)?.type.isNumeric == true {
+            tags[n].consumed = true
+            return column
+        }
+        if let n = next(after: j), tags[n].lex == .rowNoun || isEntityNoun(n) {
+            problems.append("conditions on counts (\"\(tags[i].text) \(tags[j].text) \(tags[n].text)\") are not supported")
+            return nil
+        }
+        // Further back in the same clause: "any sale in the East over 800".
+        var back = previous(before: i)
+        var steps = 0
+        while let b = back, steps < 4, tags[b].valueHit != nil || tags[b].isStopLike || tags[b].lex == .valuePrep {
+            back = previous(before: b)
+            steps += 1
+        }
+        if let b = back, b != previous(before: i), tags[b].columnHit != nil, !tags[b].consumed,
+           let column = column(of: b), profile(column)?.type.isNumeric == true {
+            tags[b].consumed = true
+            return column
+        }
+        let p = previous(before: i)
+        let afterRowWord = p.map { tags[$0].lex == .rowNoun || isEntityNoun($0) } ?? true
+        // "employees over 40", "patients under 18": a person compared by a number is an age.
+        if let p = previous(before: i), isPersonNoun(p), let age = columns.match(["age"]),
+           profile(age.column)?.type.isNumeric == true {
+            return age.column
+        }
+        if let measure = measureForAdjective(tags[i].text) {
+            penalty += 0.05
+            return measure
+        }
+        if afterRowWord, let measure = columns.defaultMeasure {
+            penalty += 0.15
+            return measure
+        }
+        return nil
+    }
+
+    // MARK: - Values
+
+    mutating func parseValues() {
+        struct Item { var column: String; var values: [String]; var negated: Bool; var orWithPrevious: Bool }
+        var items: [Item] = []
+        var negatedScope = false
+        var negatedValues = 0
+        for i in tags.indices {
+            let tag = tags[i]
+            // Negation lasts over a run of values joined by and/or/commas ("excluding north and
+            // south"), and ends at a new preposition ("excluding wholesale in the north").
+            if tag.lex == .negate, !tag.consumed {
+                // "not in the North", "did not go by Standard".
+                var n = next(after: i)
+                while let k = n, tags[k].lex == .groupCue, tags[k].text == "by" || tags[k].text == "via" { n = next(after: k) }
+                if let n, tags[n].valueHit != nil {
+                    negatedScope = true
+                    negatedValues = 0
+                    tags[i].consumed = true
+                }
+                continue
+            }
+            guard let hit = tag.valueHit, !tag.consumed else {
+                if tag.lex == .valuePrep, negatedValues > 0 { negatedScope = false }
+                if tag.isStopLike || tag.lex == .or || tag.lex == .valuePrep { continue }
+                if tag.lex == .groupCue, tag.text == "by" || tag.text == "via" { continue }
+                negatedScope = false
+                continue
+            }
+            if negatedScope { negatedValues += 1 }
+            let columnsHit = hit.alternatives.map(\.column).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            let column = columnsHit.count > 1 ? columnsHit[choose("value@\(i)", options: min(3, columnsHit.count))] : hit.column
+            let values = hit.alternatives.filter { $0.column == column }.map(\.value)
+            let p = previous(before: i)
+            let orWithPrevious = p.map { tags[$0].lex == .or } ?? false
+            if let p, tags[p].lex == .or { tags[p].consumed = true }
+            tags[i].consumed = true
+            // A column word right after the value ("North region") is part of it.
+            if let n = next(after: i, skippingValuePreps: false), let c = tags[n].columnHit, c.alternatives.contains(column) || c.column == column {
+                tags[n].consumed = true
+            } else if i + 1 < tags.count, let c = tags[i + 1].columnHit, c.strength == .partial, !tags[i + 1].consumed {
+                // "express shipping": a half-named column right after a value describes the value.
+                tags[i + 1].consumed = true
+            }
+            // So is one just before it ("products other than Widget A", "region North").
+            var back = i - 1
+            while back >= 0, tags[back].isStopLike || tags[back].lex == .negate || tags[back].lex == .valuePrep
+                || tags[back].lex == .comparator(.eq) { back -= 1 }
+            let groupedBy = back >= 0 && previous(before: back).map { tags[$0].lex == .groupCue } == true
+            if back >= 0, !groupedBy, let c = tags[back].columnHit, c.column == column || c.alternatives.contains(column),
+               !tags[back].consumed, profile(column)?.type == .text { tags[back].consumed = true }
+            items.append(Item(column: column, values: values, negated: negatedScope, orWithPrevious: orWithPrevious))
+        }
+        guard !items.isEmpty else { return }
+        // Merge runs of the same column and polarity into IN lists.
+        var merged: [Item] = []
+        for item in items {
+            if let k = merged.firstIndex(where: { $0.column == item.column && $0.negated == item.negated }) {
+                for v in item.values where !merged[k].values.contains(v) { merged[k].values.append(v) }
+            } else {
+                merged.append(item)
+            }
+        }
+        for item in merged {
+            let condition = Condition.inValues(column: item.column, values: item.values, negated: item.negated)
+            if item.orWithPrevious, !conditions.isEmpty, conditions.last!.allSatisfy({ $0.column != item.column }) {
+                conditions[conditions.count - 1].append(condition)
+            } else {
+                conditions.append([condition])
+            }
+        }
+        if hasLex(.compare) || has({ if case .compare = $0 { return true } else { return false } }) {
+            if let compared = merged.first(where: { !$0.negated && $0.values.count >= 2 }) {
+                comparedColumn = compared.column
+            }
+        }
+    }
+
+    // MARK: - Missing values
+
+    mutating func parseNullChecks() {
+        for i in tags.indices where !tags[i].consumed {
+            let isNull: Bool
+            switch tags[i].lex {
+            case .isNull?: isNull = true
+            case .isNotNull?: isNull = false
+            default: continue
+            }
+            var negated = !isNull
+            if let p = previous(before: i), tags[p].lex == .negate { negated.toggle(); tags[p].consumed = true }
+            for k in [previous(before: i), next(after: i)].compactMap({ $0 }) where tags[k].columnHit != nil && !tags[k].consumed {
+                guard let column = column(of: k) else { continue }
+                tags[k].consumed = true
+                tags[i].consumed = true
+                addCondition(.isNull(column: column, negated: negated))
+                break
+            }
+        }
+    }
+
+    /// "no insurance", "without a weight": a negated column that is not a yes/no flag.
+    mutating func parseNegatedColumns() {
+        for i in tags.indices where !tags[i].consumed && tags[i].lex == .negate {
+            guard let n = next(after: i), let hit = tags[n].columnHit, !tags[n].consumed,
+                  let type = profile(hit.column)?.type, type != .boolean,
+                  (profile(hit.column)?.nullCount ?? 0) > 0 || type == .text,
+                  let column = column(of: n) else { continue }
+            // Only when nothing else follows that could be what is negated ("not in the North").
+            if let after = next(after: n), tags[after].valueHit != nil { continue }
+            tags[i].consumed = true
+            tags[n].consumed = true
+            addCondition(.isNull(column: column, negated: false))
+        }
+    }
+
+    /// The measure an adjective implies: "heaviest" → weight, "older than" → age.
+    func measureForAdjective(_ text: String) -> String? {
+        let words = text.split(separator: " ").map(String.init)
+        guard let stems = Lexicon.adjectiveMeasures[text] ?? words.first.flatMap({ Lexicon.adjectiveMeasures[$0] }) else {
+            return nil
+        }
+        for stem in stems {
+            if let hit = columns.match([stem]), profile(hit.column)?.type.isNumeric == true { return hit.column }
+        }
+        return nil
+    }
+
+    /// The measure a superlative adjective in the question implies, if any.
+    func adjectiveMeasureInQuestion() -> String? {
+        for t in tags {
+            switch t.lex {
+            case .superlativeHigh?, .superlativeLow?:
+                if let m = measureForAdjective(t.text) { return m }
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    func isPersonNoun(_ i: Int) -> Bool {
+        let persons: Set<String> = ["employee", "staff", "person", "worker", "people", "patient", "customer",
+                                    "client", "student", "member", "user", "pupil"]
+        return persons.contains(Tokenizer.singularize(tags[i].text).0) && (isEntityNoun(i) || tags[i].lex == .rowNoun)
+    }
+
+    /// Entity nouns stand for rows: "employees" when a column is about employees, "orders"
+    /// in a table with a sales-like measure.
+    func isEntityNoun(_ i: Int) -> Bool {
+        guard case .unknown = tags[i].kind else { return false }
+        return Self.isEntityNoun(stem: Tokenizer.singularize(tags[i].text).0, columns: columns)
+    }
+
+    static func isEntityNoun(stem: String, columns: ColumnMatcher) -> Bool {
+        for group in Lexicon.entityGroups where group.contains(stem) {
+            if group.contains(where: { columns.nameContains($0) }) { return true }
+        }
+        let commerce: Set<String> = ["order", "purchase", "sale", "deal", "transaction", "invoice"]
+        return commerce.contains(stem) && columns.defaultMeasure != nil
+    }
+}
+
+extension ComparisonOp {
+    var negated: ComparisonOp {
+        switch self {
+        case .gt: return .le
+        case .ge: return .lt
+        case .lt: return .ge
+        case .le: return .gt
+        case .eq: return .ne
+        case .ne: return .eq
+        }
+    }
+}

@@ -1,0 +1,148 @@
+// Interpretation: a short plain-English restatement of a plan, shown next to the answer so a
+// person can check the engine understood them ("sum of Sales per Region, largest first").
+// Built from the typed plan only — column names, stored values and numbers.
+
+enum Interpretation {
+    static func describe(_ plan: QueryPlan) -> String {
+        // "percentage of rows where status is "Returned", within each country"
+        for case .conditionalShare(let m) in plan.projections {
+            let whole = m.column.map { "\($0) (sum)" } ?? "rows"
+            var text = "percentage of \(whole) where \(describe(plan.conditions) ?? "the condition holds")"
+            let groups = plan.groupBy.map { key -> String in
+                switch key {
+                case .column(let c): return c
+                case .bucket(let b): return "\(b.grain.phrase) of \(b.column)"
+                }
+            }
+            if !groups.isEmpty { text += ", within each " + groups.joined(separator: " and ") + ", largest first" }
+            return text
+        }
+        var text: String
+        let measures = plan.projections.compactMap { p -> String? in
+            switch p {
+            case .measure(let m): return describe(m)
+            case .share: return "its share of the total (%)"
+            case .conditionalShare(let m): return "share of \(describe(m))"
+            case .cumulative(let m, _): return "running total of \(describe(m))"
+            case .ratio(let n, let d): return "sum of \(n) per unit of \(d)"
+            default: return nil
+            }
+        }
+        let groupNames = plan.groupBy.map { key -> String in
+            switch key {
+            case .column(let c): return c
+            case .bucket(let b): return "\(b.grain.phrase) of \(b.column)"
+            }
+        }
+        switch plan.intent {
+        case .listing where plan.distinct:
+            text = "distinct " + plan.projections.compactMap { if case .column(let c) = $0 { return c } else { return nil } }
+                .joined(separator: " and ")
+        case .listing, .correlation:
+            let cols = plan.projections.compactMap { if case .column(let c) = $0 { return c } else { return nil } }
+            text = cols.isEmpty ? "rows" : cols.joined(separator: " and ") + " of each row"
+        default:
+            if plan.projections.contains(.star) {
+                text = "rows"
+            } else {
+                text = measures.joined(separator: ", ")
+            }
+        }
+        if !groupNames.isEmpty { text += " per " + groupNames.joined(separator: " and ") }
+        if let conditions = describe(plan.conditions), !conditions.isEmpty {
+            let conditional = plan.projections.contains { if case .conditionalShare = $0 { return true } else { return false } }
+            text += conditional ? " that are \(conditions)" : " where \(conditions)"
+        }
+        if let first = plan.orderBy.first {
+            switch first {
+            case .alias(_, let d), .column(_, let d):
+                if plan.intent == .ranking || plan.intent == .grouped || plan.intent == .share {
+                    if let limit = plan.limit {
+                        text += d ? ", top \(limit)" : ", bottom \(limit)"
+                        if case .column(let c, _) = first { text += " by \(c)" }
+                    } else if case .alias = first {
+                        text += d ? ", largest first" : ", smallest first"
+                    }
+                } else if case .column("rowid", true) = first {
+                    text += ", last rows first"
+                } else if case .column(let c, let d) = first, plan.intent == .listing {
+                    text += ", by \(c) \(d ? "newest or largest" : "oldest or smallest") first"
+                }
+            case .bucket:
+                break
+            }
+        }
+        if let limit = plan.limit, plan.intent == .listing { text += ", first \(limit)" }
+        if let period = plan.periodAverage { text = "average \(period.grain.adverb) " + text }
+        if let top = plan.topPerGroup {
+            let name: (GroupKey) -> String = { key in
+                switch key {
+                case .column(let c): return c
+                case .bucket(let b): return b.grain.rawValue
+                }
+            }
+            let target = plan.groupBy.first { $0 != top.partition }.map(name) ?? "rows"
+            text += ", \(top.descending ? "top" : "bottom") \(top.limit) \(target) in each \(name(top.partition))"
+        }
+        return text
+    }
+
+    static func describe(_ m: Measure) -> String {
+        guard let c = m.column else { return "number of rows" }
+        switch m.function {
+        case .sum: return "sum of \(c)"
+        case .avg: return "average of \(c)"
+        case .median: return "median of \(c)"
+        case .min: return "minimum of \(c)"
+        case .max: return "maximum of \(c)"
+        case .count: return "number of \(c) values"
+        case .countDistinct: return "number of distinct \(c)"
+        }
+    }
+
+    static func describe(_ conditions: [[Condition]]) -> String? {
+        let parts = conditions.compactMap { group -> String? in
+            let items = group.compactMap(describe)
+            if items.isEmpty { return nil }
+            return items.count == 1 ? items[0] : "(" + items.joined(separator: " or ") + ")"
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: " and ")
+    }
+
+    static func describe(_ c: Condition) -> String? {
+        switch c {
+        case .inValues(let column, let values, let negated):
+            let list = values.map { "\"\($0)\"" }.joined(separator: " or ")
+            return "\(column) is \(negated ? "not " : "")\(list)"
+        case .compare(let column, let op, let v):
+            let word: String
+            switch op {
+            case .gt: word = ">"
+            case .ge: word = "≥"
+            case .lt: word = "<"
+            case .le: word = "≤"
+            case .eq: word = "="
+            case .ne: word = "≠"
+            }
+            return "\(column) \(word) \(SQLBuilder.numberLiteral(v))"
+        case .between(let column, let lo, let hi, let negated):
+            return "\(column) \(negated ? "not " : "")between \(SQLBuilder.numberLiteral(lo)) and \(SQLBuilder.numberLiteral(hi))"
+        case .dateRange(let column, let r):
+            switch (r.from, r.to) {
+            case let (a?, b?): return "\(column) from \(a.iso) to before \(b.iso)"
+            case let (a?, nil): return "\(column) on or after \(a.iso)"
+            case let (nil, b?): return "\(column) before \(b.iso)"
+            case (nil, nil): return nil
+            }
+        case .monthOfYear(let column, let m):
+            let names = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                         "October", "November", "December"]
+            return "\(column) in \(names[m - 1])"
+        case .boolean(let column, let v):
+            return "\(column) is \(v ? "true" : "false")"
+        case .isNull(let column, let negated):
+            // "not null" on a grouped date column is housekeeping, not worth saying.
+            return negated ? nil : "\(column) is missing"
+        }
+    }
+}

@@ -1,0 +1,414 @@
+// Lexicon: the fixed English vocabulary the builtin analyst understands, independent of any
+// schema — stopwords, aggregate words, grouping and ranking cues, comparators, time words,
+// business synonyms for column names and abbreviations, value aliases, adjectives that imply
+// a measure ("heaviest" → weight), and entity nouns that stand for rows ("employees").
+//
+// Input: normalized token stems. Output: `LexWord` meanings for phrases of up to five words.
+// Words absent from here and from the schema are "not understood" and make the engine refuse.
+
+/// Aggregate functions the engine can emit (median is registered by the executor).
+enum AggregateFunction: String, Sendable, Equatable, Hashable {
+    case sum, avg, median, min, max, count, countDistinct
+}
+
+enum ComparisonOp: String, Sendable, Equatable, Hashable {
+    case gt = ">", ge = ">=", lt = "<", le = "<=", eq = "=", ne = "<>"
+}
+
+enum TimeGrain: String, Sendable, Equatable, Hashable, CaseIterable {
+    case year, quarter, month, week, day, hour
+    /// Cyclic buckets: the day of the week ("1 Monday"…"7 Sunday") and the hour of the day.
+    case weekday
+    case hourOfDay = "hour_of_day"
+
+    var isCyclic: Bool { self == .weekday || self == .hourOfDay }
+}
+
+enum DatePreposition: Sendable, Equatable, Hashable {
+    case before, after, since, until, on, during, from
+}
+
+/// The meaning of a lexicon phrase.
+enum LexWord: Sendable, Equatable, Hashable {
+    case stop
+    case aggregate(AggregateFunction)
+    case howMany                 // "how many", "number of", "count of"
+    case distinct                // "distinct", "different", "unique"
+    case share                   // "share", "percentage", "proportion"
+    case groupCue                // "by", "per", "for each", "across", "broken down by"
+    case superlativeHigh         // "highest", "largest", "most", "biggest"
+    case superlativeLow          // "lowest", "smallest", "least", "fewest"
+    case top                     // "top"
+    case bottom                  // "bottom"
+    case first                   // "first"
+    case last                    // "last", "past", "previous", "latest"
+    case best                    // "best"
+    case worst                   // "worst"
+    case performance             // "performance", "perform", "performing"
+    case compare                 // "vs", "versus", "compare", "difference between"
+    case list                    // "show", "list", "display"
+    case all                     // "all", "every", "everything"
+    case which                   // "which", "what"
+    case comparator(ComparisonOp)
+    case between
+    case and
+    case or
+    case negate                  // "not", "excluding", "except", "other than", "non"
+    case timeUnit(TimeGrain)     // "month", "months"
+    case timeAdverb(TimeGrain)   // "monthly", "yearly"
+    case trend                   // "trend", "over time"
+    case cumulative              // "cumulative", "running total"
+    case datePrep(DatePreposition)
+    case this                    // "this" (month/year)
+    case month(Int)
+    case quarter(Int)
+    case rowNoun                 // "rows", "records", "entries", "transactions"
+    case isNull                  // "missing", "null", "empty", "blank"
+    case isNotNull               // "known", "present", "non-null"
+    case number(Int)             // "five", "ten"
+    case valuePrep               // "in", "for", "from", "at", "only": a data value usually follows
+    case sortOrder(descending: Bool) // "largest first", "in ascending order"
+    case howMuch                 // "how much": an amount, of the main measure unless one is named
+}
+
+enum Lexicon {
+    /// Phrases up to four words, keyed by space-joined stems (singular forms).
+    static let phrases: [String: LexWord] = {
+        var p: [String: LexWord] = [:]
+        func add(_ words: [String], _ w: LexWord) { for s in words { p[s] = w } }
+        add(stopwords, .stop)
+        add(["in", "for", "from", "at", "only", "within", "inside"], .valuePrep)
+        add(["total", "sum", "sum of", "total of", "summed", "combined", "add up", "overall total",
+             "aggregate", "altogether", "sum total", "grand total", "cumulative sum of"], .aggregate(.sum))
+        add(["average", "avg", "mean", "typical", "on average", "av", "averaged"], .aggregate(.avg))
+        add(["median", "middle value", "med"], .aggregate(.median))
+        add(["minimum", "min", "smallest value", "lowest value"], .aggregate(.min))
+        add(["maximum", "max", "largest value", "highest value", "peak"], .aggregate(.max))
+        add(["count", "tally", "count of", "number of", "how many", "no of", "num of", "nr of",
+             "count the number of", "total number of", "the number of", "frequency",
+             "frequency of"], .howMany)
+        add(["distinct", "different", "unique", "separate", "individual"], .distinct)
+        add(["share", "percentage", "percent", "proportion", "fraction", "pct", "percentage share",
+             "share of total", "percent of total", "percentage of total", "breakdown share", "%"], .share)
+        add(["by", "per", "for each", "for every", "each", "every", "across", "broken down by",
+             "break down by", "breakdown by", "grouped by", "group by", "split by", "split", "among",
+             "in each", "of each", "within each", "across all", "by each", "for all", "for the different",
+             "for different", "across the", "across different", "according to", "with respect to",
+             "per each", "broken down", "breakdown", "broken out by", "segmented by", "sort by", "sorted by",
+             "ranked by", "distribution", "mix"], .groupCue)
+        add(["highest", "largest", "biggest", "most", "greatest", "maximum number of", "top most",
+             "most expensive", "priciest", "heaviest", "longest", "oldest", "richest", "busiest",
+             "higher", "largest number of", "strongest", "leading", "warmest", "hottest", "wettest",
+             "most humid"], .superlativeHigh)
+        add(["lowest", "smallest", "least", "fewest", "cheapest", "lightest", "shortest",
+             "least expensive", "youngest", "weakest", "lower", "lowest number of", "slowest",
+             "poorest", "coldest", "coolest", "driest", "least humid"], .superlativeLow)
+        add(["largest first", "highest first", "biggest first", "descending", "desc", "in descending order",
+             "from highest to lowest", "from largest to smallest", "high to low", "most first",
+             "sorted descending", "top down"], .sortOrder(descending: true))
+        add(["smallest first", "lowest first", "ascending", "asc", "in ascending order",
+             "from lowest to highest", "from smallest to largest", "low to high", "least first",
+             "sorted ascending"], .sortOrder(descending: false))
+        add(["how much", "what amount of"], .howMuch)
+        add(["top"], .top)
+        add(["bottom"], .bottom)
+        add(["first", "earliest", "initial", "head"], .first)
+        add(["last", "past", "previous", "latest", "recent", "most recent", "newest", "prior", "final", "trailing"], .last)
+        add(["best", "best performing", "top performing", "strongest performing", "best selling",
+             "most successful", "top selling"], .best)
+        add(["worst", "worst performing", "weakest performing", "worst selling", "least successful",
+             "underperforming", "poorest performing"], .worst)
+        add(["performance", "perform", "performing", "performer", "did best", "do best"], .performance)
+        add(["vs", "versus", "v", "compare", "compared", "comparison", "comparing", "against",
+             "compared to", "compared with", "compare to", "difference between", "differ", "difference",
+             "contrast", "relative to", "side by side", "how do", "how does"], .compare)
+        add(["show", "list", "display", "give", "get", "find", "see", "view", "print", "return",
+             "fetch", "pull", "retrieve", "output", "enumerate", "what are", "give me", "show me",
+             "tell me", "let me see", "i want", "i need", "provide", "select", "name"], .list)
+        add(["all", "everything", "entire", "whole", "full", "every single", "any"], .all)
+        add(["which", "what", "who", "whose", "which one", "what is the", "what are the"], .which)
+        add(["over", "above", "more than", "greater than", "higher than", "larger than", "bigger than",
+             "exceeding", "exceed", "exceeds", "in excess of", "upwards of", "beyond", ">", "north of",
+             "costlier than", "heavier than", "older than", "longer than", "after more than"],
+            .comparator(.gt))
+        add(["at least", "no less than", "not less than", "minimum of", ">=", "or more", "and above",
+             "or above", "and up", "or greater", "or higher", "and over", "greater than or equal to",
+             "more than or equal to", "a minimum of"], .comparator(.ge))
+        add(["under", "below", "less than", "fewer than", "lower than", "smaller than", "beneath", "<",
+             "cheaper than", "lighter than", "younger than", "shorter than", "south of"], .comparator(.lt))
+        add(["at most", "no more than", "not more than", "maximum of", "up to", "<=", "or less",
+             "or fewer", "and below", "or below", "or lower", "and under", "less than or equal to",
+             "a maximum of"], .comparator(.le))
+        add(["equal to", "equals", "equal", "exactly", "=", "is exactly", "of exactly"], .comparator(.eq))
+        add(["between", "ranging from", "in the range of"], .between)
+        add(["and", "as well as", "plus", "along with", "together with", "&", "also", "both", ",", ", and"], .and)
+        add(["or", "either"], .or)
+        add(["not", "no", "excluding", "exclude", "except", "other than", "without", "non", "besides",
+             "apart from", "aside from", "but not", "minus", "leaving out", "ignoring", "ignore",
+             "isnt", "isn", "aren", "arent", "wasn", "weren", "excluded", "doesn", "don", "didn",
+             "not in", "outside", "outside of", "omit", "omitting", "skip", "skipping"], .negate)
+        for g in TimeGrain.allCases where !g.isCyclic { p[g.rawValue] = .timeUnit(g) }
+        add(["yr", "annual period", "calendar year", "fiscal year", "fy"], .timeUnit(.year))
+        add(["mo", "mth", "calendar month"], .timeUnit(.month))
+        add(["wk", "calendar week"], .timeUnit(.week))
+        add(["date", "calendar day", "dy"], .timeUnit(.day))
+        add(["hr"], .timeUnit(.hour))
+        add(["day of week", "day of the week", "weekday", "week day", "days of the week", "day of wk"],
+            .timeUnit(.weekday))
+        add(["hour of day", "hour of the day", "time of day", "time of the day"], .timeUnit(.hourOfDay))
+        add(["yearly", "annual", "annually", "year over year", "yoy", "year by year", "per annum"],
+            .timeAdverb(.year))
+        add(["quarterly", "quarter by quarter", "quarter over quarter", "qoq"], .timeAdverb(.quarter))
+        add(["monthly", "month by month", "month over month", "mom", "month to month"], .timeAdverb(.month))
+        add(["weekly", "week by week", "week over week", "wow"], .timeAdverb(.week))
+        add(["daily", "day by day", "day to day", "per diem"], .timeAdverb(.day))
+        add(["hourly", "hour by hour"], .timeAdverb(.hour))
+        add(["trend", "over time", "timeline", "evolution", "evolve", "evolved", "time series",
+             "trajectory", "history", "historical", "progression", "through time", "over the period",
+             "change over time", "changed over time", "trended", "trending", "develop", "developed",
+             "development", "change", "changed"], .trend)
+        add(["cumulative", "running total", "cumulatively", "running sum", "to date", "accumulated",
+             "cumulative total"], .cumulative)
+        add(["before", "prior to", "earlier than"], .datePrep(.before))
+        add(["until", "till", "up until", "through", "thru", "by the end of", "up to and including",
+             "ending"], .datePrep(.until))
+        add(["after", "later than", "following", "starting after"], .datePrep(.after))
+        add(["since", "starting", "starting from", "as of", "onwards", "onward", "beginning",
+             "from the start of"], .datePrep(.since))
+        add(["on", "on the day", "dated"], .datePrep(.on))
+        add(["during", "throughout", "over the course of"], .datePrep(.during))
+        add(["this", "current", "the current", "this calendar"], .this)
+        let months = ["january", "february", "march", "april", "may", "june", "july", "august",
+                      "september", "october", "november", "december"]
+        for (k, m) in months.enumerated() {
+            p[m] = .month(k + 1)
+            if m.count > 3 { p[String(m.prefix(3))] = .month(k + 1) }
+        }
+        p["sept"] = .month(9)
+        p["may"] = .month(5)
+        for q in 1...4 {
+            p["q\(q)"] = .quarter(q)
+            p["quarter \(q)"] = .quarter(q)
+        }
+        p["first quarter"] = .quarter(1); p["second quarter"] = .quarter(2)
+        p["third quarter"] = .quarter(3); p["fourth quarter"] = .quarter(4)
+        add(["row", "record", "entry", "line", "transaction", "observation", "item", "line item",
+             "instance", "occurrence", "case", "event", "sample", "datapoint", "data point",
+             "entries"], .rowNoun)
+        add(["missing", "null", "empty", "blank", "unknown", "not set", "not recorded", "na", "n a",
+             "nan", "none"], .isNull)
+        add(["known", "present", "filled", "non null", "not null", "non empty",
+             "not missing", "available"], .isNotNull)
+        let numbers = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                       "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+                       "eighteen", "nineteen", "twenty"]
+        for (k, w) in numbers.enumerated() { p[w] = .number(k + 1) }
+        p["dozen"] = .number(12)
+        p["a dozen"] = .number(12)
+        return p
+    }()
+
+    static let maxPhraseLength = 5
+
+    /// Words with no analytic content of their own. Everything else must be understood.
+    static let stopwords: [String] = [
+        "a", "an", "the", "of", "to", "on the", "is", "are", "was", "were", "be", "been", "being",
+        "am", "do", "doe", "did", "done", "doing", "have", "ha", "had", "having", "me", "my", "our", "we",
+        "i", "you", "your", "u", "us", "it", "its", "they", "them", "their", "there", "here", "that",
+        "these", "those", "please", "pls", "plz", "can", "could", "would", "should", "will", "shall",
+        "may be", "might", "must", "with", "where", "whereby", "when", "how", "much",
+        "then", "than", "so", "far", "so far", "up", "out", "into", "about", "as", "if", "s", "t",
+        "just", "too", "really", "actually", "exactly the", "kindly", "quick", "quickly",
+        "overall", "data", "dataset", "table", "database", "sheet", "spreadsheet", "csv", "file",
+        "information", "info", "detail", "details", "breakdown of", "figure", "figures", "number",
+        "numbers", "value", "values", "result", "results", "stat", "statistic", "statistics", "metric",
+        "metrics", "kpi", "report", "summary", "summarize", "summarise", "overview", "look", "like",
+        "look like", "looks", "know", "want", "wanna", "need", "let", "let s", "make", "made",
+        "generate", "generated", "earn", "earned", "bring", "brought", "produce", "produced", "come",
+        "came", "sell", "sold", "selling", "shipped", "sent", "placed", "ship to", "shipped to", "handled", "sale made", "buy", "bought", "spend", "spent",         "recorded", "happen", "happened", "occur", "occurred", "register", "registered",         "got", "take", "took", "taken", "go", "went", "there are", "there were", "is there",
+        "are there", "exist", "exists", "existing", "contain", "contained", "appear", "appears",
+        "appeared", "present in", "included", "include", "including", "includes", "both of",
+        "each of", "respectively", "respective", "some", "any of", "kind", "kinds", "sort", "sorts",
+        "type of", "listed", "shown", "given", "provided", "currently", "now", "today", "ever",
+        "did we", "do we", "have we", "has", "hav", "sorted", "ordered",
+        "rank", "ranked", "ranking", "rankings", "level", "levels", "amount", "amounts", "across the board",
+        "tell", "explain", "describe", "calculate", "compute", "determine", "work out", "find out",
+        "give a", "provide a", "what s", "whats", "how s", "hows", "where s", "way", "ways",
+        "one", "ones", "thing", "things", "single", "a single", "used", "use", "uses", "using",
+        "provider", "providers", "does", "break down", "break out", "breakdown of",
+        "contribute", "contributes", "contributed", "contributing", "account for", "accounts for",
+        "accounted for", "represent", "represents", "make up", "makes up", "bring in", "brings in",
+        "work", "works", "worked", "working", "employed", "belong", "belongs", "belonging",
+        "much was", "in total", "it all", "dollar", "dollars", "euro", "euros", "usd", "eur", "gbp",
+        "bucks", "collected", "received", "gathered",
+        "did it", "does it", "was it", "were they", "they were", "by how much", "respectively in",
+        "across all of", "whole dataset", "entire dataset", "all time", "all-time", "ever recorded",
+        "period", "periods", "time", "times", "broken", "wise", "basis", "terms", "in terms of",
+        "term", "side", "category wise", "group", "groups", "segment", "segments",
+    ]
+
+    /// Business synonyms: a question word (stem) → column-name stems it may stand for, in
+    /// order of preference. Only columns that exist are ever chosen.
+    static let columnSynonyms: [String: [String]] = [
+        "revenue": ["revenue", "sale", "turnover", "amount", "income", "total", "gross", "net", "fee", "charge"],
+        "earn": ["salary", "pay", "wage", "income", "earning", "compensation"],
+        "paid": ["salary", "pay", "wage", "compensation", "fee", "amount"],
+        "payroll": ["salary", "pay", "wage", "compensation"],
+        "insurer": ["insurance", "insurer", "payer", "carrier"],
+        "payer": ["payer", "insurance", "insurer"],
+        "turnover": ["turnover", "revenue", "sale", "amount"],
+        "sale": ["sale", "revenue", "turnover", "amount"],
+        "income": ["income", "revenue", "sale", "earning"],
+        "earning": ["earning", "income", "revenue", "sale"],
+        "amount": ["amount", "amt", "sale", "revenue", "total", "value"],
+        "money": ["revenue", "sale", "amount"],
+        "takings": ["revenue", "sale"],
+        "quantity": ["quantity", "qty", "unit", "volume", "count"],
+        "qty": ["quantity", "qty", "unit"],
+        "unit": ["unit", "quantity", "qty"],
+        "volume": ["volume", "quantity", "qty", "unit"],
+        "price": ["price", "unit price", "cost", "rate"],
+        "cost": ["cost", "price", "expense", "spend"],
+        "expense": ["expense", "cost", "spend"],
+        "spend": ["spend", "cost", "expense"],
+        "profit": ["profit", "margin", "earning"],
+        "margin": ["margin", "profit"],
+        "customer": ["customer", "client", "buyer"],
+        "client": ["client", "customer", "buyer"],
+        "buyer": ["buyer", "customer", "client"],
+        "salary": ["salary", "pay", "wage", "compensation"],
+        "pay": ["pay", "salary", "wage", "compensation"],
+        "wage": ["wage", "salary", "pay"],
+        "compensation": ["compensation", "salary", "pay"],
+        "department": ["department", "dept", "division", "team"],
+        "dept": ["dept", "department"],
+        "division": ["division", "department", "dept"],
+        "team": ["team", "department", "dept"],
+        "category": ["category", "cat", "segment", "group", "class"],
+        "cat": ["cat", "category"],
+        "country": ["country", "nation"],
+        "nation": ["nation", "country"],
+        "city": ["city", "town"],
+        "weight": ["weight", "wt", "mass"],
+        "temperature": ["temperature", "temp"],
+        "temp": ["temp", "temperature"],
+        "humidity": ["humidity", "hum"],
+        "voltage": ["voltage", "volt", "v", "battery"],
+        "size": ["size", "quantity", "qty", "unit"],
+        "weigh": ["weight", "wt", "mass"],
+        "volt": ["voltage", "volt", "v"],
+        "duration": ["duration", "length", "minute", "time"],
+        "last": ["duration", "length"],
+        "length": ["length", "duration", "minute"],
+        "product": ["product", "item", "sku"],
+        "item": ["item", "product"],
+        "employee": ["employee", "emp", "staff", "worker"],
+        "staff": ["employee", "staff"],
+        "sex": ["gender", "sex"],
+        "gender": ["gender", "sex"],
+        "mode": ["mode", "method"],
+        "method": ["method", "mode"],
+        "shipping": ["shipping", "ship", "shipment", "freight", "delivery"],
+        "freight": ["freight", "shipping"],
+        "delivery": ["delivery", "shipping"],
+        "doctor": ["doctor", "physician", "provider", "dr"],
+        "physician": ["physician", "doctor"],
+        "patient": ["patient"],
+        "fee": ["fee", "charge", "price", "cost"],
+        "charge": ["charge", "fee", "cost", "price"],
+        "location": ["location", "site", "place"],
+        "site": ["site", "location"],
+        "device": ["device", "sensor"],
+        "sensor": ["sensor", "device"],
+        "rating": ["rating", "score"],
+        "score": ["score", "rating"],
+        "age": ["age"],
+        "tax": ["tax", "vat"],
+        "vat": ["vat", "tax"],
+        "discount": ["discount", "disc"],
+    ]
+
+    /// Abbreviations in column names or questions → full stem.
+    static let abbreviations: [String: String] = [
+        "qty": "quantity", "amt": "amount", "avg": "average", "no": "number", "num": "number",
+        "nr": "number", "dept": "department", "cat": "category", "emp": "employee", "temp": "temperature",
+        "wt": "weight", "hum": "humidity", "desc": "description", "addr": "address", "tel": "telephone",
+        "cust": "customer", "prod": "product", "mgr": "manager", "dt": "date", "yr": "year",
+        "cnt": "count", "pct": "percent", "rev": "revenue", "disc": "discount", "dur": "duration",
+        "min": "minute", "mins": "minute", "sec": "second", "hr": "hour", "loc": "location",
+        "pt": "patient", "dr": "doctor", "id": "id", "kg": "kg", "usd": "usd",
+    ]
+
+    /// Column-name stems of columns that hold money or volume: summing them makes sense.
+    /// Others (price, rate, age, temperature, score...) are averaged by default.
+    static let nonAdditive: Set<String> = [
+        "price", "rate", "age", "temperature", "temp", "humidity", "score", "rating", "percent",
+        "pct", "ratio", "margin", "speed", "latitude", "lat", "longitude", "lon", "lng", "year",
+        "percentage", "tenure", "level", "grade", "index", "pressure", "reading", "bpm", "heart",
+        "satisfaction", "probability", "duration", "wait", "discount", "salary", "wage", "pay",
+        "length", "height", "width", "size",
+    ]
+
+    /// The revenue lexicon: stems that make a numeric column the "sales-like" default measure,
+    /// strongest first.
+    static let revenueStems: [String] = [
+        "sale", "revenue", "turnover", "amount", "amt", "income", "total", "gross", "value", "spend",
+        "fee", "charge", "cost", "price",
+    ]
+
+    /// Other words for data values: "women" finds `Female`, "Canadian" finds `Canada`.
+    static let valueAliases: [String: [String]] = [
+        "woman": ["female", "f"], "women": ["female", "f"], "lady": ["female"], "girl": ["female"],
+        "man": ["male", "m"], "men": ["male", "m"], "gentleman": ["male"], "boy": ["male"],
+        "female": ["woman", "f"], "male": ["man", "m"],
+        "american": ["united state", "usa"], "usa": ["united state"],
+        "america": ["united state", "usa"], "canadian": ["canada"], "german": ["germany"],
+        "french": ["france"], "british": ["united kingdom", "uk"], "uk": ["united kingdom"],
+        "britain": ["united kingdom", "uk"], "english": ["england"], "mexican": ["mexico"],
+        "spanish": ["spain"], "italian": ["italy"], "japanese": ["japan"], "chinese": ["china"],
+        "indian": ["india"], "australian": ["australia"], "brazilian": ["brazil"], "dutch": ["netherlands"],
+        "yes": ["true", "y"], "no": ["false", "n"],
+    ]
+
+    /// Adjectives that name their measure: "heaviest" ranks by weight, "older than" compares
+    /// ages. Each maps to column stems tried in order.
+    static let adjectiveMeasures: [String: [String]] = [
+        "heaviest": ["weight"], "lightest": ["weight"], "heavier": ["weight"], "lighter": ["weight"],
+        "cheapest": ["price", "cost", "fee"], "priciest": ["price", "cost", "fee"],
+        "most expensive": ["price", "cost", "fee"], "least expensive": ["price", "cost", "fee"],
+        "cheaper": ["price", "cost", "fee"], "costlier": ["price", "cost", "fee"],
+        "oldest": ["age"], "youngest": ["age"], "older": ["age"], "younger": ["age"],
+        "longest": ["duration", "length"], "shortest": ["duration", "length"],
+        "longer": ["duration", "length"], "shorter": ["duration", "length"],
+        "richest": ["salary", "income"],
+        "heavy": ["weight"], "light": ["weight"], "expensive": ["price", "cost", "fee"],
+        "costly": ["price", "cost", "fee"], "pricey": ["price", "cost", "fee"], "old": ["age"],
+        "young": ["age"], "long": ["duration", "length"],
+        "warmest": ["temperature", "temp"], "hottest": ["temperature", "temp"], "coldest": ["temperature", "temp"],
+        "coolest": ["temperature", "temp"], "warm": ["temperature", "temp"], "hot": ["temperature", "temp"],
+        "cold": ["temperature", "temp"], "warmer": ["temperature", "temp"], "colder": ["temperature", "temp"],
+        "wettest": ["humidity"], "driest": ["humidity"], "most humid": ["humidity"], "least humid": ["humidity"],
+        "humid": ["humidity"],
+    ]
+
+    /// Quantity-like stems: "how many units" sums them instead of counting rows.
+    static let quantityStems: Set<String> = ["quantity", "qty", "unit", "volume", "item", "piece"]
+
+    /// Groups of entity nouns: a noun is accepted as "the rows" ("how many employees") when any
+    /// word of its group appears in a column name.
+    static let entityGroups: [[String]] = [
+        ["employee", "staff", "person", "worker", "people", "emp", "hire", "headcount"],
+        ["customer", "client", "buyer", "cust"],
+        ["order", "purchase"],
+        ["sale", "deal"],
+        ["shipment", "ship", "package", "parcel", "delivery"],
+        ["appointment", "visit", "booking", "consultation"],
+        ["patient"],
+        ["reading", "measurement", "sensor", "device"],
+        ["product", "item"],
+        ["ticket", "request", "issue"],
+        ["session", "visit", "pageview", "page"],
+        ["trip", "ride", "journey"],
+        ["student", "pupil"],
+    ]
+}

@@ -1,0 +1,426 @@
+// PlanAssembler: turns what the parsing passes found into one `QueryPlan`, by shape, in order
+// of precedence: a row limit ("first 10 rows"), a share of a whole, named values side by
+// side ("retail vs wholesale"), two measures against each other, distinct values ("list
+// the products"), rows as they are ("show sales over 1000"), a row-level ranking ("top 5
+// orders by cost"), and otherwise aggregates — single, grouped, ranked, cumulative.
+//
+// Input: the planning state and the roles of its columns. Output: a plan, or nil with a
+// reason in `problems` when there is nothing sensible to compute.
+
+extension PlanningState {
+    mutating func assemble(_ roles: Roles) -> QueryPlan? {
+        applyDateFilters()
+        if let n = rowLimit, measures.isEmpty, !countRows { return rowLimitPlan(n, roles) }
+        if isShare { return sharePlan(roles) }
+        if let compared = comparedColumn { return comparisonPlan(compared, roles) }
+        if isCompare, groups.isEmpty, roles.otherText.isEmpty, measures.isEmpty, !countRows, roles.bareMeasures.count >= 2 {
+            return correlationPlan(roles)
+        }
+        if let plan = listingPlan(roles) { return plan }
+        if let plan = dateExtremePlan(roles) { return plan }
+        if isRanking, groups.isEmpty, roles.otherText.isEmpty, measures.isEmpty, !countRows, !explicitAggregate {
+            return rowRankingPlan(roles)
+        }
+        return aggregatePlan(roles)
+    }
+
+    /// Nothing was asked to be measured: no measure, count, aggregate word or "performance".
+    private func nothingToMeasure(_ roles: Roles) -> Bool {
+        measures.isEmpty && !countRows && roles.bareMeasures.isEmpty && roles.orphanAggregate == nil && !isPerformance
+            && !howMuch
+    }
+
+    // MARK: - Shapes
+
+    /// "show the first 10 rows", "the 5 most recent orders".
+    private func rowLimitPlan(_ n: Int, _ roles: Roles) -> QueryPlan {
+        var plan = QueryPlan()
+        plan.projections = listProjection(roles.otherText + roles.bareMeasures)
+        plan.conditions = conditions
+        if let column = recencyColumn {
+            plan.orderBy = [.column(column, descending: rowLimitFromEnd)]
+        } else if rowLimitFromEnd {
+            plan.orderBy = [.column("rowid", descending: true)]
+        }
+        plan.limit = n
+        plan.intent = .listing
+        return plan
+    }
+
+    /// "percentage of sales by region" (distribution) or "what share of sales came from the
+    /// North" (the conditions as the numerator).
+    private mutating func sharePlan(_ roles: Roles) -> QueryPlan? {
+        var plan = QueryPlan()
+        let measure = shareMeasure(roles)
+        let keys = groups + roles.otherText.map { GroupKey.column($0) }
+        plan.intent = .share
+        // "percentage of managers by department": the managers' distribution across departments,
+        // or the rate of managers within each department? Both are common; ask.
+        let subjectFilters = conditions.contains { group in
+            group.contains { if case .inValues = $0 { return true }; if case .boolean = $0 { return true }; return false }
+        }
+        if !keys.isEmpty, subjectFilters, choose("sharereading", options: 2) == 1 {
+            plan.projections = keys.map(projection) + [.conditionalShare(measure)]
+            plan.groupBy = keys
+            plan.conditions = conditions
+            plan.orderBy = [.alias("share_pct", descending: true)]
+            return plan
+        }
+        if !keys.isEmpty {
+            plan.projections = keys.map(projection) + [.measure(measure), .share(measure)]
+            plan.groupBy = keys
+            plan.conditions = conditions
+            plan.orderBy = [.alias(measure.alias, descending: true)]
+            return plan
+        }
+        guard !conditions.isEmpty else {
+            problems.append("a share needs groups (\"by region\") or a condition (\"in the North\")")
+            return nil
+        }
+        plan.projections = [.conditionalShare(measure)]
+        plan.conditions = conditions
+        return plan
+    }
+
+    /// Named values side by side: "retail vs wholesale", "compare north and south sales".
+    private mutating func comparisonPlan(_ compared: String, _ roles: Roles) -> QueryPlan {
+        let keys = groups.filter { $0 != .column(compared) } + [.column(compared)]
+        var ms = measures
+        if countRows { ms.insert(Measure(function: .count, column: nil), at: 0) }
+        let bare = roles.bareMeasures.map { Measure(function: defaultAggregate($0), column: $0) }
+        if ms.isEmpty, roles.bareMeasures.isEmpty, roles.sawRowNoun {
+            ms = [Measure(function: .count, column: nil)]            // "united states vs canada orders"
+        } else if ms.isEmpty, let m = roles.bareMeasures.first ?? columns.defaultMeasure {
+            if roles.bareMeasures.isEmpty { penalty += 0.05 }
+            ms = comparisonMeasures(m) + bare.dropFirst()
+        } else if ms.isEmpty {
+            ms = [Measure(function: .count, column: nil)]
+        } else {
+            ms += bare
+        }
+        var plan = QueryPlan()
+        plan.projections = keys.map(projection) + ms.map { .measure($0) }
+        plan.groupBy = keys
+        plan.conditions = conditions
+        plan.orderBy = keys.map(orderKey)
+        plan.intent = .comparison
+        return plan
+    }
+
+    /// Two measures against each other: "price vs quantity".
+    private func correlationPlan(_ roles: Roles) -> QueryPlan {
+        var plan = QueryPlan()
+        plan.projections = roles.bareMeasures.map { .column($0) }
+        plan.conditions = conditions
+        plan.intent = .correlation
+        return plan
+    }
+
+    /// Distinct values ("list the products", "which regions bought Tool C") or rows as they
+    /// are ("show all sales over 1000 in the South", "employees hired since 2020").
+    private func listingPlan(_ roles: Roles) -> QueryPlan? {
+        var plan = QueryPlan()
+        plan.intent = .listing
+        let nothing = nothingToMeasure(roles)
+        if nothing, !isRanking, !isCompare, !roles.sawRowNoun, !groupedByCue,
+           !roles.otherText.isEmpty || !groups.isEmpty,
+           groups.allSatisfy({ if case .column = $0 { return true } else { return false } }) {
+            let cols = groups.compactMap { key -> String? in if case .column(let c) = key { return c } else { return nil } }
+                + roles.otherText
+            plan.distinct = true
+            plan.projections = cols.map { .column($0) }
+            plan.conditions = conditions + cols.map { [.isNull(column: $0, negated: true)] }
+            plan.orderBy = cols.map { .column($0, descending: false) }
+            return plan
+        }
+        if nothing, roles.sawRowNoun || !conditions.isEmpty, !hasLex(.howMany), !isRanking, !isCompare,
+           groups.isEmpty, roles.otherText.isEmpty, ratios.isEmpty {
+            plan.projections = [.star]
+            plan.conditions = conditions
+            return plan
+        }
+        if isListVerb, measures.isEmpty, !countRows, roles.orphanAggregate == nil, !isRanking, groups.isEmpty {
+            plan.projections = listProjection(roles.otherText + roles.bareMeasures)
+            plan.conditions = conditions
+            return plan
+        }
+        return nil
+    }
+
+    /// "the oldest hire date", "latest order date": the extreme of a named date column.
+    private func dateExtremePlan(_ roles: Roles) -> QueryPlan? {
+        guard let column = roles.dateColumnNamed, isRanking || has({ $0 == .first || $0 == .last }),
+              groups.isEmpty, roles.otherText.isEmpty, roles.bareMeasures.isEmpty, measures.isEmpty, !countRows
+        else { return nil }
+        let early: Set<String> = ["oldest", "earliest", "first", "lowest", "smallest", "min", "minimum"]
+        let wantsEarliest = tags.contains { early.contains($0.text) }
+        var plan = QueryPlan()
+        plan.projections = [.measure(Measure(function: wantsEarliest ? .min : .max, column: column))]
+        plan.conditions = conditions
+        plan.intent = .single
+        return plan
+    }
+
+    /// Rows ranked by a column ("top 5 orders by shipping cost", "heaviest order"), or the
+    /// extreme value itself ("what is the highest price").
+    private mutating func rowRankingPlan(_ roles: Roles) -> QueryPlan? {
+        guard let m = roles.bareMeasures.first ?? adjectiveMeasureInQuestion()
+                ?? (isPerformance ? columns.defaultMeasure : nil) else {
+            problems.append("I could not tell what to rank by")
+            return nil
+        }
+        var plan = QueryPlan()
+        if rankLimit != nil || hasLex(.top) || hasLex(.bottom) || roles.sawRowNoun || isListVerb {
+            plan.projections = [.star]
+            plan.conditions = conditions + [[.isNull(column: m, negated: true)]]
+            plan.orderBy = [.column(m, descending: rankDescending)]
+            let pluralRows = tags.indices.contains { tags[$0].isPlural && (tags[$0].lex == .rowNoun || isEntityNoun($0)) }
+            plan.limit = rankLimit ?? (pluralRows ? 5 : 1)
+            plan.intent = .ranking
+            return plan
+        }
+        plan.projections = [.measure(Measure(function: rankDescending ? .max : .min, column: m))]
+        plan.conditions = conditions
+        plan.intent = .single
+        return plan
+    }
+
+    /// Aggregates: one number, per group, ranked, over time, or cumulative.
+    private mutating func aggregatePlan(_ roles: Roles) -> QueryPlan? {
+        var otherText = roles.otherText
+        let textGroups = otherText.prefix(max(0, 2 - groups.count)).map { GroupKey.column($0) }
+        otherText.removeFirst(textGroups.count)
+        let keys = groups + textGroups
+        guard otherText.isEmpty else {
+            problems.append("I could not tell what to do with \(otherText.map { "\"\($0)\"" }.joined(separator: ", "))")
+            return nil
+        }
+        guard var ms = aggregateMeasures(roles, keys: keys) else { return nil }
+        if periodAverage != nil {
+            // Each period's total (or average, for prices and rates), then their average.
+            ms = ms.map { m in
+                guard let c = m.column, m.function == .avg else { return m }
+                return Measure(function: defaultAggregate(c), column: c)
+            }
+        }
+
+        var plan = QueryPlan()
+        plan.projections = keys.map(projection) + ms.map { .measure($0) }
+            + ratios.map { .ratio(numerator: $0.0, denominator: $0.1) }
+        plan.groupBy = keys
+        plan.conditions = conditions
+        if let period = periodAverage {
+            plan.periodAverage = period
+            plan.intent = keys.isEmpty ? .single : (keys.count == 1 ? .grouped : .grouped2)
+            return plan
+        }
+        let buckets = keys.compactMap { key -> TimeBucket? in if case .bucket(let b) = key { return b } else { return nil } }
+        if hasLex(.cumulative), let bucket = buckets.first, let first = ms.first {
+            plan.projections.append(.cumulative(first, orderBy: bucket))
+            plan.orderBy = keys.map(orderKey)
+            plan.intent = .cumulative
+            return plan
+        }
+        if isRanking, !keys.isEmpty, distributiveGroups, rankTarget == nil, textGroups.isEmpty, !explicitAggregate,
+           !roles.bareMeasures.isEmpty {
+            // "highest salary in each department": the extreme within each group, not a ranking of groups.
+            let f: AggregateFunction = rankDescending ? .max : .min
+            let extremes = ms.map { m in m.column.map { roles.bareMeasures.contains($0) } == true ? Measure(function: f, column: m.column) : m }
+            plan.projections = keys.map(projection) + extremes.map { .measure($0) }
+            plan.orderBy = keys.map(orderKey)
+            plan.intent = keys.count == 1 ? .grouped : .grouped2
+            return plan
+        }
+        if isRanking, !keys.isEmpty {
+            return rankGroups(plan, keys: keys, textGroups: textGroups, measures: ms)
+        }
+        if keys.isEmpty {
+            plan.intent = .single
+        } else if !buckets.isEmpty {
+            plan.orderBy = keys.map(orderKey)
+            // Days of the week and hours of the day are categories, not a timeline.
+            let timeline = buckets.contains { !$0.grain.isCyclic }
+            plan.intent = keys.count == 1 ? (timeline ? .trend : .grouped) : .grouped2
+        } else if keys.count == 1 {
+            plan.orderBy = [.alias(primaryAlias(ms), descending: sortDescending ?? true)]
+            plan.intent = isCompare ? .comparison : .grouped
+        } else {
+            plan.orderBy = keys.map(orderKey)
+            plan.intent = .grouped2
+        }
+        // "compare sales across regions": the usual side-by-side figures.
+        if isCompare, keys.count == 1, !explicitAggregate, ms.count == 1, let c = ms[0].column, !countRows {
+            plan.projections = keys.map(projection) + comparisonMeasures(c).map { .measure($0) }
+            plan.orderBy = [.alias(Measure(function: defaultAggregate(c), column: c).alias, descending: true)]
+        }
+        return plan
+    }
+
+    /// The measures of an aggregate plan: named ones, counts, bare columns with their default
+    /// aggregate, and defaults when none was named (or nil with a problem).
+    private mutating func aggregateMeasures(_ roles: Roles, keys: [GroupKey]) -> [Measure]? {
+        var ms: [Measure] = []
+        if countRows { ms.append(Measure(function: .count, column: nil)) }
+        ms += measures
+        for m in roles.bareMeasures where !ms.contains(where: { $0.column == m }) {
+            // "sales on average": an aggregate word that found no column of its own.
+            let f = roles.orphanAggregate.flatMap { $0 == .count ? nil : $0 } ?? defaultAggregate(m)
+            ms.append(Measure(function: f, column: m))
+        }
+        guard ms.isEmpty else { return ms }
+        if let m = adjectiveMeasureInQuestion() {
+            // "most expensive ship mode on average"
+            let f = roles.orphanAggregate.flatMap { $0 == .count ? nil : $0 } ?? defaultAggregate(m)
+            return [Measure(function: f, column: m)]
+        }
+        if howMuch, let m = columns.defaultMeasure {
+            // "how much did we sell": the main amount.
+            penalty += 0.05
+            return [Measure(function: defaultAggregate(m), column: m)]
+        }
+        if isPerformance, let m = columns.defaultMeasure {
+            // "best performance": total and average of the most sales-like column.
+            penalty += 0.1
+            return [Measure(function: .sum, column: m), Measure(function: .avg, column: m)]
+        }
+        if isRanking, !keys.isEmpty, roles.sawRowNoun || tags.contains(where: { $0.valueHit != nil && $0.isPlural }) {
+            return [Measure(function: .count, column: nil)]        // "the fewest orders", "the most no-shows"
+        }
+        if isRanking, !keys.isEmpty {
+            // "top customers": by amount or by count? Ask.
+            guard let m = columns.defaultMeasure else { return [Measure(function: .count, column: nil)] }
+            let options = [Measure(function: .sum, column: m), Measure(function: .count, column: nil)]
+            return [options[choose("rankmeasure", options: 2)]]
+        }
+        if isCompare, !keys.isEmpty, let m = columns.defaultMeasure {
+            // "compare the products": the usual side-by-side figures of the main measure.
+            penalty += 0.1
+            return comparisonMeasures(m)
+        }
+        if !ratios.isEmpty { return [] }
+        if let f = roles.orphanAggregate {
+            problems.append("I could not tell which column to take the \(f.phrase) of")
+            return nil
+        }
+        let timeline = keys.contains { if case .bucket(let b) = $0 { return !b.grain.isCyclic } else { return false } }
+        if timeline, !roles.sawRowNoun, let m = columns.defaultMeasure {
+            // "how did Gadget B sell month by month": the main amount over time.
+            penalty += 0.1
+            return [Measure(function: defaultAggregate(m), column: m)]
+        }
+        if !keys.isEmpty { return [Measure(function: .count, column: nil)] }
+        problems.append("I could not find anything to calculate")
+        return nil
+    }
+
+    /// Rank groups by the first measure; "top product in each region" ranks within groups.
+    private func rankGroups(_ grouped: QueryPlan, keys: [GroupKey], textGroups: [GroupKey], measures ms: [Measure]) -> QueryPlan {
+        var plan = grouped
+        plan.intent = .ranking
+        plan.orderBy = [.alias(primaryAlias(ms), descending: rankDescending)]
+        let pluralGroup = tags.contains { t in
+            guard t.isPlural, let hit = t.columnHit else { return false }
+            return keys.contains(.column(hit.column))
+        }
+        let limit = rankLimit ?? (has({ [.top, .bottom, .best, .worst].contains($0) }) && pluralGroup ? 5 : 1)
+        if keys.count == 2, groupedByCue, let target = rankTarget ?? textGroups.first,
+           let partition = keys.first(where: { $0 != target }), let measure = ms.first {
+            plan.projections = [projection(partition), projection(target)] + Array(plan.projections.dropFirst(2))
+            plan.topPerGroup = TopPerGroup(partition: partition, measure: measure, descending: rankDescending, limit: limit)
+            plan.orderBy = []
+            let known = Condition.isNull(column: partitionColumn(partition), negated: true)
+            if !plan.conditions.contains([known]) { plan.conditions.append([known]) }
+            return plan
+        }
+        // A missing value is not a winner: "which department" never answers NULL.
+        for case .column(let c) in keys where !plan.conditions.contains([.isNull(column: c, negated: true)]) {
+            plan.conditions.append([.isNull(column: c, negated: true)])
+        }
+        plan.limit = limit
+        return plan
+    }
+}
+
+// MARK: - Helpers
+
+extension PlanningState {
+    private func partitionColumn(_ key: GroupKey) -> String {
+        switch key {
+        case .column(let c): return c
+        case .bucket(let b): return b.column
+        }
+    }
+
+    /// The alias results are ranked and sorted by: the first measure, else the first ratio.
+    private func primaryAlias(_ measures: [Measure]) -> String {
+        // Side-by-side figures sort by the total, not the row count.
+        if isCompare, let m = measures.first(where: { $0.function != .count }) { return m.alias }
+        if let m = measures.first { return m.alias }
+        if let r = ratios.first { return Projection.ratio(numerator: r.0, denominator: r.1).alias ?? "" }
+        return ""
+    }
+
+    private func projection(_ key: GroupKey) -> Projection {
+        switch key {
+        case .column(let c): return .column(c)
+        case .bucket(let b): return .bucket(b)
+        }
+    }
+
+    private func orderKey(_ key: GroupKey) -> OrderKey {
+        switch key {
+        case .column(let c): return .column(c, descending: false)
+        case .bucket(let b): return .alias(b.alias, descending: false)
+        }
+    }
+
+    private func listProjection(_ columns: [String]) -> [Projection] {
+        columns.count >= 2 ? columns.map { .column($0) } : [.star]
+    }
+
+    /// Count, total and average side by side (count and average for non-additive columns).
+    private func comparisonMeasures(_ column: String) -> [Measure] {
+        if isAdditive(column) {
+            return [Measure(function: .count, column: nil), Measure(function: .sum, column: column),
+                    Measure(function: .avg, column: column)]
+        }
+        return [Measure(function: .count, column: nil), Measure(function: .avg, column: column)]
+    }
+
+    private mutating func shareMeasure(_ roles: Roles) -> Measure {
+        if let m = measures.first(where: { $0.column != nil && $0.function != .countDistinct }) {
+            return Measure(function: .sum, column: m.column)
+        }
+        if let m = roles.bareMeasures.first { return Measure(function: .sum, column: m) }
+        return Measure(function: .count, column: nil)
+    }
+
+    /// Date filters become conditions; several periods compared ("2023 vs 2024") become
+    /// groups of one bucket with the periods ORed.
+    private mutating func applyDateFilters() {
+        guard !dateFilters.isEmpty, let column = dateColumn() else {
+            if !dateFilters.isEmpty { problems.append("there is no date column") }
+            return
+        }
+        let grains = Set(dateFilters.map(\.grain))
+        if isCompare, dateFilters.count >= 2, grains.count == 1, let grain = grains.first, grain != .day,
+           dateFilters.allSatisfy({ $0.range != nil }), comparedColumn == nil {
+            conditions.append(dateFilters.map { .dateRange(column: column, range: $0.range!) })
+            let bucket = TimeBucket(column: column, grain: grain)
+            if !groups.contains(.bucket(bucket)) { groups.insert(.bucket(bucket), at: 0) }
+            return
+        }
+        func condition(_ f: DateFilter) -> Condition? {
+            if let r = f.range { return .dateRange(column: column, range: r) }
+            if let m = f.monthOfYear { return .monthOfYear(column: column, month: m) }
+            return nil
+        }
+        // Named periods are alternatives (a date is in January or in February, never both);
+        // bounds narrow each other.
+        let periods = dateFilters.filter(\.isPeriod).compactMap(condition)
+        if periods.count > 1 { conditions.append(periods) } else if let p = periods.first { addCondition(p) }
+        for f in dateFilters where !f.isPeriod {
+            if let c = condition(f) { addCondition(c) }
+        }
+    }
+}

@@ -1,0 +1,180 @@
+// Planner: runs the parsing passes over a tagged question in order — time, row limits,
+// comparisons, values, missing values, ranking limits, groupings, roles — then checks that
+// every word was understood and hands over to PlanAssembler for the plan's shape.
+//
+// Input: tags, the schema, and choices for ambiguities found by an earlier pass. Output:
+// `PlanOutcome`: a plan with its confidence and any open ambiguity (the engine re-plans once
+// per option), or the words and problems that make the engine refuse. Pure, deterministic.
+
+enum PlanOutcome {
+    case plan(QueryPlan, confidence: Double, ambiguity: Ambiguity?)
+    case refuse(unmatched: [String], problems: [String])
+}
+
+enum Planner {
+    static func plan(tags: [Tag], schema: SourceSchema, columns: ColumnMatcher, choices: [String: Int]) -> PlanOutcome {
+        var state = PlanningState(schema: schema, columns: columns, tags: tags, choices: choices)
+        state.parseTime()
+        state.parseRowLimit()
+        state.parseEdgeRows()
+        state.parseComparisons()
+        state.parseValues()
+        state.parseNullChecks()
+        state.parseNegatedColumns()
+        state.parseRankLimit()
+        state.parseGroups()
+        let roles = state.assignRoles()
+        let unmatched = state.leftoverWords()
+        if !unmatched.isEmpty || !state.problems.isEmpty {
+            return .refuse(unmatched: unmatched, problems: state.problems)
+        }
+        guard let plan = state.assemble(roles) else {
+            return .refuse(unmatched: [], problems: state.problems)
+        }
+        let confidence = max(0.3, min(0.99, 0.97 - state.penalty))
+        return .plan(plan, confidence: confidence, ambiguity: state.ambiguity)
+    }
+}
+
+extension PlanningState {
+    var rankHigh: Bool { has { $0 == .superlativeHigh || $0 == .top || $0 == .best } }
+    var rankLow: Bool { has { $0 == .superlativeLow || $0 == .bottom || $0 == .worst } }
+    var isRanking: Bool { rankHigh || rankLow }
+    var isPerformance: Bool { has { $0 == .best || $0 == .worst || $0 == .performance } }
+    var isCompare: Bool { hasLex(.compare) }
+    var isShare: Bool { hasLex(.share) }
+    var isListVerb: Bool { hasLex(.list) }
+    /// Descending unless the first ranking word asks for the low end.
+    var rankDescending: Bool {
+        for t in tags {
+            switch t.lex {
+            case .superlativeHigh?, .top?, .best?: return true
+            case .superlativeLow?, .bottom?, .worst?: return false
+            default: continue
+            }
+        }
+        return true
+    }
+
+    /// An explicit sort order ("largest first", "ascending"), if the question gave one.
+    var sortDescending: Bool? {
+        for t in tags { if case .lex(.sortOrder(let d)) = t.kind { return d } }
+        return nil
+    }
+
+    /// "first 10 rows", "show 5 records", "last 3 rows".
+    mutating func parseRowLimit() {
+        for i in tags.indices where !tags[i].consumed {
+            guard let n = tags[i].numberValue, n >= 1, n <= 1_000_000, n == n.rounded(), var r = next(after: i) else { continue }
+            // "5 most recent orders", "3 earliest appointments"
+            var between: Int?
+            if tags[r].lex == .last || tags[r].lex == .first, let after = next(after: r) {
+                between = r
+                r = after
+            }
+            let genericRows = tags[r].lex == .rowNoun
+            guard genericRows || isEntityNoun(r) else { continue }
+            var edge: Int? = between
+            if edge == nil, let p = previous(before: i), tags[p].lex == .first || tags[p].lex == .last || tags[p].lex == .top {
+                edge = p
+            }
+            // "top 3 employees", "top 3 transactions by quantity" are rankings, not row limits.
+            let namesNumber = tags.contains { $0.columnHit.map { profile($0.column)?.type.isNumeric == true } ?? false }
+            if let e = edge, tags[e].lex == .top, !genericRows || namesNumber { continue }
+            // "first 10 rows" is file order; "last 5 orders" is by date when there is one.
+            if let e = edge, !genericRows || between != nil, let column = soleDateColumn {
+                recencyColumn = column
+                rowLimitFromEnd = tags[e].lex == .last
+            } else if let e = edge {
+                rowLimitFromEnd = tags[e].lex == .last
+            } else if !genericRows {
+                continue
+            }
+            rowLimit = Int(n)
+            tags[i].consumed = true
+            tags[r].consumed = true
+            if let e = edge { tags[e].consumed = true }
+        }
+    }
+
+    /// "the first sale", "most recent orders", "latest appointment": rows by date, newest or
+    /// oldest first. "in one sale", "in a single transaction": just "a row".
+    mutating func parseEdgeRows() {
+        for i in tags.indices where !tags[i].consumed {
+            guard let r = next(after: i), !tags[r].consumed, isRowWord(r) else { continue }
+            if tags[i].text == "one" || tags[i].text == "single" || tags[i].text == "a single" {
+                tags[i].consumed = true
+                tags[r].consumed = true
+                continue
+            }
+            guard tags[i].lex == .first || tags[i].lex == .last, let column = soleDateColumn else { continue }
+            if let n = next(after: r), tags[n].numberValue != nil { continue }
+            rowLimit = tags[r].isPlural ? 5 : 1
+            recencyColumn = column
+            rowLimitFromEnd = tags[i].lex == .last
+            tags[i].consumed = true
+            tags[r].consumed = true
+        }
+    }
+
+    /// The date column when the schema has exactly one.
+    var soleDateColumn: String? { temporalColumns.count == 1 ? temporalColumns[0] : nil }
+
+    /// "top 5", "bottom 3", "5 best", "three highest".
+    mutating func parseRankLimit() {
+        for i in tags.indices where !tags[i].consumed {
+            switch tags[i].lex {
+            case .top?, .bottom?, .best?, .worst?, .superlativeHigh?, .superlativeLow?, .first?, .last?:
+                if let j = next(after: i), let n = tags[j].numberValue, !tags[j].consumed, n >= 1, n <= 1_000_000, n == n.rounded() {
+                    rankLimit = Int(n)
+                    tags[j].consumed = true
+                    if tags[i].lex == .first || tags[i].lex == .last { tags[i].consumed = true }
+                }
+            case .which?:
+                // "which two products had the highest sales"
+                if isRanking, let j = next(after: i), let n = tags[j].numberValue, !tags[j].consumed, n >= 1, n <= 1_000_000, n == n.rounded() {
+                    rankLimit = Int(n)
+                    tags[j].consumed = true
+                }
+            case nil, .number?:
+                if let n = tags[i].numberValue, n >= 1, n <= 1_000_000, n == n.rounded(), let j = next(after: i) {
+                    switch tags[j].lex {
+                    case .top?, .bottom?, .best?, .worst?, .superlativeHigh?, .superlativeLow?:
+                        rankLimit = Int(n)
+                        tags[i].consumed = true
+                    default: break
+                    }
+                }
+            default:
+                continue
+            }
+        }
+    }
+
+    /// Words nobody used: unknown words, stray numbers, and operators whose neglect would
+    /// change the answer (a negation, a comparison, a month).
+    mutating func leftoverWords() -> [String] {
+        var words: [String] = []
+        for i in tags.indices where !tags[i].consumed {
+            switch tags[i].kind {
+            case .unknown:
+                if isEntityNoun(i) { continue }
+                words.append(tags[i].text)
+            case .number, .date:
+                words.append(tags[i].text)
+            case .lex(let w):
+                switch w {
+                case .negate, .comparator, .between, .isNull, .isNotNull, .timeUnit, .month, .quarter, .this:
+                    words.append(tags[i].text)
+                case .number:
+                    if !["one", "ones"].contains(tags[i].text) { words.append(tags[i].text) }
+                default:
+                    continue
+                }
+            case .value, .column:
+                continue
+            }
+        }
+        return words
+    }
+}

@@ -1,0 +1,167 @@
+// PlanningState: what the planner has learned so far about one question — the tags (with
+// which ones have been used), conditions, groups, measures, ranking, and the choices made
+// where the question was ambiguous. The parsing passes (TimeParser, FilterParser,
+// RoleAssigner) are extensions that read tags and fill these fields.
+
+/// An open choice between readings; the engine re-plans once per option.
+struct Ambiguity: Sendable, Equatable {
+    var key: String
+    var options: Int
+}
+
+/// A date filter found in the question, kept apart so "2023 vs 2024" can become groups.
+struct DateFilter: Sendable, Equatable {
+    var range: DateRange?
+    var monthOfYear: Int?
+    /// The grain the phrase named (a year, a month, a quarter, a day).
+    var grain: TimeGrain
+    /// A named period ("March", "2024") rather than a bound ("before March"): several
+    /// periods in one question are alternatives ("in January and February").
+    var isPeriod = false
+}
+
+struct PlanningState {
+    let schema: SourceSchema
+    let columns: ColumnMatcher
+    let choices: [String: Int]
+    var tags: [Tag]
+
+    var ambiguity: Ambiguity?
+    var conditions: [[Condition]] = []
+    var dateFilters: [DateFilter] = []
+    var groups: [GroupKey] = []
+    var measures: [Measure] = []
+    var listColumns: [String] = []
+    var rankLimit: Int?
+    var rowLimit: Int?
+    var rowLimitFromEnd = false
+    /// Set when "last 5 orders" means the newest by this date column.
+    var recencyColumn: String?
+    /// Values compared side by side ("retail vs wholesale"): the column and the values.
+    var comparedColumn: String?
+    /// True when a grouping came from "by", "per", "for each"... rather than "which X".
+    var groupedByCue = false
+    /// "average monthly units": measures are totalled per period, then averaged.
+    var periodAverage: TimeBucket?
+    /// The grouping came from "each"/"every"/"per": "highest salary in each department".
+    var distributiveGroups = false
+    /// "how much ...": an amount is asked for.
+    var howMuch = false
+    /// The grouping "which X" / "top X" asks about, when a question also groups by another.
+    var rankTarget: GroupKey?
+    /// Ratios named as "X per Y" with both numeric ("cost per kg").
+    var ratios: [(String, String)] = []
+    var explicitAggregate = false
+    var countRows = false
+    var penalty = 0.0
+    /// Problems that make the engine refuse, already phrased for people.
+    var problems: [String] = []
+
+    init(schema: SourceSchema, columns: ColumnMatcher, tags: [Tag], choices: [String: Int]) {
+        self.schema = schema
+        self.columns = columns
+        self.tags = tags
+        self.choices = choices
+    }
+
+    // MARK: - Tag helpers
+
+    func has(_ predicate: (LexWord) -> Bool) -> Bool {
+        tags.contains { t in t.lex.map(predicate) ?? false }
+    }
+
+    func hasLex(_ w: LexWord) -> Bool { has { $0 == w } }
+
+    mutating func consumeAll(_ predicate: (LexWord) -> Bool) {
+        for i in tags.indices where tags[i].lex.map(predicate) ?? false { tags[i].consumed = true }
+    }
+
+    /// The index of the next tag after `i` that is not filler ("the", "of"), or nil.
+    func next(after i: Int, skippingValuePreps: Bool = true) -> Int? {
+        var j = i + 1
+        while j < tags.count {
+            if let w = tags[j].lex, w == .stop || w == .all || (skippingValuePreps && w == .valuePrep) { j += 1; continue }
+            return j
+        }
+        return nil
+    }
+
+    /// The index of the previous tag before `i` that is not filler, or nil.
+    func previous(before i: Int) -> Int? {
+        var j = i - 1
+        while j >= 0 {
+            if let w = tags[j].lex, w == .stop || w == .valuePrep || w == .all { j -= 1; continue }
+            return j
+        }
+        return nil
+    }
+
+    func profile(_ column: String) -> ColumnProfile? { columns.profile(column) }
+
+    /// Resolve a choice point: the caller's choice when re-planning, else record the first
+    /// ambiguity and continue with option 0.
+    mutating func choose(_ key: String, options: Int) -> Int {
+        if let c = choices[key], c < options { return c }
+        if ambiguity == nil { ambiguity = Ambiguity(key: key, options: options) }
+        return 0
+    }
+
+    /// The column of a column tag, resolving alternatives.
+    mutating func column(of index: Int) -> String? {
+        guard let hit = tags[index].columnHit else { return nil }
+        if hit.strength == .partial { penalty += 0.1 } else if hit.strength == .synonym { penalty += 0.05 }
+        if hit.alternatives.count > 1 {
+            return hit.alternatives[choose("column@\(index)", options: min(3, hit.alternatives.count))]
+        }
+        return hit.column
+    }
+
+    // MARK: - Schema helpers
+
+    var temporalColumns: [String] { schema.columns.filter { $0.type.isTemporal }.map(\.name) }
+
+    /// The date column time words refer to: one named in the question, else the only one.
+    mutating func dateColumn() -> String? {
+        for i in tags.indices {
+            if let hit = tags[i].columnHit, profile(hit.column)?.type.isTemporal == true {
+                tags[i].consumed = true
+                return hit.column
+            }
+        }
+        let all = temporalColumns
+        if all.count <= 1 { return all.first }
+        // Event times are timestamps; a lone DATETIME among dates is the one time words mean.
+        let stamps = schema.columns.filter { $0.type == .datetime }.map(\.name)
+        if stamps.count == 1 { penalty += 0.05; return stamps[0] }
+        return all[choose("datecolumn", options: min(3, all.count))]
+    }
+
+    /// The newest date in a column (from the profile), the anchor of "last 3 months".
+    func newestDate(_ column: String) -> CivilDate? {
+        guard let max = profile(column)?.max, case .text(let s) = max else { return nil }
+        return CivilDate(iso: s)
+    }
+
+    func isAdditive(_ column: String) -> Bool {
+        let stems = Tokenizer.nameStems(column).map { Lexicon.abbreviations[$0] ?? $0 }
+        if stems.contains(where: { Lexicon.nonAdditive.contains($0) }) {
+            // "total_price" or "price_total" is a sum of money again.
+            return stems.contains("total") || stems.contains("amount")
+        }
+        return true
+    }
+
+    func isQuantityLike(_ column: String) -> Bool {
+        Tokenizer.nameStems(column).map { Lexicon.abbreviations[$0] ?? $0 }
+            .contains { Lexicon.quantityStems.contains($0) }
+    }
+
+    /// The default aggregate for a measure column named without one.
+    func defaultAggregate(_ column: String) -> AggregateFunction {
+        isAdditive(column) ? .sum : .avg
+    }
+
+    mutating func addCondition(_ c: Condition) {
+        if !conditions.contains([c]) { conditions.append([c]) }
+    }
+}

@@ -1,0 +1,136 @@
+// QueryPlan: the typed shape of one SELECT over `data`, built by the planner and rendered by
+// `SQLBuilder`. Every column name in it comes from the schema and every literal from the
+// value index, a parsed number or a computed date — never raw question text.
+
+extension TimeGrain {
+    /// The adjective form used in aliases: "monthly", "daily".
+    var adverb: String {
+        switch self {
+        case .year: return "yearly"
+        case .quarter: return "quarterly"
+        case .month: return "monthly"
+        case .week: return "weekly"
+        case .day: return "daily"
+        case .hour: return "hourly"
+        case .weekday: return "weekday"
+        case .hourOfDay: return "hour_of_day"
+        }
+    }
+
+    /// How interpretations name the bucket.
+    var phrase: String {
+        switch self {
+        case .weekday: return "day of the week"
+        case .hourOfDay: return "hour of the day"
+        default: return rawValue
+        }
+    }
+}
+
+/// A time bucket over a date/datetime column.
+struct TimeBucket: Sendable, Equatable {
+    var column: String
+    var grain: TimeGrain
+    var alias: String { grain.rawValue }
+}
+
+/// A measure: an aggregate over a column (or over rows for COUNT(*)).
+struct Measure: Sendable, Equatable {
+    var function: AggregateFunction
+    /// nil for COUNT(*).
+    var column: String?
+
+    var alias: String {
+        let base = column.map(SQLBuilder.aliasStem) ?? "row"
+        switch function {
+        case .sum: return "total_\(base)"
+        case .avg: return "avg_\(base)"
+        case .median: return "median_\(base)"
+        case .min: return "min_\(base)"
+        case .max: return "max_\(base)"
+        case .count: return column == nil ? "row_count" : "\(base)_count"
+        case .countDistinct: return "distinct_\(base)_count"
+        }
+    }
+}
+
+/// One condition of the WHERE clause.
+enum Condition: Sendable, Equatable {
+    case inValues(column: String, values: [String], negated: Bool)
+    case compare(column: String, op: ComparisonOp, value: Double)
+    case between(column: String, low: Double, high: Double, negated: Bool)
+    case dateRange(column: String, range: DateRange)
+    case monthOfYear(column: String, month: Int)
+    case boolean(column: String, value: Bool)
+    case isNull(column: String, negated: Bool)
+
+    var column: String {
+        switch self {
+        case .inValues(let c, _, _), .compare(let c, _, _), .between(let c, _, _, _), .dateRange(let c, _),
+             .monthOfYear(let c, _), .boolean(let c, _), .isNull(let c, _):
+            return c
+        }
+    }
+}
+
+/// A select-list item.
+enum Projection: Sendable, Equatable {
+    case column(String)
+    case bucket(TimeBucket)
+    case measure(Measure)
+    /// The measure as a percentage of its total over all groups.
+    case share(Measure)
+    /// A running total of the measure in bucket order.
+    case cumulative(Measure, orderBy: TimeBucket)
+    /// Percentage of the measure that meets the plan's conditions (ungrouped share).
+    case conditionalShare(Measure)
+    /// SUM(numerator) / SUM(denominator): "cost per kg".
+    case ratio(numerator: String, denominator: String)
+    case star
+
+    var alias: String? {
+        switch self {
+        case .column, .star: return nil
+        case .bucket(let b): return b.alias
+        case .measure(let m): return m.alias
+        case .share: return "share_pct"
+        case .cumulative(let m, _): return "cumulative_\(m.alias)"
+        case .conditionalShare: return "share_pct"
+        case .ratio(let n, let d): return "\(SQLBuilder.aliasStem(n))_per_\(SQLBuilder.aliasStem(d))"
+        }
+    }
+}
+
+enum GroupKey: Sendable, Equatable {
+    case column(String)
+    case bucket(TimeBucket)
+}
+
+enum OrderKey: Sendable, Equatable {
+    case alias(String, descending: Bool)
+    case column(String, descending: Bool)
+    case bucket(TimeBucket)
+}
+
+/// "top product in each region": rank within each partition and keep the first N.
+struct TopPerGroup: Sendable, Equatable {
+    var partition: GroupKey
+    var measure: Measure
+    var descending: Bool
+    var limit: Int
+}
+
+struct QueryPlan: Sendable, Equatable {
+    var projections: [Projection] = []
+    var distinct = false
+    /// AND of ORs: each inner list is one parenthesized disjunction.
+    var conditions: [[Condition]] = []
+    var groupBy: [GroupKey] = []
+    var orderBy: [OrderKey] = []
+    var limit: Int?
+    /// Set for per-group rankings; rendered as a window query over the grouped one.
+    var topPerGroup: TopPerGroup?
+    /// Set for "average monthly X": measures are computed per period, then averaged.
+    var periodAverage: TimeBucket?
+    var intent: QueryIntent = .single
+}

@@ -1,0 +1,336 @@
+// RoleAssigner: decides what each remaining column word is for — a grouping ("by region",
+// "for each product", "monthly", "which product"), a measure with its aggregate ("average
+// price", "how many units"), a count ("how many employees", "number of distinct products"),
+// a boolean filter ("managers", "non-managers"), or a plain column to list or rank.
+//
+// Input: tags left after time and filter parsing. Output: groups, measures, bare measure
+// columns (aggregate chosen later), text columns without a role yet, and flags.
+
+struct Roles: Sendable {
+    /// Numeric columns named without an aggregate ("sales by region").
+    var bareMeasures: [String] = []
+    /// Text columns named without a role yet ("product sales", "list the products").
+    var otherText: [String] = []
+    /// An aggregate word that found no column ("what is the total").
+    var orphanAggregate: AggregateFunction?
+    var sawRowNoun = false
+    var dateColumnNamed: String?
+    /// Bare measures named by a row word ("sales", "orders"), dropped when another measure is asked for.
+    var rowWordMeasures: Set<String> = []
+}
+
+extension PlanningState {
+    // MARK: - Groups
+
+    mutating func parseGroups() {
+        for i in tags.indices where !tags[i].consumed && tags[i].lex == .groupCue {
+            // "gender split", "status breakdown": the cue follows what it groups by.
+            if ["split", "breakdown", "broken down", "distribution", "mix"].contains(tags[i].text),
+               let p = previous(before: i), tags[p].columnHit != nil, !tags[p].consumed,
+               next(after: i).map({ tags[$0].columnHit == nil && tags[$0].lex != .timeUnit(.month) }) ?? true,
+               addGroup(at: p) {
+                tags[i].consumed = true
+                groupedByCue = true
+                continue
+            }
+            guard let j = next(after: i) else { continue }
+            // "across all stores", "for all regions": everything together, not a grouping.
+            if ["across all", "for all", "over all"].contains(tags[i].text) {
+                tags[i].consumed = true
+                if tags[j].columnHit != nil, profile(tags[j].columnHit!.column)?.type.isNumeric == false { tags[j].consumed = true }
+                continue
+            }
+            // "cost per kg": a ratio of two numeric columns.
+            if tags[i].text == "per", let hit = tags[j].columnHit, !tags[j].consumed,
+               profile(hit.column)?.type.isNumeric == true, !isRowWord(j),
+               let p = previous(before: i), let num = tags[p].columnHit, !tags[p].consumed,
+               profile(num.column)?.type.isNumeric == true, num.column != hit.column,
+               let numerator = column(of: p), let denominator = column(of: j) {
+                ratios.append((numerator, denominator))
+                for k in [p, i, j] { tags[k].consumed = true }
+                continue
+            }
+            // "per sale", "per order", "per employee": per row, which an average already is.
+            if tags[i].text == "per" || tags[i].text == "each", !tags[j].consumed, isRowWord(j) {
+                tags[i].consumed = true
+                tags[j].consumed = true
+                continue
+            }
+            if addGroup(at: j) {
+                tags[i].consumed = true
+                groupedByCue = true
+                if ["each", "every", "per"].contains(where: { tags[i].text.contains($0) }) { distributiveGroups = true }
+                var k = j
+                while let a = next(after: k), tags[a].lex == .and, let b = next(after: a), addGroup(at: b) {
+                    tags[a].consumed = true
+                    k = b
+                }
+            } else if tags[j].valueHit != nil || tags[j].columnHit != nil {
+                // "shipped by air", "top 3 products by sales": not a grouping.
+                tags[i].consumed = true
+            }
+        }
+        for i in tags.indices where !tags[i].consumed {
+            if case .lex(.timeAdverb(let g)) = tags[i].kind {
+                tags[i].consumed = true
+                // "average monthly units": the average of the monthly totals, not a monthly series.
+                if i > 0, tags[i - 1].lex == .aggregate(.avg), !g.isCyclic, let column = dateColumn() {
+                    periodAverage = TimeBucket(column: column, grain: g)
+                    continue
+                }
+                addBucket(g)
+            }
+        }
+        // "which product", "what region": the thing asked about.
+        for i in tags.indices where !tags[i].consumed && tags[i].lex == .which {
+            guard let j = next(after: i) else { continue }
+            if case .lex(.timeUnit) = tags[j].kind, addGroup(at: j) {
+                tags[i].consumed = true
+                rankTarget = groups.first
+                continue
+            }
+            // "who are the managers": a yes/no column after "which" is a filter, not a grouping.
+            if let hit = tags[j].columnHit, !tags[j].consumed, let type = profile(hit.column)?.type,
+               type == .text, tags[j].valueHit == nil {
+                if addGroup(at: j) {
+                    tags[i].consumed = true
+                    rankTarget = groups.last
+                }
+            }
+        }
+        if has({ $0 == .trend || $0 == .cumulative }) && !groups.contains(where: { if case .bucket = $0 { return true } else { return false } }) {
+            if let column = dateColumn(), let grain = autoGrain(column) {
+                groups.insert(.bucket(TimeBucket(column: column, grain: grain)), at: 0)
+                addCondition(.isNull(column: column, negated: true))
+            }
+        }
+        consumeAll { $0 == .trend }
+    }
+
+    /// A word naming the rows themselves: "rows", "orders", or "sale" for a sales table.
+    func isRowWord(_ j: Int) -> Bool {
+        if tags[j].lex == .rowNoun || isEntityNoun(j) { return true }
+        guard tags[j].columnHit != nil, !tags[j].isPlural else { return false }
+        let stem = Tokenizer.singularize(tags[j].text).0
+        return ["sale", "order", "transaction", "purchase"].contains(stem)
+    }
+
+    /// Add the grouping named at tag `j`; false when the tag cannot be a grouping.
+    /// In a noun compound the last noun is the head: "product category" is `Category`.
+    /// Returns the head's index and consumes the modifier.
+    mutating func compoundHead(_ j: Int) -> Int {
+        guard j + 1 < tags.count, let a = tags[j].columnHit, let b = tags[j + 1].columnHit, !tags[j + 1].consumed,
+              a.column != b.column, a.strength != .partial, b.strength != .partial,
+              profile(a.column)?.type == .text, profile(b.column)?.type == .text else { return j }
+        tags[j].consumed = true
+        penalty += 0.05
+        return j + 1
+    }
+
+    private mutating func addGroup(at index: Int) -> Bool {
+        guard !tags[index].consumed else { return false }
+        let j = compoundHead(index)
+        switch tags[j].kind {
+        case .column(let hit):
+            guard let type = profile(hit.column)?.type else { return false }
+            if type.isNumeric { return false }
+            guard let column = column(of: j) else { return false }
+            tags[j].consumed = true
+            if type.isTemporal {
+                // "by order date month" / "by date".
+                if let n = next(after: j), case .lex(.timeUnit(let g)) = tags[n].kind {
+                    tags[n].consumed = true
+                    addBucket(g, column: column)
+                } else {
+                    addBucket(.day, column: column)
+                }
+                return true
+            }
+            if !groups.contains(.column(column)) { groups.append(.column(column)) }
+            return true
+        case .lex(.timeUnit(let g)):
+            tags[j].consumed = true
+            addBucket(g)
+            return true
+        case .lex(.timeAdverb(let g)):
+            tags[j].consumed = true
+            addBucket(g)
+            return true
+        default:
+            return false
+        }
+    }
+
+    mutating func addBucket(_ grain: TimeGrain, column explicit: String? = nil) {
+        guard let column = explicit ?? dateColumn() else {
+            problems.append("there is no date column to group by \(grain.rawValue)")
+            return
+        }
+        let bucket = TimeBucket(column: column, grain: grain)
+        if groups.contains(.bucket(bucket)) { return }
+        groups.insert(.bucket(bucket), at: 0)
+        addCondition(.isNull(column: column, negated: true))
+    }
+
+    /// A bucket size that gives a readable number of points for the column's span.
+    func autoGrain(_ column: String) -> TimeGrain? {
+        guard let p = profile(column), case .text(let lo)? = p.min, case .text(let hi)? = p.max,
+              let a = CivilDate(iso: lo), let b = CivilDate(iso: hi) else { return .month }
+        let span = b.ordinal - a.ordinal
+        if span <= 1 && p.type == .datetime { return .hour }
+        if span <= 31 { return .day }
+        if span <= 92 { return .week }
+        if span <= 1100 { return .month }
+        return .year
+    }
+
+    // MARK: - Measures and the rest
+
+    mutating func assignRoles() -> Roles {
+        var roles = Roles()
+        var pendingAggregate: AggregateFunction?
+        /// Earlier aggregates of a list ("min and max temperature") waiting for the same column.
+        var listedAggregates: [AggregateFunction] = []
+        var aggregateApplied = false
+        /// Where the pending aggregate was last applied: it carries over only through "and"
+        /// ("average price and quantity"), not to a later noun ("average price across all sales").
+        var appliedAt: Int?
+        var pendingCount = false
+        var pendingDistinct = false
+        for i in tags.indices where !tags[i].consumed {
+            switch tags[i].kind {
+            case .lex(.aggregate(let f)):
+                if let f0 = pendingAggregate, !aggregateApplied, f0 != .count, f != .count {
+                    listedAggregates.append(f0)
+                } else {
+                    listedAggregates = []
+                }
+                pendingAggregate = f
+                aggregateApplied = false
+                tags[i].consumed = true
+            case .lex(.howMuch):
+                howMuch = true
+                tags[i].consumed = true
+            case .lex(.howMany):
+                pendingCount = true
+                tags[i].consumed = true
+            case .lex(.distinct):
+                pendingDistinct = true
+                tags[i].consumed = true
+            case .lex(.rowNoun):
+                roles.sawRowNoun = true
+                tags[i].consumed = true
+                if pendingCount { countRows = true; pendingCount = false }
+            case .unknown where isEntityNoun(i):
+                roles.sawRowNoun = true
+                tags[i].consumed = true
+                if pendingCount { countRows = true; pendingCount = false }
+            case .column:
+                if compoundHead(i) != i { continue }
+                guard let column = column(of: i), let type = profile(column)?.type else { continue }
+                tags[i].consumed = true
+                if type.isNumeric {
+                    if pendingCount, let f = pendingAggregate, !aggregateApplied {
+                        // "average number of items": the count words are part of the column's name.
+                        addMeasure(Measure(function: f, column: column))
+                        explicitAggregate = true
+                        aggregateApplied = true
+                        pendingCount = false
+                    } else if pendingCount {
+                        if isQuantityLike(column) { addMeasure(Measure(function: .sum, column: column)) }
+                        else { countRows = true }
+                        pendingCount = false
+                    } else if let f = pendingAggregate,
+                              appliedAt.map({ a in tags[(a + 1)..<i].contains { $0.lex == .and } }) ?? true {
+                        appliedAt = i
+                        for g in listedAggregates { addMeasure(Measure(function: g, column: column)) }
+                        listedAggregates = []
+                        if f == .count { countRows = true }
+                        else { addMeasure(Measure(function: f, column: column)) }
+                        explicitAggregate = true
+                        aggregateApplied = true
+                    } else if !roles.bareMeasures.contains(column) {
+                        roles.bareMeasures.append(column)
+                        // "sales" may just name the rows: "average price across all sales".
+                        let stem = Tokenizer.singularize(tags[i].text).0
+                        if ["sale", "order", "transaction", "purchase"].contains(stem) { roles.rowWordMeasures.insert(column) }
+                    }
+                } else if type == .boolean {
+                    var value = true
+                    if let p = previous(before: i), tags[p].lex == .negate { value = false; tags[p].consumed = true }
+                    if let k = conditions.firstIndex(of: [.boolean(column: column, value: !value)]) {
+                        // "managers vs non-managers": both sides of a yes/no column are groups.
+                        conditions.remove(at: k)
+                        comparedColumn = column
+                    } else {
+                        addCondition(.boolean(column: column, value: value))
+                    }
+                } else if type.isTemporal {
+                    if let f = pendingAggregate, f == .min || f == .max, !aggregateApplied {
+                        addMeasure(Measure(function: f, column: column))
+                        explicitAggregate = true
+                        aggregateApplied = true
+                    } else {
+                        roles.dateColumnNamed = column
+                    }
+                } else {
+                    if pendingCount || pendingDistinct {
+                        addMeasure(Measure(function: .countDistinct, column: column))
+                        pendingCount = false
+                        pendingDistinct = false
+                        if pendingAggregate == .count { aggregateApplied = true }
+                    } else if let f = pendingAggregate, !aggregateApplied, f != .count {
+                        problems.append("\(f.phrase) of \"\(column)\" makes no sense: it holds text")
+                        aggregateApplied = true
+                    } else if !roles.otherText.contains(column) {
+                        roles.otherText.append(column)
+                    }
+                }
+            default:
+                continue
+            }
+        }
+        if pendingCount || pendingAggregate == .count { countRows = countRows || measures.isEmpty }
+        if let f = pendingAggregate, !aggregateApplied, f != .count { roles.orphanAggregate = f }
+        if !listedAggregates.isEmpty, !aggregateApplied { roles.orphanAggregate = listedAggregates[0] }
+        if !measures.isEmpty || countRows {
+            let named = Set(measures.compactMap(\.column))
+            roles.bareMeasures.removeAll { roles.rowWordMeasures.contains($0) && !named.contains($0) }
+        }
+        // A column literally named like the aggregate word ("Total", "Count") is what was meant
+        // when nothing else was measured: "total by region" over a `Total` column.
+        if roles.orphanAggregate != nil, measures.isEmpty, roles.bareMeasures.isEmpty, !countRows,
+           let word = tags.first(where: { if case .lex(.aggregate) = $0.kind { return true } else { return false } }),
+           let hit = columns.match([word.text]), hit.strength == .full, profile(hit.column)?.type.isNumeric == true {
+            roles.bareMeasures.append(hit.column)
+            roles.orphanAggregate = nil
+        }
+        // Two different columns side by side, one only half-named ("manager name"), name
+        // something the table does not have.
+        for i in tags.indices.dropLast() {
+            guard let a = tags[i].columnHit, let b = tags[i + 1].columnHit, a.column != b.column,
+                  b.strength != .synonym, profile(b.column)?.type.isTemporal == false, a.strength == .partial || b.strength == .partial
+                    || profile(a.column)?.type == .boolean else { continue }
+            problems.append("I could not match \"\(tags[i].text) \(tags[i + 1].text)\" to a column")
+        }
+        return roles
+    }
+
+    mutating func addMeasure(_ m: Measure) {
+        if !measures.contains(m) { measures.append(m) }
+    }
+}
+
+extension AggregateFunction {
+    var phrase: String {
+        switch self {
+        case .sum: return "sum"
+        case .avg: return "average"
+        case .median: return "median"
+        case .min: return "minimum"
+        case .max: return "maximum"
+        case .count: return "number of rows"
+        case .countDistinct: return "number of distinct values"
+        }
+    }
+}

@@ -1,0 +1,129 @@
+// Tagger: reads the question's tokens left to right and labels each span with what it means —
+// a lexicon word, a column, a data value, a number or a date — longest span first.
+//
+// Input: tokens, a `ColumnMatcher`, a `ValueMatcher`. Output: `[Tag]`, each covering one or
+// more tokens; spans nobody understands are `.unknown` and later make the engine refuse.
+// Ties between readings of the same length: operator words ("total", "by", "top") beat
+// schema names, schema names beat filler words; a data value beats a column name right
+// after "in", "for", "excluding"...
+
+struct Tag: Sendable {
+    enum Kind: Sendable {
+        case lex(LexWord)
+        case column(ColumnHit)
+        case value(ValueHit)
+        case number(Double, couldBeYear: Bool)
+        case date(PartialDate)
+        case unknown
+    }
+
+    var kind: Kind
+    /// The question's words for this span (normalized), for messages.
+    var text: String
+    var isPlural: Bool
+    /// Set by the planner once the tag's meaning has been used.
+    var consumed = false
+
+    var lex: LexWord? { if case .lex(let w) = kind { return w } else { return nil } }
+    var columnHit: ColumnHit? { if case .column(let c) = kind { return c } else { return nil } }
+    var valueHit: ValueHit? { if case .value(let v) = kind { return v } else { return nil } }
+    var numberValue: Double? {
+        if case .number(let n, _) = kind { return n }
+        if case .lex(.number(let n)) = kind { return Double(n) }
+        return nil
+    }
+    var isStopLike: Bool {
+        switch lex {
+        case .stop?, .valuePrep?, .and?, .which?, .list?, .all?: return true
+        default: return false
+        }
+    }
+}
+
+struct Tagger: Sendable {
+    let columns: ColumnMatcher
+    let values: ValueMatcher
+
+    /// Lexicon meanings that outrank a schema name of the same length.
+    private static func isOperator(_ w: LexWord) -> Bool {
+        switch w {
+        case .aggregate, .howMany, .howMuch, .distinct, .share, .groupCue, .superlativeHigh, .superlativeLow, .top,
+             .bottom, .first, .last, .best, .worst, .compare, .comparator, .between, .and, .or, .negate,
+             .month, .quarter, .number, .cumulative:
+            return true
+        default:
+            return false
+        }
+    }
+
+    private static func isValueIntroducer(_ w: LexWord?) -> Bool {
+        switch w {
+        case .valuePrep?, .negate?, .compare?, .or?: return true
+        default: return false
+        }
+    }
+
+    func tag(_ tokens: [Token]) -> [Tag] {
+        var tags: [Tag] = []
+        var i = 0
+        while i < tokens.count {
+            let t = tokens[i]
+            if t.kind == .number {
+                tags.append(Tag(kind: .number(t.number ?? 0, couldBeYear: t.couldBeYear), text: t.text, isPlural: false))
+                i += 1
+                continue
+            }
+            if t.kind == .date, let d = t.date {
+                tags.append(Tag(kind: .date(d), text: t.text, isPlural: false))
+                i += 1
+                continue
+            }
+            // Longest span of word/symbol tokens.
+            var end = i
+            // Numbers may continue a span ("dev 01"), so values with digits can match.
+            while end < tokens.count, end - i < max(Lexicon.maxPhraseLength, ValueMatcher.maxWords),
+                  tokens[end].kind == .word || tokens[end].kind == .symbol || (end > i && tokens[end].kind == .number) {
+                end += 1
+            }
+            var chosen: (Tag.Kind, Int)?
+            let previousLex = tags.last?.lex
+            var length = end - i
+            while length >= 1 && chosen == nil {
+                let span = Array(tokens[i..<(i + length)])
+                let stems = span.map(\.stem)
+                let texts = span.map(\.text)
+                let lex = Lexicon.phrases[stems.joined(separator: " ")] ?? Lexicon.phrases[texts.joined(separator: " ")]
+                let column = columns.match(stems)
+                let value = values.match(stems)
+                if let lex, Tagger.isOperator(lex), !(value != nil && Tagger.isValueIntroducer(previousLex) && length > 1) {
+                    chosen = (.lex(lex), length)
+                } else if let value, let column {
+                    chosen = Tagger.isValueIntroducer(previousLex) ? (.value(value), length) : (.column(column), length)
+                } else if let value {
+                    chosen = (.value(value), length)
+                } else if let column {
+                    chosen = (.column(column), length)
+                } else if let lex {
+                    chosen = (.lex(lex), length)
+                }
+                if chosen == nil { length -= 1 }
+            }
+            if let (kind, n) = chosen {
+                let span = tokens[i..<(i + n)]
+                tags.append(Tag(kind: kind, text: span.map(\.text).joined(separator: " "),
+                                isPlural: span.last?.isPlural ?? false))
+                i += n
+            } else if t.kind == .word, let column = columns.dateColumn(forVerb: t.text) ?? columns.column(forInflection: t.text)
+                        ?? columns.column(forAdjective: t.text) {
+                // "hired in 2020": the verb stands for its date column.
+                tags.append(Tag(kind: .column(ColumnHit(column: column, strength: .synonym, alternatives: [column])),
+                                text: t.text, isPlural: false))
+                i += 1
+            } else {
+                tags.append(Tag(kind: .unknown, text: t.text, isPlural: t.isPlural))
+                i += 1
+            }
+        }
+        return tags
+    }
+}

@@ -1,0 +1,129 @@
+// ValueMatcher: finds data values named in a question ("in the North region", "Widget A").
+//
+// Input: the schema's value index (distinct text values per column). Output: for a span of
+// question stems, the (column, stored value) pairs whose normalized stems equal the span —
+// case-, punctuation- and plural-insensitive, multi-word values included. The tagger tries
+// spans longest first. When no value matches a single word exactly, a small alias table
+// ("women" → Female, "Canadian" → Canada) and derivational stems ("engineers" →
+// Engineering, "complete" → Completed) are tried. Values that are only a stopword or a
+// single character are not indexed: "a" or "M" in a question is far more often English.
+// Given the question, values whose first word it cannot match are skipped unparsed, so
+// large indexes stay fast.
+
+struct ValueHit: Sendable, Equatable {
+    var column: String
+    /// The value exactly as stored, for the SQL literal.
+    var value: String
+    /// All (column, value) pairs that fit the words, including the chosen one.
+    var alternatives: [ColumnValue]
+}
+
+struct ColumnValue: Sendable, Equatable, Hashable {
+    var column: String
+    var value: String
+}
+
+struct ValueMatcher: Sendable {
+    static let maxWords = 6
+    private let index: [String: [ColumnValue]]
+    /// Single-word values by derivational stem ("Engineering" ← "engineers", "Completed" ←
+    /// "complete"), tried only when nothing matches exactly.
+    private let derived: [String: [ColumnValue]]
+
+    /// Strip derivational endings so related words meet: engineering/engineers → engineer,
+    /// completed/complete → complet, cancelled/cancel → cancel.
+    static func derivationalStem(_ word: String) -> String? {
+        guard word.count >= 5, word.allSatisfy(\.isLetter) else { return nil }
+        var w = word
+        if w.hasSuffix("s"), !w.hasSuffix("ss") { w.removeLast() }
+        // Up to two endings: engineering → engineer → engine, marketers → marketer → market.
+        for _ in 0..<2 {
+            guard let suffix = ["ing", "er", "ist", "ian", "ed", "ment"].first(where: { w.hasSuffix($0) && w.count - $0.count >= 4 })
+            else { break }
+            w = String(w.dropLast(suffix.count))
+        }
+        if w.hasSuffix("e"), w.count >= 5 { w.removeLast() }
+        if let last = w.last, w.dropLast().last == last, !"aeiou".contains(last) { w.removeLast() }
+        return w
+    }
+
+    /// Index the schema's values. With the question's tokens, values whose first word the
+    /// question cannot match are skipped before tokenizing (large indexes stay fast).
+    init(schema: SourceSchema, question: [Token]? = nil) {
+        var words: Set<String>?
+        var derivedWords: Set<String> = []
+        if let question {
+            var w = Set(question.flatMap { [$0.text, $0.stem] })
+            for t in question {
+                for alias in Lexicon.valueAliases[t.stem] ?? Lexicon.valueAliases[t.text] ?? [] {
+                    w.insert(String(alias.split(separator: " ").first ?? ""))
+                }
+                if let d = ValueMatcher.derivationalStem(t.text) { derivedWords.insert(d) }
+            }
+            words = w
+        }
+        var index: [String: [ColumnValue]] = [:]
+        var derived: [String: [ColumnValue]] = [:]
+        let columnOrder = schema.columns.map(\.name)
+        for column in columnOrder {
+            guard let values = schema.valueIndex.values[column],
+                  let profile = schema.column(named: column), profile.type == .text else { continue }
+            for value in values {
+                if let words, let first = ValueMatcher.firstASCIIWord(value) {
+                    let (singular, _) = Tokenizer.singularize(first)
+                    guard words.contains(first) || words.contains(singular)
+                            || ValueMatcher.derivationalStem(first).map(derivedWords.contains) == true else { continue }
+                }
+                let tokens = Tokenizer.tokenize(value)
+                guard !tokens.isEmpty, tokens.count <= ValueMatcher.maxWords else { continue }
+                let key = tokens.map(\.stem).joined(separator: " ")
+                if tokens.count == 1 {
+                    let t = tokens[0]
+                    if t.text.count < 2 && t.kind == .word { continue }
+                    if t.kind == .number || t.kind == .date { continue }
+                    if Lexicon.phrases[t.stem] == .stop || Lexicon.phrases[t.text] == .stop { continue }
+                }
+                let entry = ColumnValue(column: column, value: value)
+                if !(index[key]?.contains(entry) ?? false) { index[key, default: []].append(entry) }
+                if tokens.count == 1, let d = ValueMatcher.derivationalStem(tokens[0].text), !(derived[d]?.contains(entry) ?? false) {
+                    derived[d, default: []].append(entry)
+                }
+            }
+        }
+        self.index = index
+        self.derived = derived
+    }
+
+    /// The first word of an ASCII value, lowercased; nil for other text (tokenized in full).
+    static func firstASCIIWord(_ value: String) -> String? {
+        var bytes: [UInt8] = []
+        var started = false
+        for b in value.utf8 {
+            guard b < 0x80 else { return nil }
+            let isAlnum = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+            if isAlnum {
+                bytes.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
+                started = true
+            } else if started {
+                break
+            }
+        }
+        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+    }
+
+    func match(_ span: [String]) -> ValueHit? {
+        let key = span.joined(separator: " ")
+        var hits = index[key] ?? []
+        if hits.isEmpty, span.count == 1, let aliases = Lexicon.valueAliases[key] {
+            for alias in aliases {
+                if let found = index[alias] { hits = found; break }
+            }
+        }
+        if hits.isEmpty, span.count == 1, Lexicon.phrases[key] == nil,
+           let d = ValueMatcher.derivationalStem(key), let found = derived[d] {
+            hits = found
+        }
+        guard let first = hits.first else { return nil }
+        return ValueHit(column: first.column, value: first.value, alternatives: hits)
+    }
+}

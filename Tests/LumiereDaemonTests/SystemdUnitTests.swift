@@ -14,6 +14,22 @@ private func which(_ tool: String) -> String? {
     return nil
 }
 
+/// Directories outside `/usr` that the binary loads shared libraries from (a toolchain in
+/// `/opt/swift`, say). `--volatile=yes` gives the container only the host's `/usr`, so a
+/// debug build linked against the toolchain's runtime would not start there without them.
+private func libraryDirectoriesOutsideUsr(of binary: String) throws -> [String] {
+    guard let ldd = which("ldd") else { return [] }
+    let r = try run(ldd, [binary])
+    var dirs: [String] = []
+    for line in r.out.split(separator: "\n") {
+        guard let arrow = line.range(of: "=> /") else { continue }
+        let path = line[line.index(before: arrow.upperBound)...].split(separator: " ").first.map(String.init) ?? ""
+        let dir = URL(fileURLWithPath: path).resolvingSymlinksInPath().deletingLastPathComponent().path
+        if !dir.hasPrefix("/usr/") && !dirs.contains(dir) { dirs.append(dir) }
+    }
+    return dirs
+}
+
 private let canBootContainer = which("systemd-nspawn") != nil && getuid() == 0
     && FileManager.default.fileExists(atPath: "/usr/lib/systemd/systemd")
 
@@ -72,7 +88,8 @@ struct SystemdUnitTests {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             let binDir = URL(fileURLWithPath: TestPaths.binary).deletingLastPathComponent().path
             let machine = "lumiere-test-\(getpid())"
-            let r = try run(which("systemd-nspawn")!, [
+            let runtimeBinds = try libraryDirectoriesOutsideUsr(of: TestPaths.binary).map { "--bind-ro=\($0)" }
+            let r = try run(which("systemd-nspawn")!, runtimeBinds + [
                 "-D", "/", "--volatile=yes", "--keep-unit", "--register=no", "--machine=\(machine)",
                 "--bind-ro=\(TestPaths.packageRoot):/lumiere-src", "--bind-ro=\(binDir):/lumiere-bin",
                 "--bind=\(out):/lumiere-out",

@@ -22,6 +22,10 @@ waitfor() {  # waitfor SECONDS COMMAND...
 drop() {  # drop NAME CONTENT-FILE: temp name, then rename in
   cp "$2" "$SPOOL/inbox/.$1.tmp" && mv "$SPOOL/inbox/.$1.tmp" "$SPOOL/inbox/$1"
 }
+not() {  # succeeds when the command ran and failed; a missing command or a bad pid is a failure
+  "$@"; local rc=$?
+  [ "$rc" -ne 0 ] && [ "$rc" -ne 127 ] && [ "$rc" -ne 126 ]
+}
 as_daemon() {  # run a command in the daemon's mount namespace, as its user
   nsenter -t "$(systemctl show -p MainPID --value lumiere)" -m setpriv --reuid=lumiere --regid=lumiere --init-groups "$@"
 }
@@ -41,7 +45,8 @@ systemctl daemon-reload
 check start timeout 60 systemctl start lumiere   # Type=notify: returns once READY=1 arrived
 check active systemctl is-active lumiere
 check status_text bash -c 'systemctl show -p StatusText --value lumiere | grep -q "workers busy"'
-check credential bash -c 'journalctl -u lumiere --no-pager | grep -q "llm_key=credential"'
+# Metadata is in journal fields, not in MESSAGE: read them with -o verbose.
+check credential bash -c 'journalctl -u lumiere -o verbose --no-pager | grep -q "^    LLM_KEY=credential$"'
 check key_not_logged bash -c '! journalctl -u lumiere --no-pager | grep -q sk-test-credential'
 check journal_fields bash -c 'journalctl -u lumiere -o verbose --no-pager | grep -q "^    CONFIG_DIGEST="'
 
@@ -53,14 +58,17 @@ check archived waitfor 10 test -f "$SPOOL/archive/q1.json"
 
 # The hardening: only the spool is writable for the daemon.
 check spool_writable as_daemon touch "$SPOOL/state/probe"
-check etc_readonly bash -c "! as_daemon touch /etc/lumiere-probe"
-check usr_readonly bash -c "! as_daemon touch /opt/lumiere/probe"
-check home_hidden bash -c "! as_daemon ls /root"
+# (`not`, not `bash -c "! ..."`: a child bash does not know the as_daemon function, and
+# "command not found" would pass as a refused write.)
+check etc_readonly not as_daemon touch /etc/lumiere-probe
+check usr_readonly not as_daemon touch /opt/lumiere/probe
+check home_hidden not as_daemon ls /root
 check no_caps bash -c "grep -q '^CapEff:.0000000000000000' /proc/\$(systemctl show -p MainPID --value lumiere)/status"
 
 # The watchdog: a hung daemon (stopped with SIGSTOP) is killed and restarted.
 OLD=$(systemctl show -p MainPID --value lumiere)
-kill -STOP "$OLD"
+# MainPID is 0 when the unit is not running: `kill -STOP 0` would stop this script itself.
+if [ "${OLD:-0}" != 0 ]; then kill -STOP "$OLD"; fi
 check watchdog_restart waitfor 20 bash -c "p=\$(systemctl show -p MainPID --value lumiere); [ \"\$p\" != 0 ] && [ \"\$p\" != $OLD ] && systemctl is-active -q lumiere"
 check watchdog_logged bash -c 'journalctl -u lumiere --no-pager | grep -qi "watchdog timeout"'
 check restarts bash -c '[ "$(systemctl show -p NRestarts --value lumiere)" -ge 1 ]'

@@ -1,8 +1,7 @@
 // lumiere-bench: benchmarks for Lumiere, one subcommand per benchmark.
 //
 // Inputs: argv. Outputs: tables on stdout. Failure modes: exits non-zero with `error:`.
-// The root command is only configuration; later benchmarks (analyst, ...) are added as
-// further subcommands in their own files.
+// The root command is only configuration; each benchmark is a subcommand in its own file.
 
 import ArgumentParser
 
@@ -11,5 +10,5 @@ struct LumiereBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lumiere-bench",
         abstract: "Benchmarks for Lumiere.",
-        subcommands: [IngestBenchmark.self, IngestOne.self])
+        subcommands: [IngestBenchmark.self, IngestOne.self, AnalystBenchmark.self])
 }

@@ -353,8 +353,10 @@ public final class Daemon: @unchecked Sendable {
                 diskPaused = "paused: disk space low (\(free / 1_048_576) MB free, floor \(floor / 1_048_576) MB)"
                 logger.error("intake paused: disk space low", metadata: ["free_mb": "\(free / 1_048_576)",
                                                                         "floor_mb": "\(floor / 1_048_576)"])
-                diskPausedAtFree = free
             }
+            // Only a real ENOSPC raises the bar: a pause under the configured floor ends as
+            // soon as free space is above it (or the floor is lowered by a reload).
+            if forcePause { diskPausedAtFree = free }
         } else if let _ = diskPaused, free > max(floor, (diskPausedAtFree ?? 0) + 1_048_576) {
             diskPaused = nil
             diskPausedAtFree = nil

@@ -51,6 +51,45 @@ struct LifecycleTests {
         }
     }
 
+    @Test("under the free-space floor intake pauses and keeps files; SIGHUP with a lower floor resumes it")
+    func diskGuardAndReload() throws {
+        try withTemporaryDirectory { dir in
+            let spool = dir + "/spool"
+            let configPath = dir + "/lumiere.toml"
+            // A floor no test machine reaches (1 TiB free): the daemon starts paused.
+            try "[spool]\nmin_free_mb = 1048576\n".write(toFile: configPath, atomically: true, encoding: .utf8)
+            let daemon = try DaemonProcess(spool: spool, environment: ["LUMIERE_CONFIG": configPath])
+            try daemon.waitUntilStarted()
+            _ = try eventually(timeout: 10, "pause logged") { daemon.log.contains("intake paused: disk space low") ? true : nil }
+            let status = try waitForJSON(spool + "/state/status.json")
+            #expect((status["paused"] as? String)?.contains("disk space low") == true, "\(status)")
+
+            try dropFile(TestPaths.sampleCSV, as: "test_sales_data.csv", into: spool + "/inbox")
+            // Absence cannot be awaited: give intake several rescans (500 ms each) to not act.
+            Thread.sleep(forTimeInterval: 2)
+            #expect(listDir(spool + "/inbox") == ["test_sales_data.csv"])
+            #expect(listDir(spool + "/outbox").isEmpty)
+
+            // Lower the floor and reload: the waiting upload goes through.
+            try "[spool]\nmin_free_mb = 0\n".write(toFile: configPath, atomically: true, encoding: .utf8)
+            daemon.signal(SIGHUP)
+            _ = try eventually(timeout: 10, "reload logged") { daemon.log.contains("configuration reloaded") ? true : nil }
+            let doc = try waitForJSON(spool + "/outbox/test_sales_data.source.json")
+            #expect(doc["status"] as? String == "succeeded")
+            #expect(daemon.log.contains("intake resumed: disk space is back"))
+            #expect(listDir(spool + "/archive") == ["test_sales_data.csv"])
+
+            // A broken config on reload is refused and the daemon keeps running on the old one.
+            try "[spool]\nmin_free_mb = \"lots\"\n".write(toFile: configPath, atomically: true, encoding: .utf8)
+            daemon.signal(SIGHUP)
+            _ = try eventually(timeout: 10, "failed reload logged") {
+                daemon.log.contains("configuration reload failed; keeping the old one") ? true : nil
+            }
+            #expect(daemon.process.isRunning)
+            #expect(try daemon.stop() == 0)
+        }
+    }
+
     @Test("READY, STATUS, WATCHDOG and STOPPING arrive on NOTIFY_SOCKET")
     func notifyProtocol() throws {
         try withTemporaryDirectory { dir in

@@ -42,6 +42,14 @@ public final class InotifyWatcher: @unchecked Sendable {
         close(wakePipe.write)
     }
 
+    /// Paths watched now. A removed folder drops out (the kernel sends IN_IGNORED), so a
+    /// tenant folder deleted and created again is watched again.
+    public var watchedPaths: Set<String> {
+        watchLock.lock()
+        defer { watchLock.unlock() }
+        return Set(watches.values)
+    }
+
     /// Watch a directory (IN_CREATE, IN_CLOSE_WRITE, IN_MOVED_TO).
     public func watch(_ path: String) throws(LumiereError) {
         let wd = inotify_add_watch(inotifyFD, path, Self.mask | UInt32(IN_ONLYDIR))
@@ -79,11 +87,16 @@ public final class InotifyWatcher: @unchecked Sendable {
                 any = true
                 var off = 0
                 while off + MemoryLayout<inotify_event>.size <= n {
-                    let (mask, len) = buffer.withUnsafeBytes { raw -> (UInt32, Int) in
+                    let (wd, mask, len) = buffer.withUnsafeBytes { raw -> (Int32, UInt32, Int) in
                         let ev = raw.loadUnaligned(fromByteOffset: off, as: inotify_event.self)
-                        return (ev.mask, Int(ev.len))
+                        return (ev.wd, ev.mask, Int(ev.len))
                     }
                     if mask & UInt32(IN_Q_OVERFLOW) != 0 { overflow = true }
+                    if mask & UInt32(IN_IGNORED) != 0 {
+                        watchLock.lock()
+                        watches[wd] = nil
+                        watchLock.unlock()
+                    }
                     off += MemoryLayout<inotify_event>.size + len
                 }
             }

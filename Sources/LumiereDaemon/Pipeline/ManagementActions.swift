@@ -284,12 +284,14 @@ extension Analyst {
         var result = QueryResult(columns: stored.columns ?? [], rows: stored.rows ?? [], truncated: stored.truncated ?? false)
         var schema: SourceSchema?
         var warnings = stored.warnings ?? []
+        // This action's own stage timings (the stored ones stay with the stored query).
+        var timings: [String: Double] = [:]
         if let id = original.sourceID, let source = try store.source(id: id), source.tenant == tenant {
             schema = source.schema
             let t = Date()
             let executor = try SandboxedExecutor(databasePath: "\(layout.state)/\(source.databaseFile)", limits: sandboxLimits)
             result = try executor.run(sql)
-            stored.timingsMs["execution"] = ms(since: t)
+            timings["execution"] = ms(since: t)
             stored.setResult(result)
         } else if (stored.rowCount ?? 0) > result.rows.count {
             warnings.append("source version \(stored.source?.version ?? 0) is no longer kept; drawn from the \(result.rows.count) rows the history stored")
@@ -306,6 +308,8 @@ extension Analyst {
             if let chart = stored.chart { svg = SVGChartRenderer().render(chart) }
         }
         stored.warnings = warnings.isEmpty ? nil : warnings
+        let stage = request.action == .chart ? "chart" : "insights"
+        timings[stage] = stored.timingsMs[stage]
         try store.updateQueryDocument(tenant: tenant, id: original.id, document: stored,
                                       keepRows: config.int("results.history_rows"))
         // The answer: the stored query as it is now, under this request.
@@ -316,6 +320,7 @@ extension Analyst {
         doc.jobID = jobID
         doc.createdAt = isoTimestamp()
         doc.queryID = original.id
+        doc.timingsMs = timings
         return config.bool("results.report") ? HTMLReport.render(doc, svg: svg) : nil
     }
 }

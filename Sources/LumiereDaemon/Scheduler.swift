@@ -84,7 +84,8 @@ final class Scheduler: @unchecked Sendable {
     }
 
     private func run(_ job: Job) {
-        let jobLogger = logger.with(["job.id": "\(job.id)", "job.kind": "\(job.kind.rawValue)", "file": "\(job.inputName)"])
+        var jobLogger = logger.with(["job.id": "\(job.id)", "job.kind": "\(job.kind.rawValue)", "file": "\(job.inputName)"])
+        if !job.tenant.isEmpty { jobLogger[metadataKey: "job.tenant"] = "\(job.tenant)" }  // journal field JOB_TENANT
         let inputPath = "\(layout.work)/\(job.workName)"
         let started = Date()
         if job.attempts > maxAttempts {

@@ -14,8 +14,14 @@ import Foundation
 import LumiereCore
 
 public enum AppendLog {
+    /// Appenders in this process take turns, so the torn-tail check never reads the end of
+    /// a line another worker is writing. (Other processes: O_APPEND keeps lines whole.)
+    private static let lock = NSLock()
+
     public static func append(line: String, to path: String, mode: mode_t = 0o644) throws(LumiereError) {
         precondition(!line.contains("\n"), "an index line must be one line")
+        lock.lock()
+        defer { lock.unlock() }
         let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw AtomicFile.ioError("opening", path) }
         defer { close(fd) }

@@ -3,6 +3,8 @@
 //
 // One thread blocks in poll() on the inotify fd and a wake pipe; `stop()` writes to the
 // pipe and joins. Events are coalesced: the callback says "look again", not which file.
+// A watched folder that is removed drops out of `watchedPaths` (IN_IGNORED), so its owner
+// can watch it again when it reappears (tenant folders).
 
 import Foundation
 import LumiereCore

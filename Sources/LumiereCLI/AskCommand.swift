@@ -22,6 +22,7 @@ struct AskCommand: ParsableCommand {
             """)
 
     @OptionGroup var options: ConfigOptions
+    @OptionGroup var tenant: TenantOptions
 
     @Option(name: .long, help: "A CSV file to ask about (ingested first).")
     var csv: String?
@@ -68,6 +69,7 @@ struct AskCommand: ParsableCommand {
                 tempDir = dir
                 config = try options.load(extra: extra.merging(["spool.dir": dir]) { $1 })
             }
+            let tenant = try TenantPolicy(config: config).resolve(self.tenant.tenant)
             var logger = Logger(label: "lumiere") { _ in StderrLogHandler(level: .warning) }
             logger.logLevel = .warning
             let layout = SpoolLayout(root: config.spoolDirectory)
@@ -77,13 +79,14 @@ struct AskCommand: ParsableCommand {
             var sourceName = source
             if let csv {
                 let name = URL(fileURLWithPath: csv).lastPathComponent
-                let (_, record) = try analyst.ingest(inputPath: csv, inputName: name, tenant: "", jobID: nil)
+                let (_, record) = try analyst.ingest(inputPath: csv, inputName: name, tenant: tenant, jobID: nil)
                 sourceName = record.name
             }
             var request = Request(action: .ask, source: sourceName, question: question)
             request.choice = choose
-            let queryID = try store.createQuery(tenant: "", jobID: nil, action: "ask", question: question, sourceName: sourceName)
-            let (doc, html) = try analyst.answer(request, tenant: "", jobID: nil, file: nil, queryID: queryID)
+            let queryID = try store.createQuery(tenant: tenant, jobID: nil, action: "ask", question: question,
+                                                sourceName: sourceName, request: request)
+            let (doc, html) = try analyst.answer(request, tenant: tenant, jobID: nil, file: nil, queryID: queryID)
             try store.finishQuery(id: queryID, document: doc, keepRows: config.int("results.history_rows"))
             if let report {
                 let page = html ?? HTMLReport.render(doc, svg: nil)

@@ -74,6 +74,9 @@ func exitCode(for error: LumiereError) -> Int32 {
     case .unknownSource, .unknownQuery: return 4
     case .unsupportedQuestion, .needsClarification: return 5
     case .forbiddenSQL, .sqlTimeout, .sqlError: return 6
+    case .invalidTenant, .tenantRequired: return 64   // EX_USAGE
+    case .daemonNotRunning: return 69                 // EX_UNAVAILABLE
+    case .waitTimeout: return 75                      // EX_TEMPFAIL
     default: return 1
     }
 }

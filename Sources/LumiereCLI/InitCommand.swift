@@ -1,4 +1,6 @@
 // `lumiere init`: create a spool's folders and state database, and say where they are.
+// With --tenant (tenants enabled), also the tenant's inbox/<t>/ (group-writable, like
+// inbox/) and its owner-only outbox/<t>/, archive/<t>/ and failed/<t>/.
 
 import ArgumentParser
 import Foundation
@@ -12,6 +14,7 @@ struct InitCommand: ParsableCommand {
         abstract: "Create the spool folders (inbox, outbox, archive, failed, state) and the state database.")
 
     @OptionGroup var options: ConfigOptions
+    @OptionGroup var tenant: TenantOptions
 
     func run() throws {
         do {
@@ -19,9 +22,16 @@ struct InitCommand: ParsableCommand {
             let layout = SpoolLayout(root: config.spoolDirectory)
             try layout.create()
             _ = try StateStore(path: layout.database)
+            let tenant = self.tenant.tenant == nil ? "" : try TenantPolicy(config: config).resolve(self.tenant.tenant)
+            if !tenant.isEmpty {
+                if mkdir(layout.inbox(tenant: tenant), 0o775) != 0 && errno != EEXIST {
+                    throw AtomicFile.ioError("creating", layout.inbox(tenant: tenant))
+                }
+                try layout.createTenantFolders(tenant)
+            }
             print("spool ready at \(layout.root)")
-            print("  drop files into \(layout.inbox)")
-            print("  results appear in \(layout.outbox)")
+            print("  drop files into \(layout.inbox(tenant: tenant))")
+            print("  results appear in \(layout.outbox(tenant: tenant))")
         } catch let error as LumiereError {
             throw fail(error)
         }

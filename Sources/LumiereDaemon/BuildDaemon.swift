@@ -13,7 +13,9 @@ public func buildDaemon(config: LumiereConfig, logger: Logger,
     try layout.create()
     // The processor opens its own handle on the state database (WAL: many connections).
     let store = try StateStore(path: layout.database)
-    let analyst = Analyst(store: store, layout: layout, config: config, logger: logger)
+    var analyst = Analyst(store: store, layout: layout, config: config, logger: logger)
+    let metrics = DaemonMetrics()
+    analyst.metrics = metrics
     return Daemon(config: config, processor: SpoolJobProcessor(analyst: analyst), logger: logger,
-                  reloadConfig: reloadConfig)
+                  metrics: metrics, reloadConfig: reloadConfig)
 }

@@ -7,6 +7,9 @@
 // (retry timers), checks free disk space, refreshes STATUS= and status.json, and feeds the
 // watchdog heartbeat. SIGHUP reloads the config. SIGTERM/SIGINT: stop claiming, let
 // running jobs finish within daemon.shutdown_timeout_s, STOPPING=1, exit 0.
+// Housekeeping (a queue of its own, so the tick never waits for it): the metrics file
+// every metrics.interval_s, retention every retention.interval_s. With tenants, each
+// tenant folder of the inbox is watched too, including folders created while running.
 
 import Foundation
 import Logging
@@ -37,11 +40,18 @@ public final class Daemon: @unchecked Sendable {
     private var lastStatus = ""
     private var heartbeat = Date()
     private var stats = DaemonStats()
+    private let metrics: DaemonMetrics
+    private let housekeeping = DispatchQueue(label: "lumiere.housekeeping")
+    private var lastMetricsWrite = Date.distantPast
+    private var lastRetention = Date.distantPast
+    private var retentionRunning = false
+    private let startedAt = Date()
 
     public init(config: LumiereConfig, processor: any JobProcessor, logger: Logger,
-                notifier: SystemdNotifier = SystemdNotifier(),
+                notifier: SystemdNotifier = SystemdNotifier(), metrics: DaemonMetrics = DaemonMetrics(),
                 reloadConfig: @escaping @Sendable () throws(LumiereError) -> LumiereConfig) {
         self.config = config
+        self.metrics = metrics
         self.processor = processor
         self.logger = logger
         self.notifier = notifier
@@ -75,7 +85,9 @@ public final class Daemon: @unchecked Sendable {
         lock = try SpoolLock(path: layout.lockFile)
         store = try StateStore(path: layout.database)
         let recovered = try reconcile()
-        intake = try Intake(layout: layout, store: store, settings: intakeSettings(), logger: logger)
+        let indexed = JobIndex.appendPending(layout: layout, store: store, logger: logger)
+        if indexed > 0 { logger.notice("appended job index lines left by an unclean stop", metadata: ["jobs": "\(indexed)"]) }
+        intake = try Intake(layout: layout, store: store, settings: try intakeSettings(), logger: logger)
         scheduler = Scheduler(layout: layout, store: store, processor: processor, workers: workerCount,
                               maxAttempts: config.int("queue.max_attempts"),
                               retryBase: Double(config.int("queue.retry_base_ms")) / 1000,
@@ -84,6 +96,10 @@ public final class Daemon: @unchecked Sendable {
         scheduler.onJobFinished = { [weak self] _, state, timings in
             self?.stats.record(state: state, totalMs: timings["total"] ?? 0)
             self?.requestScan()
+        }
+        scheduler.indexEnabled = config.bool("results.index")
+        scheduler.onJobOutcome = { [metrics] job, state, facts in
+            metrics.recordJob(kind: job.kind.rawValue, state: state.rawValue, facts: facts)
         }
         let watcher = try InotifyWatcher { [weak self] overflow in
             guard let self else { return }
@@ -120,10 +136,11 @@ public final class Daemon: @unchecked Sendable {
         return "none"
     }
 
-    private func intakeSettings() -> Intake.Settings {
+    private func intakeSettings() throws(LumiereError) -> Intake.Settings {
         Intake.Settings(settleSeconds: Double(config.int("spool.settle_ms")) / 1000,
                         maxFileBytes: Int64(config.int("spool.max_file_mb")) * 1024 * 1024,
-                        maxQueued: config.int("spool.max_queued"))
+                        maxQueued: config.int("spool.max_queued"),
+                        tenants: try TenantPolicy(config: config))
     }
 
     // MARK: reconciliation
@@ -140,6 +157,7 @@ public final class Daemon: @unchecked Sendable {
         var orphans: [NewJob] = []
         for name in files.subtracting(known).sorted() {
             let input = Intake.inputName(fromWorkName: name)
+            let tenant = Intake.tenant(fromWorkName: name)
             let kind: JobKind
             switch SpoolNames.kind(of: input) {
             case .upload?: kind = .upload
@@ -150,15 +168,17 @@ public final class Daemon: @unchecked Sendable {
                 ? LumiereError(.unsupportedFile, "\(input) is not a supported file type",
                                hint: "drop .csv, .tsv or .csv.gz files to upload data and .json files to ask questions").payload
                 : nil
-            orphans.append(NewJob(kind: kind, inputName: input, workName: name, rejectError: refusal))
+            orphans.append(NewJob(kind: kind, tenant: tenant, inputName: input, workName: name, rejectError: refusal))
         }
         try store.enqueue(orphans)
         recovered += orphans.count
         // Finished jobs whose input was not yet moved: finish the move.
         for job in try store.jobs(inStates: [.succeeded, .failed]) where files.contains(job.workName) {
             guard let disposition = job.disposition, let finalName = job.finalName, !finalName.isEmpty else { continue }
+            try layout.createTenantFolders(job.tenant)
             try Scheduler.moveInput(layout: layout, workName: job.workName,
-                                    to: disposition == .archive ? layout.archive : layout.failed, finalName: finalName)
+                                    to: disposition == .archive ? layout.archive(tenant: job.tenant) : layout.failed(tenant: job.tenant),
+                                    finalName: finalName)
             recovered += 1
         }
         // Source databases no catalog row points to: an ingest killed before it was recorded
@@ -205,9 +225,83 @@ public final class Daemon: @unchecked Sendable {
             scheduler.control.async { [self] in
                 lastRescan = Date()
                 if result.claimed > 0 { scheduler.pump() }
+                watchTenantFolders()
             }
             if let recheck = result.recheckAfter { requestScan(after: recheck) }
         }
+    }
+
+    /// Add inotify watches for tenant folders the last scan found and no watch covers yet
+    /// (new ones, or ones deleted and created again). A file dropped before the watch was
+    /// in place is found by the scan requested right after.
+    private func watchTenantFolders() {
+        guard let watcher else { return }
+        let folders = intake.tenantFolders
+        guard !folders.isEmpty else { return }
+        let watched = watcher.watchedPaths
+        var added = 0
+        for tenant in folders where !watched.contains(layout.inbox(tenant: tenant)) {
+            do {
+                try watcher.watch(layout.inbox(tenant: tenant))
+                added += 1
+                logger.info("watching a tenant folder", metadata: ["tenant": "\(tenant)"])
+            } catch {
+                logger.warning("cannot watch a tenant folder; the periodic rescan covers it",
+                               metadata: ["tenant": "\(tenant)", "error": "\(error.message)"])
+            }
+        }
+        if added > 0 { requestScan() }
+    }
+
+    // MARK: housekeeping: metrics file, retention
+
+    private func housekeep() {
+        let now = Date()
+        if !config.string("metrics.file").isEmpty,
+           now.timeIntervalSince(lastMetricsWrite) >= Double(config.int("metrics.interval_s")) {
+            lastMetricsWrite = now
+            writeMetrics(up: true)
+        }
+        if !retentionRunning, now.timeIntervalSince(lastRetention) >= Double(config.int("retention.interval_s")) {
+            lastRetention = now
+            retentionRunning = true
+            let (layout, store, logger, metrics) = (self.layout, self.store!, self.logger, self.metrics)
+            let limits = RetentionLimits(config: config)
+            let tenants = config.bool("tenants.enabled")
+            housekeeping.async { [self] in
+                let report = Retention.prune(layout: layout, store: store, limits: limits, tenantsEnabled: tenants,
+                                             logger: logger)
+                metrics.recordPruned("archive", report.archive)
+                metrics.recordPruned("failed", report.failed)
+                metrics.recordPruned("outbox", report.outbox)
+                metrics.recordPruned("queries", report.queries)
+                metrics.recordPruned("jobs", report.jobs)
+                scheduler.control.async { [self] in retentionRunning = false }
+            }
+        }
+    }
+
+    /// Sample the gauges here (on `control`), render and write on the housekeeping queue.
+    private func writeMetrics(up: Bool, wait: Bool = false) {
+        let file = config.string("metrics.file")
+        guard !file.isEmpty else { return }
+        let path = file.hasPrefix("/") ? file : "\(layout.root)/\(file)"
+        let (counts, oldest) = (try? store.queueCounts()) ?? ([:], nil)
+        let gauges = DaemonMetrics.Gauges(
+            jobsByState: counts, workersBusy: scheduler.busy, workers: scheduler.workers,
+            oldestQueuedSeconds: oldest.map { max(0, Date().timeIntervalSince1970 - $0) } ?? 0,
+            paused: diskPaused != nil || scheduler.draining, up: up, startedAt: startedAt.timeIntervalSince1970)
+        let (metrics, logger) = (self.metrics, self.logger)
+        let work: @Sendable () -> Void = {
+            let url = URL(fileURLWithPath: path)
+            do throws(LumiereError) {
+                try AtomicFile.write(Data(metrics.render(gauges).utf8), directory: url.deletingLastPathComponent().path,
+                                     name: url.lastPathComponent, mode: 0o644)
+            } catch {
+                logger.warning("cannot write the metrics file", metadata: ["file": "\(path)", "error": "\(error.message)"])
+            }
+        }
+        if wait { housekeeping.sync(execute: work) } else { housekeeping.async(execute: work) }
     }
 
     // MARK: timers, signals
@@ -248,6 +342,7 @@ public final class Daemon: @unchecked Sendable {
             notifier.status(line)
         }
         stats.maybeWriteStatus(to: layout, daemon: self)
+        housekeep()
     }
 
     private let signalQueue = DispatchQueue(label: "lumiere.signals")
@@ -297,7 +392,8 @@ public final class Daemon: @unchecked Sendable {
             scheduler.maxAttempts = config.int("queue.max_attempts")
             scheduler.retryBase = Double(config.int("queue.retry_base_ms")) / 1000
             scheduler.retryMax = Double(config.int("queue.retry_max_ms")) / 1000
-            intake.update(settings: intakeSettings())
+            scheduler.indexEnabled = config.bool("results.index")
+            intake.update(settings: try intakeSettings())
             logger.notice("configuration reloaded", metadata: ["config_digest": "\(config.digest)"])
         } catch {
             logger.error("configuration reload failed; keeping the old one",
@@ -332,6 +428,7 @@ public final class Daemon: @unchecked Sendable {
         watcher?.stop()
         timers.forEach { $0.cancel() }
         stats.writeStatus(to: layout, daemon: self, running: false)
+        writeMetrics(up: false, wait: true)
         store.checkpoint()
         logger.notice("daemon stopped")
         exitCode = 0

@@ -10,6 +10,14 @@
 // interval and no process still has it open for writing (see InboxSafety). Everything
 // that is not a readable regular file is claimed at once as a `reject` job and ends in
 // failed/ with the reason, without having been opened.
+//
+// Tenants (tenants.enabled): each first-level folder of the inbox is a tenant and its files
+// are claimed as that tenant's jobs (work name `<uniq>@<tenant>--<name>`, so a crash
+// between rename and insert still knows the tenant). A folder whose name is not a valid
+// tenant name is refused (`invalid_tenant`), a file at the top of the inbox too
+// (`tenant_required`), and a file whose owner is not among the tenant's allowed uids
+// (`tenant_forbidden`), each to failed/ with the reason. Tenant folders are opened
+// with O_NOFOLLOW: a symlink named like a tenant is refused as any symlink is.
 
 import Foundation
 import Logging
@@ -36,7 +44,13 @@ final class Intake: @unchecked Sendable {
         var settleSeconds: Double
         var maxFileBytes: Int64
         var maxQueued: Int
+        var tenants = TenantPolicy()
     }
+
+    /// Tenant folders found by the last scan (the daemon adds inotify watches for them).
+    /// Guarded by `pauseLock` so the control queue may read it.
+    var tenantFolders: [String] { pauseLock.withLock { _tenantFolders } }
+    private var _tenantFolders: [String] = []
 
     /// Set by the daemon from its control queue: intake claims nothing while paused (disk
     /// low, shutting down). A lock, not the intake queue, guards it, so setting it never
@@ -70,87 +84,157 @@ final class Intake: @unchecked Sendable {
             logger.error("cannot list the inbox", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
             return (0, 1)
         }
-        let now = Date().timeIntervalSince1970
-        var claimedCount = 0
+        var pass = Pass(now: Date().timeIntervalSince1970, capacity: max(0, settings.maxQueued - queuedJobs))
+        if settings.tenants.enabled {
+            var folders: [String] = []
+            for name in names where !SpoolNames.isIgnored(name) && !pass.full {
+                guard let id = inbox.identity(of: name) else { continue }
+                if (id.mode & UInt32(S_IFMT)) == UInt32(S_IFDIR) {
+                    if let why = TenantPolicy.validate(name) {
+                        pass.seen.insert(Self.key("", name))
+                        let error = LumiereError(.invalidTenant, "the inbox folder \"\(name)\" is not a valid tenant name: \(why)",
+                                                 hint: "rename the folder (letters, digits, _, - and .) and move its files in again")
+                        if let job = claim(name, from: inbox, tenant: "", kind: .reject, refusal: error.payload) { pass.add(job) }
+                    } else {
+                        folders.append(name)
+                    }
+                    continue
+                }
+                let outside = LumiereError(.tenantRequired, "\(name) was dropped at the top of the inbox, outside any tenant's folder",
+                                           hint: "tenants are enabled: drop files into inbox/<tenant>/, e.g. inbox/acme/\(name)")
+                consider(name, id: id, in: inbox, tenant: "", outside: outside, pass: &pass)
+            }
+            pauseLock.withLock { _tenantFolders = folders }
+            for tenant in folders where !pass.full {
+                guard let dir = try? DirectoryHandle(in: inbox, name: tenant), let inner = try? dir.names() else { continue }
+                for name in inner where !SpoolNames.isIgnored(name) && !pass.full {
+                    guard let id = dir.identity(of: name) else { continue }
+                    consider(name, id: id, in: dir, tenant: tenant, outside: nil, pass: &pass)
+                }
+            }
+        } else {
+            pauseLock.withLock { _tenantFolders = [] }
+            for name in names where !SpoolNames.isIgnored(name) && !pass.full {
+                guard let id = inbox.identity(of: name) else { continue }  // vanished meanwhile
+                consider(name, id: id, in: inbox, tenant: "", outside: nil, pass: &pass)
+            }
+        }
+        if pass.full { pass.recheck = min(pass.recheck ?? 0.5, 0.5) }
+        flush(&pass.batch)
+        // Forget sightings of names that are gone.
+        for key in sightings.keys where !pass.seen.contains(key) { sightings[key] = nil }
+        return (pass.claimed, pass.recheck)
+    }
+
+    /// What one scan has done so far.
+    private struct Pass {
+        var now: Double
+        var capacity: Int
+        var claimed = 0
         var seen = Set<String>()
         var batch: [NewJob] = []
         var recheck: Double?
-        var capacity = max(0, settings.maxQueued - queuedJobs)
-        for name in names where !SpoolNames.isIgnored(name) {
-            seen.insert(name)
-            if capacity == 0 { recheck = min(recheck ?? 0.5, 0.5); break }
-            guard let id = inbox.identity(of: name) else { continue }  // vanished meanwhile
-            // Not a regular file / hard link / too big: refuse at once, never opened.
-            if let refusal = InboxSafety.refusal(for: id, name: name, maxBytes: settings.maxFileBytes),
-               !id.isRegular || id.links > 1 {
-                if let job = claim(name, kind: .reject, refusal: refusal.payload) { batch.append(job); capacity -= 1 }
-                continue
-            }
-            // Regular file: wait until it is stable for the settle interval.
-            if let s = sightings[name], s.identity == id {
-                let stableFor = now - s.stableSince
-                if stableFor < settings.settleSeconds {
-                    recheck = min(recheck ?? .infinity, settings.settleSeconds - stableFor + 0.01)
-                    continue
-                }
-            } else {
-                sightings[name] = Sighting(identity: id, stableSince: now)
-                if settings.settleSeconds > 0 {
-                    recheck = min(recheck ?? .infinity, settings.settleSeconds + 0.01)
-                    continue
-                }
-            }
-            switch InboxSafety.verifyByOpening(inbox, name: name, expected: id, maxBytes: settings.maxFileBytes) {
-            case .busy:
-                sightings[name] = Sighting(identity: id, stableSince: now)
-                recheck = min(recheck ?? .infinity, max(settings.settleSeconds, 0.05))
-                continue
-            case .refused(let error):
-                if let job = claim(name, kind: .reject, refusal: error.payload) { batch.append(job); capacity -= 1 }
-            case .ok:
-                if let refusal = InboxSafety.refusal(for: id, name: name, maxBytes: settings.maxFileBytes) {
-                    if let job = claim(name, kind: .reject, refusal: refusal.payload) { batch.append(job); capacity -= 1 }
-                } else if let kind = SpoolNames.kind(of: name) {
-                    if let job = claim(name, kind: kind == .upload ? .upload : .request, refusal: nil) {
-                        batch.append(job); capacity -= 1
-                    }
-                } else {
-                    let error = LumiereError(.unsupportedFile, "\(name) is not a supported file type",
-                                             hint: "drop .csv, .tsv or .csv.gz files to upload data and .json files to ask questions")
-                    if let job = claim(name, kind: .reject, refusal: error.payload) { batch.append(job); capacity -= 1 }
-                }
-            }
-            sightings[name] = nil
-            if batch.count >= 256 { claimedCount += batch.count; flush(&batch) }
+        var full: Bool { capacity == 0 }
+
+        init(now: Double, capacity: Int) {
+            self.now = now
+            self.capacity = capacity
         }
-        claimedCount += batch.count
-        flush(&batch)
-        // Forget sightings of names that are gone.
-        for name in sightings.keys where !seen.contains(name) { sightings[name] = nil }
-        return (claimedCount, recheck)
+
+        mutating func add(_ job: NewJob) {
+            batch.append(job)
+            capacity -= 1
+            claimed += 1
+        }
+
+        mutating func recheck(after delay: Double) { recheck = min(recheck ?? .infinity, delay) }
+    }
+
+    private static func key(_ tenant: String, _ name: String) -> String { "\(tenant)/\(name)" }
+
+    /// One inbox entry: refuse it, wait for it to settle, or claim it. `outside` refuses a
+    /// settled regular file that sits where no tenant owns it.
+    private func consider(_ name: String, id: FileIdentity, in dir: DirectoryHandle, tenant: String,
+                          outside: LumiereError?, pass: inout Pass) {
+        let key = Self.key(tenant, name)
+        pass.seen.insert(key)
+        // Not a regular file / hard link / too big: refuse at once, never opened.
+        if let refusal = InboxSafety.refusal(for: id, name: name, maxBytes: settings.maxFileBytes),
+           !id.isRegular || id.links > 1 {
+            if let job = claim(name, from: dir, tenant: tenant, kind: .reject, refusal: refusal.payload) { pass.add(job) }
+            return
+        }
+        // Regular file: wait until it is stable for the settle interval.
+        if let s = sightings[key], s.identity == id {
+            let stableFor = pass.now - s.stableSince
+            if stableFor < settings.settleSeconds {
+                pass.recheck(after: settings.settleSeconds - stableFor + 0.01)
+                return
+            }
+        } else {
+            sightings[key] = Sighting(identity: id, stableSince: pass.now)
+            if settings.settleSeconds > 0 {
+                pass.recheck(after: settings.settleSeconds + 0.01)
+                return
+            }
+        }
+        switch InboxSafety.verifyByOpening(dir, name: name, expected: id, maxBytes: settings.maxFileBytes) {
+        case .busy:
+            sightings[key] = Sighting(identity: id, stableSince: pass.now)
+            pass.recheck(after: max(settings.settleSeconds, 0.05))
+            return
+        case .refused(let error):
+            if let job = claim(name, from: dir, tenant: tenant, kind: .reject, refusal: error.payload) { pass.add(job) }
+        case .ok:
+            let refusal: LumiereError?
+            if let tooBig = InboxSafety.refusal(for: id, name: name, maxBytes: settings.maxFileBytes) {
+                refusal = tooBig
+            } else if let outside {
+                refusal = outside
+            } else if !tenant.isEmpty && !settings.tenants.allows(uid: id.uid, in: tenant) {
+                refusal = LumiereError(.tenantForbidden, "\(name) is owned by uid \(id.uid), which may not submit files to tenant \(tenant)",
+                                       hint: "tenants.allowed_uids limits who may use inbox/\(tenant)/; ask the administrator to add uid \(id.uid)")
+            } else if SpoolNames.kind(of: name) == nil {
+                refusal = LumiereError(.unsupportedFile, "\(name) is not a supported file type",
+                                       hint: "drop .csv, .tsv or .csv.gz files to upload data and .json files to ask questions")
+            } else {
+                refusal = nil
+            }
+            let kind: JobKind = refusal != nil ? .reject : SpoolNames.kind(of: name) == .upload ? .upload : .request
+            if let job = claim(name, from: dir, tenant: tenant, kind: kind, refusal: refusal?.payload) { pass.add(job) }
+        }
+        sightings[key] = nil
+        if pass.batch.count >= 256 { flush(&pass.batch) }
     }
 
     /// Rename one inbox name into the work area. The job row is inserted with its batch.
-    private func claim(_ name: String, kind: JobKind, refusal: ErrorPayload?) -> NewJob? {
+    private func claim(_ name: String, from dir: DirectoryHandle, tenant: String, kind: JobKind,
+                       refusal: ErrorPayload?) -> NewJob? {
         counter += 1
         let uniq = String(format: "%012llx%04llx", UInt64(Date().timeIntervalSince1970 * 1000), counter & 0xffff)
-        let workName = "\(uniq)--\(name)"
-        if renameat(inbox.fd, name, workDir.fd, workName) != 0 {
+        let workName = tenant.isEmpty ? "\(uniq)--\(name)" : "\(uniq)@\(tenant)--\(name)"
+        if renameat(dir.fd, name, workDir.fd, workName) != 0 {
             let e = errno
             if e != ENOENT {
-                logger.warning("cannot claim an inbox file", metadata: ["file": "\(name)", "errno": "\(String(cString: strerror(e)))"])
+                logger.warning("cannot claim an inbox file", metadata: ["file": "\(name)", "tenant": "\(tenant)",
+                                                                        "errno": "\(String(cString: strerror(e)))"])
             }
             return nil
         }
-        return NewJob(kind: kind, inputName: name, workName: workName, rejectError: refusal)
+        touchedFolders.insert(dir.path)
+        return NewJob(kind: kind, tenant: tenant, inputName: name, workName: workName, rejectError: refusal)
     }
+
+    /// Inbox folders renamed out of since the last flush (their entries must be synced).
+    private var touchedFolders = Set<String>()
 
     private func flush(_ batch: inout [NewJob]) {
         guard !batch.isEmpty else { return }
         do {
             // The directory entry of each rename must be durable before the row says so.
             try AtomicFile.syncDirectory(layout.work)
-            try AtomicFile.syncDirectory(layout.inbox)
+            for folder in touchedFolders.sorted() { try AtomicFile.syncDirectory(folder) }
+            touchedFolders.removeAll()
             let ids = try store.enqueue(batch)
             logger.debug("claimed inbox files", metadata: ["count": "\(ids.count)"])
         } catch {
@@ -165,5 +249,13 @@ final class Intake: @unchecked Sendable {
     static func inputName(fromWorkName work: String) -> String {
         guard let r = work.range(of: "--") else { return work }
         return String(work[r.upperBound...])
+    }
+
+    /// Work-area name → the tenant it was claimed for ("" without tenants).
+    static func tenant(fromWorkName work: String) -> String {
+        guard let r = work.range(of: "--") else { return "" }
+        let prefix = work[..<r.lowerBound]
+        guard let at = prefix.firstIndex(of: "@") else { return "" }
+        return String(prefix[prefix.index(after: at)...])
     }
 }

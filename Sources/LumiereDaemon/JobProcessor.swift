@@ -25,12 +25,28 @@ public struct JobOutput: Sendable {
     /// Run again after this many seconds without counting an attempt (a question waiting
     /// for its source's upload).
     public var deferral: Double?
+    /// What the job did, for the history's timings, metrics and outbox/index.jsonl.
+    public var facts = JobFacts()
 
     public init(documents: [OutboxDocument] = [], error: LumiereError? = nil, deferral: Double? = nil) {
         self.documents = documents
         self.error = error
         self.deferral = deferral
     }
+}
+
+/// Facts about a processed job that outlive its documents: stage timings (ms), the query
+/// and source it touched, rows ingested. All optional: a refused file has none of them.
+public struct JobFacts: Sendable, Equatable {
+    public var timings: [String: Double] = [:]
+    public var action: String?
+    public var status: String?
+    public var queryID: Int64?
+    public var source: SourceRef?
+    public var ingestedRows: Int?
+    public var ingestedBytes: Int64?
+
+    public init() {}
 }
 
 public protocol JobProcessor: Sendable {

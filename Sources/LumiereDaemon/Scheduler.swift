@@ -7,7 +7,9 @@
 //   2. failed/NAME.error.json (for failures)
 //   3. job row → succeeded/failed with the input's final name   (durable: synchronous=FULL)
 //   4. rename work/… → archive/ or failed/
-// A crash before 3 re-runs the job; a crash between 3 and 4 is finished at start-up.
+//   5. append the job's line (recorded in 3) to outbox/index.jsonl, mark it appended
+// A crash before 3 re-runs the job; a crash between 3 and 5 is finished at start-up.
+// With tenants, 1, 2, 4 and 5 use the tenant's folders (outbox/<t>/, failed/<t>/, ...).
 
 import Foundation
 import Logging
@@ -35,6 +37,10 @@ final class Scheduler: @unchecked Sendable {
     var onDiskFull: (() -> Void)?
     /// Called (on `control`) after every finished job.
     var onJobFinished: ((Job, JobState, [String: Double]) -> Void)?
+    /// Called (on `control`) after every finished job with what it did (metrics).
+    var onJobOutcome: ((Job, JobState, JobFacts) -> Void)?
+    /// Append finished jobs to outbox/index.jsonl (results.index).
+    var indexEnabled = true
     private var idleWaiters: [() -> Void] = []
 
     init(layout: SpoolLayout, store: StateStore, processor: any JobProcessor, workers: Int,
@@ -78,7 +84,8 @@ final class Scheduler: @unchecked Sendable {
     }
 
     private func run(_ job: Job) {
-        let jobLogger = logger.with(["job.id": "\(job.id)", "job.kind": "\(job.kind.rawValue)", "file": "\(job.inputName)"])
+        var jobLogger = logger.with(["job.id": "\(job.id)", "job.kind": "\(job.kind.rawValue)", "file": "\(job.inputName)"])
+        if !job.tenant.isEmpty { jobLogger[metadataKey: "job.tenant"] = "\(job.tenant)" }  // journal field JOB_TENANT
         let inputPath = "\(layout.work)/\(job.workName)"
         let started = Date()
         if job.attempts > maxAttempts {
@@ -121,28 +128,43 @@ final class Scheduler: @unchecked Sendable {
             output = JobOutput(documents: processor.failureDocuments(job: job, error: final), error: final)
         }
         do {
+            try layout.createTenantFolders(job.tenant)
+            let outbox = layout.outbox(tenant: job.tenant)
             for doc in output.documents {
-                try AtomicFile.write(doc.data, directory: layout.outbox, name: doc.name)
+                try AtomicFile.write(doc.data, directory: outbox, name: doc.name)
             }
             let disposition: Disposition = output.error == nil ? .archive : .failed
-            let dir = disposition == .archive ? layout.archive : layout.failed
+            let dir = disposition == .archive ? layout.archive(tenant: job.tenant) : layout.failed(tenant: job.tenant)
             let finalName = Self.freeName(in: dir, for: job.inputName, jobID: job.id)
             if let error = output.error {
                 let record = FailureRecord(file: job.inputName, jobID: job.id, attempts: job.attempts,
                                            error: error.payload, failedAt: isoTimestamp())
-                try AtomicFile.write(encodeDocument(record), directory: layout.failed, name: finalName + ".error.json")
+                try AtomicFile.write(encodeDocument(record), directory: layout.failed(tenant: job.tenant),
+                                     name: finalName + ".error.json")
             }
             let state: JobState = output.error == nil ? .succeeded : .failed
+            let finishedAt = Date().timeIntervalSince1970
+            output.facts.timings["total"] = Date().timeIntervalSince(started) * 1000
+            let line = indexEnabled
+                ? JobIndex.line(job: job, state: state, output: output, disposition: disposition, finalName: finalName,
+                                finishedAt: finishedAt).text
+                : nil
             try store.finish(jobID: job.id, state: state, disposition: disposition, finalName: finalName,
-                             error: output.error?.payload)
+                             error: output.error?.payload, timings: output.facts.timings, summary: line,
+                             finishedAt: finishedAt)
             try Self.moveInput(layout: layout, workName: job.workName, to: dir, finalName: finalName)
+            if let line { JobIndex.append(job, line: line, layout: layout, store: store, logger: jobLogger) }
             let ms = Date().timeIntervalSince(started) * 1000
             if let error = output.error {
                 jobLogger.notice("job failed", metadata: ["error.code": "\(error.code)", "duration_ms": "\(Int(ms))"])
             } else {
                 jobLogger.info("job succeeded", metadata: ["duration_ms": "\(Int(ms))"])
             }
-            control.async { self.onJobFinished?(job, state, ["total": ms]) }
+            let facts = output.facts
+            control.async {
+                self.onJobFinished?(job, state, ["total": ms])
+                self.onJobOutcome?(job, state, facts)
+            }
         } catch {
             // Writing the outcome failed (disk full, I/O error): the job stays claimed-able.
             retryLater(job, error, logger: jobLogger)
@@ -164,10 +186,19 @@ final class Scheduler: @unchecked Sendable {
 
     private func finishWithoutInput(_ job: Job, _ error: LumiereError, logger jobLogger: Logger) {
         do {
-            for doc in processor.failureDocuments(job: job, error: error) {
-                try AtomicFile.write(doc.data, directory: layout.outbox, name: doc.name)
+            try layout.createTenantFolders(job.tenant)
+            let output = JobOutput(documents: processor.failureDocuments(job: job, error: error), error: error)
+            for doc in output.documents {
+                try AtomicFile.write(doc.data, directory: layout.outbox(tenant: job.tenant), name: doc.name)
             }
-            try store.finish(jobID: job.id, state: .failed, disposition: .failed, finalName: "", error: error.payload)
+            let finishedAt = Date().timeIntervalSince1970
+            let line = indexEnabled
+                ? JobIndex.line(job: job, state: .failed, output: output, disposition: .failed, finalName: "",
+                                finishedAt: finishedAt).text
+                : nil
+            try store.finish(jobID: job.id, state: .failed, disposition: .failed, finalName: "", error: error.payload,
+                             summary: line, finishedAt: finishedAt)
+            if let line { JobIndex.append(job, line: line, layout: layout, store: store, logger: jobLogger) }
             jobLogger.error("job input vanished", metadata: ["error.code": "\(error.code)"])
         } catch {
             retryLater(job, error, logger: jobLogger)

@@ -30,6 +30,27 @@ public final class SpoolLock: Sendable {
 
     deinit { close(fd) }
 
+    /// What a command line process can tell about the spool's daemon.
+    public enum Probe: Sendable, Equatable {
+        case running(pid: Int32)
+        case notRunning
+        /// The lock file cannot be read (state/ is private to the daemon's user).
+        case unknown(reason: String)
+    }
+
+    /// Probe the lock without taking it (for `lumiere status` and the CLI's choice between
+    /// writing directly and sending a request file). Never blocks.
+    public static func probe(path: String) -> Probe {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        if fd < 0 {
+            if errno == ENOENT { return .notRunning }
+            return .unknown(reason: String(cString: strerror(errno)))
+        }
+        close(fd)
+        if let pid = holder(path: path) { return .running(pid: pid) }
+        return .notRunning
+    }
+
     /// Is a daemon holding the lock right now? (For `lumiere status`; never blocks.)
     public static func holder(path: String) -> Int32? {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)

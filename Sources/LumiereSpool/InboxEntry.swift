@@ -58,6 +58,15 @@ public final class DirectoryHandle: @unchecked Sendable {
         self.path = path
     }
 
+    /// Open the folder `name` inside `parent` without following a symlink (a tenant's
+    /// inbox folder: inbox/acme must be a real folder, not a link to somewhere else).
+    public init(in parent: DirectoryHandle, name: String) throws(LumiereError) {
+        let fd = openat(parent.fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw AtomicFile.ioError("opening", "\(parent.path)/\(name)") }
+        self.fd = fd
+        self.path = "\(parent.path)/\(name)"
+    }
+
     deinit { close(fd) }
 
     /// Names in the directory (not `.`/`..`), sorted so pick-up order is stable.

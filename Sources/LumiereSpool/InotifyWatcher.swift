@@ -3,6 +3,8 @@
 //
 // One thread blocks in poll() on the inotify fd and a wake pipe; `stop()` writes to the
 // pipe and joins. Events are coalesced: the callback says "look again", not which file.
+// A watched folder that is removed drops out of `watchedPaths` (IN_IGNORED), so its owner
+// can watch it again when it reappears (tenant folders).
 
 import Foundation
 import LumiereCore
@@ -42,6 +44,14 @@ public final class InotifyWatcher: @unchecked Sendable {
         close(wakePipe.write)
     }
 
+    /// Paths watched now. A removed folder drops out (the kernel sends IN_IGNORED), so a
+    /// tenant folder deleted and created again is watched again.
+    public var watchedPaths: Set<String> {
+        watchLock.lock()
+        defer { watchLock.unlock() }
+        return Set(watches.values)
+    }
+
     /// Watch a directory (IN_CREATE, IN_CLOSE_WRITE, IN_MOVED_TO).
     public func watch(_ path: String) throws(LumiereError) {
         let wd = inotify_add_watch(inotifyFD, path, Self.mask | UInt32(IN_ONLYDIR))
@@ -79,11 +89,16 @@ public final class InotifyWatcher: @unchecked Sendable {
                 any = true
                 var off = 0
                 while off + MemoryLayout<inotify_event>.size <= n {
-                    let (mask, len) = buffer.withUnsafeBytes { raw -> (UInt32, Int) in
+                    let (wd, mask, len) = buffer.withUnsafeBytes { raw -> (Int32, UInt32, Int) in
                         let ev = raw.loadUnaligned(fromByteOffset: off, as: inotify_event.self)
-                        return (ev.mask, Int(ev.len))
+                        return (ev.wd, ev.mask, Int(ev.len))
                     }
                     if mask & UInt32(IN_Q_OVERFLOW) != 0 { overflow = true }
+                    if mask & UInt32(IN_IGNORED) != 0 {
+                        watchLock.lock()
+                        watches[wd] = nil
+                        watchLock.unlock()
+                    }
                     off += MemoryLayout<inotify_event>.size + len
                 }
             }

@@ -72,6 +72,26 @@ public struct LumiereConfig: Sendable, Equatable {
                   doc: "Result rows kept with each query in the history."),
         ConfigKey(name: "results.report", kind: .bool, defaultValue: .bool(true),
                   doc: "Write outbox/<stem>.report.html beside each question's result."),
+        ConfigKey(name: "results.index", kind: .bool, defaultValue: .bool(true),
+                  doc: "Append one JSON line per finished job to outbox/index.jsonl (outbox/<tenant>/index.jsonl with tenants)."),
+        ConfigKey(name: "retention.archive_days", kind: .double(0...36_500), defaultValue: .float(30),
+                  doc: "Inputs in archive/ older than this many days are deleted by the daemon; 0 keeps them forever."),
+        ConfigKey(name: "retention.failed_days", kind: .double(0...36_500), defaultValue: .float(30),
+                  doc: "Inputs in failed/ (and their .error.json) older than this many days are deleted; 0 keeps them forever."),
+        ConfigKey(name: "retention.outbox_days", kind: .double(0...36_500), defaultValue: .float(30),
+                  doc: "Result documents and reports in outbox/ older than this many days are deleted (index.jsonl never); 0 keeps them."),
+        ConfigKey(name: "retention.history_days", kind: .double(0...36_500), defaultValue: .float(30),
+                  doc: "Finished queries and jobs older than this many days leave the history database; 0 keeps them forever."),
+        ConfigKey(name: "retention.interval_s", kind: .int(1...86_400), defaultValue: .integer(600),
+                  doc: "How often the daemon prunes by the retention.* limits (also once at start-up)."),
+        ConfigKey(name: "metrics.file", kind: .string(nil), defaultValue: .string("state/metrics.prom"),
+                  doc: "Prometheus text-format metrics, rewritten atomically (node_exporter textfile collector); relative to the spool; empty disables."),
+        ConfigKey(name: "metrics.interval_s", kind: .int(1...3600), defaultValue: .integer(5),
+                  doc: "How often the metrics file is rewritten."),
+        ConfigKey(name: "tenants.enabled", kind: .bool, defaultValue: .bool(false),
+                  doc: "Each first-level folder of inbox/ is a tenant with its own sources, queries and outbox/<tenant>/."),
+        ConfigKey(name: "tenants.allowed_uids", kind: .string(nil), defaultValue: .string(""),
+                  doc: "Bind tenants to file owners, e.g. \"acme:1000,1001; beta:1002\"; other owners' files are refused (tenant_forbidden)."),
     ]
 
     public private(set) var values: [String: TOMLValue]
@@ -112,6 +132,8 @@ public struct LumiereConfig: Sendable, Equatable {
             }
             config.values[key.name] = try check(key, parseText(text, for: key), origin: "--\(name)")
         }
+        // Keys with a syntax of their own are checked here, so a bad value stops start-up.
+        _ = try TenantPolicy.parseBindings(config.string("tenants.allowed_uids"))
         return config
     }
 

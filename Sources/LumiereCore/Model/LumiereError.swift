@@ -71,6 +71,14 @@ public struct LumiereError: Error, Sendable, CustomStringConvertible, Equatable 
         public static let configError: Code = "config_error"
         public static let internalError: Code = "internal_error"
         public static let shuttingDown: Code = "shutting_down"
+        // Management, tenants and the command line
+        public static let notRerunnable: Code = "not_rerunnable"
+        public static let unsupportedEngine: Code = "unsupported_engine"
+        public static let invalidTenant: Code = "invalid_tenant"
+        public static let tenantRequired: Code = "tenant_required"
+        public static let tenantForbidden: Code = "tenant_forbidden"
+        public static let daemonNotRunning: Code = "daemon_not_running"
+        public static let waitTimeout: Code = "wait_timeout"
     }
 }
 

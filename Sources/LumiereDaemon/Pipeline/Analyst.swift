@@ -18,6 +18,8 @@ public struct Analyst: Sendable {
     public let layout: SpoolLayout
     public let config: LumiereConfig
     public let logger: Logger
+    /// Counters the stages feed (LLM calls and tokens); nil outside the daemon.
+    public var metrics: DaemonMetrics?
 
     public init(store: StateStore, layout: SpoolLayout, config: LumiereConfig, logger: Logger) {
         self.store = store
@@ -193,22 +195,14 @@ public struct Analyst: Sendable {
         let result = try executor.run(sql)
         doc.timingsMs["execution"] = ms(since: t1)
         doc.setResult(result)
+        // The stages are separate functions taking the engine name (AnalystStages.swift).
         if request.chart {
-            let t2 = Date()
-            let forced = request.chartType.flatMap(ChartKind.init(rawValue:))
-            let chart = ChartRecommender().recommend(result: result, question: request.question,
-                                                     interpretation: doc.interpretation, intent: intent, forced: forced)
-            doc.chart = chart
-            doc.engines?.chart = "builtin"
-            svg = SVGChartRenderer().render(chart)
-            doc.timingsMs["chart"] = ms(since: t2)
+            try chartStage(engine: "builtin", result: result, question: request.question, chartType: request.chartType,
+                           intent: intent, into: &doc, svg: &svg)
         }
         if request.insight {
-            let t3 = Date()
-            doc.insights = InsightGenerator().generate(result: result, schema: source.schema, question: request.question,
-                                                       interpretation: doc.interpretation, intent: intent)
-            doc.engines?.insights = "builtin"
-            doc.timingsMs["insights"] = ms(since: t3)
+            try insightStage(engine: "builtin", result: result, schema: source.schema, question: request.question,
+                             intent: intent, into: &doc)
         }
     }
 

@@ -3,7 +3,10 @@
 //   upload  → ingest → outbox/<stem>.source.json
 //   request → parse → answer → outbox/<stem>.result.json (+ <stem>.report.html)
 //   reject  → outbox/<name>.result.json with the refusal
+//   management actions (list_sources, rerun, chart, ...) → ManagementActions → result.json
 // A question whose source is still being uploaded waits (deferral) instead of failing.
+// Every store call is scoped to the job's tenant. Each output carries JobFacts (stage
+// timings, query id, source, rows ingested) for the history, metrics and index.jsonl.
 
 import Foundation
 import Logging
@@ -37,8 +40,15 @@ public struct SpoolJobProcessor: JobProcessor {
         do {
             let (doc, _) = try analyst.ingest(inputPath: inputPath, inputName: job.inputName, tenant: job.tenant,
                                               jobID: job.id)
-            return JobOutput(documents: [OutboxDocument(name: SpoolNames.resultName(forInput: job.inputName, kind: .upload),
-                                                        data: encodeDocument(doc))])
+            var output = JobOutput(documents: [OutboxDocument(name: SpoolNames.resultName(forInput: job.inputName, kind: .upload),
+                                                              data: encodeDocument(doc))])
+            output.facts.action = "upload"
+            output.facts.status = doc.status.rawValue
+            output.facts.source = doc.source
+            output.facts.timings = doc.timingsMs
+            output.facts.ingestedRows = doc.source?.rowCount
+            output.facts.ingestedBytes = doc.sizeBytes
+            return output
         } catch {
             if error.isTransient { return JobOutput(error: error) }
             return JobOutput(documents: failureDocuments(job: job, error: error), error: error)
@@ -65,11 +75,18 @@ public struct SpoolJobProcessor: JobProcessor {
                     return JobOutput(deferral: min(2, 0.2 + waited / 10))
                 }
             }
-            let queryID = try analyst.store.createQuery(tenant: job.tenant, jobID: job.id, action: request.action.rawValue,
-                                                        question: request.question, sourceName: request.source)
-            let (doc, html) = try analyst.answer(request, tenant: job.tenant, jobID: job.id, file: job.inputName,
+            let doc: ResultDocument
+            let html: String?
+            if ManagementActions.handles(request.action) {
+                (doc, html) = try analyst.manage(request, tenant: job.tenant, jobID: job.id, file: job.inputName)
+            } else {
+                let queryID = try analyst.store.createQuery(tenant: job.tenant, jobID: job.id, action: request.action.rawValue,
+                                                            question: request.question, sourceName: request.source,
+                                                            request: request)
+                (doc, html) = try analyst.answer(request, tenant: job.tenant, jobID: job.id, file: job.inputName,
                                                  queryID: queryID)
-            try analyst.store.finishQuery(id: queryID, document: doc, keepRows: analyst.config.int("results.history_rows"))
+                try analyst.store.finishQuery(id: queryID, document: doc, keepRows: analyst.config.int("results.history_rows"))
+            }
             var docs = [OutboxDocument(name: resultName, data: encodeDocument(doc))]
             if let html {
                 docs.insert(OutboxDocument(name: SpoolNames.reportName(forInput: job.inputName), data: Data(html.utf8)), at: 0)
@@ -77,7 +94,13 @@ public struct SpoolJobProcessor: JobProcessor {
             let error = doc.status == .failed
                 ? doc.error.map { LumiereError(LumiereError.Code(rawValue: $0.code), $0.message, hint: $0.hint) }
                 : nil
-            return JobOutput(documents: docs, error: error)
+            var output = JobOutput(documents: docs, error: error)
+            output.facts.action = request.action.rawValue
+            output.facts.status = doc.status.rawValue
+            output.facts.queryID = doc.queryID
+            output.facts.source = doc.source
+            output.facts.timings = doc.timingsMs
+            return output
         } catch {
             if error.isTransient { return JobOutput(error: error) }
             var doc = ResultDocument(status: .failed,
@@ -92,7 +115,7 @@ public struct SpoolJobProcessor: JobProcessor {
 
     private func uploadPending(tenant: String, sourceName: String) throws(LumiereError) -> Bool {
         if try analyst.store.hasPendingUpload(tenant: tenant, sourceName: sourceName) { return true }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: analyst.layout.inbox)) ?? []
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: analyst.layout.inbox(tenant: tenant))) ?? []
         return names.contains { SpoolNames.kind(of: $0) == .upload && SpoolNames.sourceName(forUpload: $0) == sourceName }
     }
 

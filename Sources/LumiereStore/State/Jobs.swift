@@ -41,6 +41,11 @@ public struct Job: Sendable, Equatable {
     public var createdAt: Double
     public var startedAt: Double?
     public var finishedAt: Double?
+    /// Per-stage durations in ms of the finished job (ingest or question stages, "total").
+    public var timings: [String: Double]
+    /// The outbox/index.jsonl line recorded with the outcome, and whether it was appended.
+    public var summary: String?
+    public var indexed: Bool
 
     init(row: Row) {
         id = row["id"]
@@ -59,6 +64,9 @@ public struct Job: Sendable, Equatable {
         createdAt = row["created_at"]
         startedAt = row["started_at"]
         finishedAt = row["finished_at"]
+        timings = decodeJSON([String: Double].self, row["timings"]) ?? [:]
+        summary = row["summary"]
+        indexed = (row["indexed"] as Int?) == 1
     }
 }
 
@@ -118,12 +126,15 @@ extension StateStore {
     /// Record the final outcome. Called after the result file is in the outbox and before
     /// the input is moved, so a crash in between is finished by `finishMoves` at start-up.
     public func finish(jobID: Int64, state: JobState, disposition: Disposition, finalName: String,
-                       error: ErrorPayload?) throws(LumiereError) {
+                       error: ErrorPayload?, timings: [String: Double] = [:], summary: String? = nil,
+                       finishedAt: Double? = nil) throws(LumiereError) {
         try write("finishing a job") { db in
             try db.execute(sql: """
-                UPDATE jobs SET state = ?, disposition = ?, final_name = ?, last_error = ?, finished_at = ?
+                UPDATE jobs SET state = ?, disposition = ?, final_name = ?, last_error = ?, finished_at = ?,
+                    timings = ?, summary = ?, indexed = ?
                 WHERE id = ?
-                """, arguments: [state.rawValue, disposition.rawValue, finalName, error.map(encodeJSON), now(), jobID])
+                """, arguments: [state.rawValue, disposition.rawValue, finalName, error.map(encodeJSON), finishedAt ?? now(),
+                                 timings.isEmpty ? nil : encodeJSON(timings), summary, summary == nil ? 1 : 0, jobID])
         }
     }
 
@@ -199,5 +210,49 @@ extension StateStore {
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs WHERE state = 'failed' AND finished_at >= ?",
                              arguments: [t]) ?? 0
         }
+    }
+
+    /// The index line of a job has been appended to outbox/index.jsonl.
+    public func markIndexed(jobID: Int64) throws(LumiereError) {
+        try write("marking a job indexed") { db in
+            try db.execute(sql: "UPDATE jobs SET indexed = 1 WHERE id = ?", arguments: [jobID])
+        }
+    }
+
+    /// Finished jobs whose index line was recorded but not yet appended (a crash came in
+    /// between), oldest first.
+    public func unindexedJobs() throws(LumiereError) -> [Job] {
+        try read("listing unindexed jobs") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM jobs WHERE indexed = 0 AND state IN ('succeeded', 'failed') ORDER BY id
+                """).map(Job.init(row:))
+        }
+    }
+
+    /// Stage timings of the most recent finished jobs (for `lumiere status` percentiles).
+    public func recentTimings(limit: Int) throws(LumiereError) -> [[String: Double]] {
+        try read("reading recent timings") { db in
+            try String.fetchAll(db, sql: """
+                SELECT timings FROM jobs WHERE timings IS NOT NULL AND state IN ('succeeded', 'failed')
+                ORDER BY finished_at DESC LIMIT ?
+                """, arguments: [limit]).compactMap { decodeJSON([String: Double].self, $0) }
+        }
+    }
+
+    /// Retention: delete rows of jobs finished before `cutoff` whose index line is written.
+    /// Queued and running jobs are never touched. Returns the count.
+    @discardableResult
+    public func pruneJobs(finishedBefore cutoff: Double) throws(LumiereError) -> Int {
+        try write("pruning finished jobs") { db in
+            try db.execute(sql: """
+                DELETE FROM jobs WHERE state IN ('succeeded', 'failed') AND indexed = 1 AND finished_at < ?
+                """, arguments: [cutoff])
+            return db.changesCount
+        }
+    }
+
+    /// Jobs still queued or running (retention keeps their files wherever they are).
+    public func activeJobs() throws(LumiereError) -> [Job] {
+        try jobs(inStates: [.queued, .running])
     }
 }

@@ -19,6 +19,12 @@ public struct QueryRecord: Sendable, Equatable {
     public var engine: String?
     public var sql: String?
     public var document: ResultDocument?
+    public var interpretation: String?
+    public var confidence: Double?
+    public var rowCount: Int?
+    /// The request as received (JSON), nil for queries recorded before it was kept.
+    public var request: JSONValue?
+    public var errorCode: String?
     public var createdAt: Double
     public var finishedAt: Double?
 
@@ -36,6 +42,11 @@ public struct QueryRecord: Sendable, Equatable {
         engine = row["engine"]
         sql = row["sql"]
         document = decodeJSON(ResultDocument.self, row["document"])
+        interpretation = row["interpretation"]
+        confidence = row["confidence"]
+        rowCount = row["row_count"]
+        request = decodeJSON(JSONValue.self, row["request"])
+        errorCode = row["error_code"]
         createdAt = row["created_at"]
         finishedAt = row["finished_at"]
     }
@@ -44,12 +55,13 @@ public struct QueryRecord: Sendable, Equatable {
 extension StateStore {
     /// Reserve a query id before the work starts, so the result document can carry it.
     public func createQuery(tenant: String, jobID: Int64?, action: String, question: String?,
-                            sourceName: String?, rerunOf: Int64? = nil) throws(LumiereError) -> Int64 {
+                            sourceName: String?, rerunOf: Int64? = nil, request: Request? = nil) throws(LumiereError) -> Int64 {
         try write("recording a query") { db in
             try db.execute(sql: """
-                INSERT INTO queries (tenant, job_id, rerun_of, source_name, action, question, status, document, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, 'running', '{}', ?)
-                """, arguments: [tenant, jobID, rerunOf, sourceName, action, question, now()])
+                INSERT INTO queries (tenant, job_id, rerun_of, source_name, action, question, status, document, created_at, request)
+                VALUES (?, ?, ?, ?, ?, ?, 'running', '{}', ?, ?)
+                """, arguments: [tenant, jobID, rerunOf, sourceName, action, question, now(),
+                                 request.map { encodeJSON($0.jsonValue) }])
             return db.lastInsertedRowID
         }
     }
@@ -61,11 +73,12 @@ extension StateStore {
         try write("storing a query result") { db in
             try db.execute(sql: """
                 UPDATE queries SET status = ?, engine = ?, sql = ?, interpretation = ?, confidence = ?, row_count = ?,
-                    source_id = ?, source_name = COALESCE(?, source_name), source_version = ?, document = ?, finished_at = ?
+                    source_id = ?, source_name = COALESCE(?, source_name), source_version = ?, document = ?, finished_at = ?,
+                    error_code = ?
                 WHERE id = ?
                 """, arguments: [stored.status.rawValue, stored.engine, stored.sql, stored.interpretation, stored.confidence,
                                  stored.rowCount, stored.source?.id, stored.source?.name, stored.source?.version,
-                                 encodeJSON(stored), now(), id])
+                                 encodeJSON(stored), now(), stored.error?.code, id])
         }
     }
 
@@ -94,6 +107,35 @@ extension StateStore {
         try write("deleting a query") { db in
             try db.execute(sql: "DELETE FROM queries WHERE tenant = ? AND id = ?", arguments: [tenant, id])
             return db.changesCount > 0
+        }
+    }
+
+    /// Replace a finished query's stored document (chart or insight regenerated), in its
+    /// tenant only. Returns false when there is no such query there.
+    @discardableResult
+    public func updateQueryDocument(tenant: String, id: Int64, document: ResultDocument,
+                                    keepRows: Int) throws(LumiereError) -> Bool {
+        var stored = document
+        if let rows = stored.rows, rows.count > keepRows { stored.rows = Array(rows.prefix(keepRows)) }
+        return try write("updating a query") { db in
+            try db.execute(sql: "UPDATE queries SET document = ? WHERE tenant = ? AND id = ?",
+                           arguments: [encodeJSON(stored), tenant, id])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Retention: delete queries (any tenant) finished before `cutoff`. A query whose job
+    /// is still queued or in a worker is never removed; one left 'running' by a crash
+    /// (its job re-ran under a new query) goes once it is older than the cutoff.
+    @discardableResult
+    public func pruneQueries(before cutoff: Double) throws(LumiereError) -> Int {
+        try write("pruning the query history") { db in
+            try db.execute(sql: """
+                DELETE FROM queries WHERE COALESCE(finished_at, created_at) < ?
+                  AND (job_id IS NULL OR job_id NOT IN (SELECT id FROM jobs WHERE state IN ('queued', 'running')))
+                  AND (status != 'running' OR created_at < ?)
+                """, arguments: [cutoff, cutoff])
+            return db.changesCount
         }
     }
 }

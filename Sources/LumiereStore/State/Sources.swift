@@ -152,6 +152,9 @@ extension StateStore {
             }
             try db.execute(sql: "UPDATE sources SET name = ?, updated_at = ? WHERE tenant = ? AND name = ?",
                            arguments: [newName, now(), tenant, name])
+            // The history follows the rename, so `queries list --source NEW` finds old questions.
+            try db.execute(sql: "UPDATE queries SET source_name = ? WHERE tenant = ? AND source_name = ?",
+                           arguments: [newName, tenant, name])
         }
     }
 

@@ -97,6 +97,22 @@ public final class StateStore: Sendable {
                 CREATE INDEX queries_by_source ON queries(tenant, source_name);
                 """)
         }
+        // Management (issue 6): the request as received and the error code with each query;
+        // per-stage timings and the outbox/index.jsonl line with each finished job, and
+        // whether that line was appended yet (so a crash never loses one); indexes for
+        // retention. Jobs finished before this migration count as indexed.
+        m.registerMigration("v2_management") { db in
+            try db.execute(sql: """
+                ALTER TABLE queries ADD COLUMN request TEXT;        -- JSON of the request
+                ALTER TABLE queries ADD COLUMN error_code TEXT;
+                ALTER TABLE jobs ADD COLUMN timings TEXT;           -- JSON stage → ms
+                ALTER TABLE jobs ADD COLUMN summary TEXT;           -- the index.jsonl line
+                ALTER TABLE jobs ADD COLUMN indexed INTEGER NOT NULL DEFAULT 0;
+                UPDATE jobs SET indexed = 1 WHERE state IN ('succeeded', 'failed');
+                CREATE INDEX jobs_by_finished ON jobs(finished_at);
+                CREATE INDEX queries_by_time ON queries(tenant, created_at);
+                """)
+        }
         return m
     }
 

@@ -7,6 +7,7 @@ public struct LumiereCommand: ParsableCommand {
         commandName: "lumiere",
         abstract: "Ask plain-English questions of CSV files: a spool daemon and its command line.",
         version: "0.1.0",
-        subcommands: [DaemonCommand.self, InitCommand.self, AskCommand.self, ConfigCommand.self])
+        subcommands: [DaemonCommand.self, InitCommand.self, AskCommand.self, ConfigCommand.self,
+                      DoctorCommand.self])
     public init() {}
 }

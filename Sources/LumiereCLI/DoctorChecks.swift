@@ -139,8 +139,13 @@ enum DoctorChecks {
         case .success(nil):
             report.note("llm: \(endpoint) has no GET /models; cannot check that \(settings.model) exists")
         case .success(let models?):
-            if models.contains(settings.model) {
+            // Ollama lists "llama3.2:latest" for "llama3.2".
+            if models.contains(where: { $0 == settings.model || $0 == settings.model + ":latest" }) {
                 report.ok("llm: \(endpoint) is reachable and serves model \(settings.model)")
+            } else if models.count == 1 {
+                // llama-server lists the one model it loaded (by file name) and ignores the name asked for.
+                report.note("llm: \(endpoint) serves only \(models[0]), not \(settings.model); a single-model server (llama-server) ignores llm.model",
+                            fix: "set llm.model to \(models[0]) if the server does not")
             } else {
                 report.problem("llm: \(endpoint) does not list model \(settings.model) (it has: \(models.prefix(10).joined(separator: ", "))\(models.count > 10 ? ", …" : ""))",
                                fix: "set llm.model to one of them (Ollama: `ollama pull \(settings.model)` first)")

@@ -163,11 +163,21 @@ struct LLMEndToEndTests {
             #expect(good.stdout.contains("ok      spool:"))
             #expect(good.stdout.contains("budget today"))
 
-            models.set(["llama3.1"])
+            models.set(["llama3.1:latest", "mistral:latest"])
             let missing = try runLumiere(["doctor", "--spool", spool], environment: env, directory: dir)
             #expect(missing.status == 1)
-            #expect(missing.stdout.contains("problem llm: \(server.baseURL) does not list model test-model (it has: llama3.1)"))
+            #expect(missing.stdout.contains("problem llm: \(server.baseURL) does not list model test-model (it has: llama3.1:latest, mistral:latest)"))
             #expect(missing.stdout.contains("fix: set llm.model"))
+            // Ollama's names carry a tag.
+            let tagged = try runLumiere(["doctor", "--spool", spool], environment: env.merging(["LUMIERE_LLM_MODEL": "llama3.1"]) { $1 },
+                                        directory: dir)
+            #expect(tagged.status == 0)
+            #expect(tagged.stdout.contains("serves model llama3.1"))
+            // llama-server lists only the file it loaded and ignores the name: a note.
+            models.set(["/models/qwen2.5-7b-instruct-q4_k_m.gguf"])
+            let single = try runLumiere(["doctor", "--spool", spool], environment: env, directory: dir)
+            #expect(single.status == 0)
+            #expect(single.stdout.contains("note    llm: \(server.baseURL) serves only /models/qwen2.5-7b-instruct-q4_k_m.gguf"))
 
             let dead = try runLumiere(["doctor", "--spool", spool],
                                       environment: env.merging(["LUMIERE_LLM_BASE_URL": "http://127.0.0.1:\(closedPort())/v1"]) { $1 },

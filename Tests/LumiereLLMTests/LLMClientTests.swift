@@ -33,6 +33,7 @@ struct LLMClientTests {
         #expect(body["model"] as? String == "test-model")
         #expect((body["temperature"] as? NSNumber)?.doubleValue == 0.1)
         #expect(body["stream"] as? Bool == false)
+        #expect(body["max_tokens"] as? Int == 2000)
         #expect(r.messages.map(\.role) == ["system", "user"])
         #expect(r.lastUserMessage == "Say hi.")
         #expect(client.supportsJSONMode == true)
@@ -56,6 +57,7 @@ struct LLMClientTests {
         #expect(first.call.status == "ok")
         #expect(first.call.attempts == 2)
         #expect(server.requests.map(\.hasJSONMode) == [true, false])
+        #expect(server.requests[1].jsonBody?["max_tokens"] == nil)  // the plain form has neither
         #expect(client.supportsJSONMode == false)
         let second = client.chat(hello, purpose: "sql", temperature: 0)
         #expect(second.call.attempts == 1)
@@ -225,9 +227,15 @@ struct LLMClientTests {
         let server = try ScriptedHTTPServer { _ in .completion("{}", delay: 0.3) }
         let client = try LLMTestSupport.client(LLMTestSupport.settings(base: server.baseURL, ["llm.max_concurrent": "2"]))
         let ok = Locked(0)
-        DispatchQueue.concurrentPerform(iterations: 6) { _ in
-            if client.chat(hello, purpose: "sql", temperature: 0).call.status == "ok" { ok.update { $0 += 1 } }
+        let done = DispatchSemaphore(value: 0)
+        // Six real threads (concurrentPerform would use only as many as there are cores).
+        for _ in 0..<6 {
+            Thread {
+                if client.chat(hello, purpose: "sql", temperature: 0).call.status == "ok" { ok.update { $0 += 1 } }
+                done.signal()
+            }.start()
         }
+        for _ in 0..<6 { done.wait() }
         #expect(ok.get() == 6)
         #expect(server.requestCount == 6)
         #expect(server.maxInFlight <= 2)

@@ -23,7 +23,8 @@ struct ChatCompletionRequest: Encodable {
     var model: String
     var messages: [ChatMessage]
     var temperature: Double
-    var maxTokens: Int
+    /// nil in the plain fallback: some servers and models reject max_tokens too.
+    var maxTokens: Int?
     var responseFormat: ResponseFormat?
     var stream = false
 

@@ -8,10 +8,11 @@
 //
 // Behaviour:
 //   - POST {base_url}/chat/completions with `Authorization: Bearer <key>` when a key exists,
-//     `response_format: {"type": "json_object"}` while the server is not known to reject
-//     it. A 400/422 answer to a JSON-mode request is retried once without it; when that
-//     works the server is remembered as not supporting JSON mode (the prompts ask for JSON
-//     anyway and the parsers accept it without the mode).
+//     `response_format: {"type": "json_object"}` and `max_tokens` while the server is not
+//     known to reject them. A 400/422 answer to such a request is retried once without
+//     both (the plain form every OpenAI-compatible server takes); when that works the
+//     server is remembered as not supporting JSON mode (the prompts ask for JSON anyway and
+//     the parsers accept it without the mode).
 //   - Retries (llm.max_retries) after a timeout, a refused or broken connection, HTTP 408,
 //     429, 500, 502, 503, 504: exponential backoff from llm.retry_base_ms with jitter
 //     (×0.5–1), or the server's Retry-After (seconds or an HTTP date) when it gives one. A
@@ -107,7 +108,7 @@ public final class LLMClient: @unchecked Sendable {
                 return finish(.failure(error))
             }
             let body = ChatCompletionRequest(model: settings.model, messages: messages, temperature: temperature,
-                                             maxTokens: settings.maxTokens,
+                                             maxTokens: useJSON ? settings.maxTokens : nil,
                                              responseFormat: useJSON ? .init(type: "json_object") : nil)
             let request = HTTPRequest(method: .post, url: url, headers: headers(json: true),
                                       body: try? JSONEncoder().encode(body),

@@ -80,8 +80,9 @@ let package = Package(
         .executableTarget(name: "lumiere", dependencies: ["LumiereCLI"], swiftSettings: strict),
         .executableTarget(
             name: "lumiere-bench",
-            dependencies: ["LumiereCore", "LumiereStore", "LumiereDaemon",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["LumiereCore", "LumiereStore", "LumiereDaemon", "LumiereSpool", "LumiereLLM", "LumiereTestSupport",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
 
         .testTarget(name: "LumiereCoreTests", dependencies: ["LumiereCore"],

@@ -197,7 +197,15 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
             peakInFlight = max(peakInFlight, inFlight)
         }
         let answer = handler(request)
-        defer { lock.withLock { inFlight -= 1 } }
+        // A request stops counting as in flight just before its answer is written: the
+        // client cannot start its next request before then, so the peak never includes
+        // a connection that is only being torn down.
+        var counted = true
+        func finished() {
+            if counted { lock.withLock { inFlight -= 1 } }
+            counted = false
+        }
+        defer { finished() }
         switch answer.action {
         case .close:
             return
@@ -214,6 +222,7 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
             for (k, v) in answer.headers { head += "\(k): \(v)\r\n"; names.insert(k.lowercased()) }
             if !names.contains("content-type") { head += "Content-Type: application/json\r\n" }
             head += "Content-Length: \(answer.body.count)\r\nConnection: close\r\n\r\n"
+            finished()
             writeAll(fd, Data(head.utf8) + answer.body)
             shutdown(fd, Int32(SHUT_WR))
             // Let the client read everything before the socket closes.

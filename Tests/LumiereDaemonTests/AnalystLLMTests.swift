@@ -179,6 +179,22 @@ struct AnalystLLMTests {
         }
     }
 
+    @Test("llm.question_timeout_s bounds the whole SQL stage: a hanging server is abandoned mid-request, the builtin answers")
+    func questionTimeout() throws {
+        let server = try ScriptedHTTPServer { _ in .hang }
+        try withTemporaryDirectory { dir in
+            let h = try AnalystHarness(dir: dir, settings: ["engine": "llm", "llm.base_url": server.baseURL, "llm.timeout_s": "30",
+                                                            "llm.max_retries": "3", "llm.question_timeout_s": "1"])
+            let started = Date()
+            let doc = try h.ask("What were the total sales by region?")
+            let elapsed = Date().timeIntervalSince(started)
+            #expect(doc.status == .succeeded && doc.engine == "builtin")
+            #expect(doc.warnings?.first?.contains("took longer than llm.question_timeout_s") == true)
+            #expect(doc.llm?.calls.count == 1 && doc.llm?.calls.first?.attempts == 1)
+            #expect(elapsed >= 1 && elapsed < 15, "the stage took \(elapsed) s")
+        }
+    }
+
     @Test("engine = auto: a confident builtin answer makes no LLM call; a refusal asks the LLM")
     func auto() throws {
         let server = try ScriptedHTTPServer { _ in .sqlAnswer("SELECT Product, SUM(Quantity) AS units FROM data GROUP BY Product") }

@@ -90,6 +90,8 @@ public struct LumiereConfig: Sendable, Equatable {
                   doc: "Longest time one HTTP request may take, connecting included (each retry gets it anew)."),
         ConfigKey(name: "llm.connect_timeout_s", kind: .double(0.1...600), defaultValue: .float(10),
                   doc: "Longest time to establish the connection to the server."),
+        ConfigKey(name: "llm.question_timeout_s", kind: .double(0.1...86_400), defaultValue: .float(120),
+                  doc: "Longest time the LLM may spend on one stage of a question (SQL with its repairs, the chart, the insights), retries included; then the builtin engine takes over."),
         ConfigKey(name: "llm.max_retries", kind: .int(0...10), defaultValue: .integer(2),
                   doc: "Retries of a request after a timeout, a lost connection, HTTP 429 or 5xx (Retry-After is honoured)."),
         ConfigKey(name: "llm.retry_base_ms", kind: .int(1...600_000), defaultValue: .integer(500),

@@ -18,6 +18,10 @@
 // timeouts (a hung server would hold a worker for minutes per attempt), 4xx answers,
 // unusable answers or an exhausted budget the job fails at once.
 //
+// Each LLM stage (SQL with repairs, chart, insights) gets llm.question_timeout_s, retries
+// and repairs included: a CancellationFlag with that deadline aborts the transfer in
+// flight, so a slow or hanging server cannot hold a worker for retries × repairs × timeout.
+//
 // Charts and insights come from the LLM only when it wrote the SQL, llm.share = full and
 // the result has at most 50 rows (the rows must be sent); any invalid answer falls back to
 // the builtin recommender and generator, with a warning. `engines` records which engine
@@ -81,7 +85,9 @@ extension Analyst {
         var executionMs: Double?
         let dialect = SQLDialect(sqliteVersion: SandboxDialect.sqliteVersion, functions: SandboxDialect.allowedFunctions,
                                  table: SandboxDialect.tableName)
-        let outcome = engine.writeSQL(question: question, schema: source.schema, dialect: dialect, usage: &usage) { sql in
+        let deadline = CancellationFlag(timeout: engine.settings.questionTimeout)
+        let outcome = engine.writeSQL(question: question, schema: source.schema, dialect: dialect, usage: &usage,
+                                      cancel: deadline) { sql in
             do throws(LumiereError) {
                 if executor == nil {
                     executor = try SandboxedExecutor(databasePath: "\(layout.state)/\(source.databaseFile)", limits: sandboxLimits)
@@ -137,7 +143,7 @@ extension Analyst {
         var usage = doc.llm ?? engine.newUsage()
         defer { doc.llm = usage }
         switch engine.proposeChart(question: request.question, interpretation: doc.interpretation, sql: doc.sql,
-                                   result: result, usage: &usage) {
+                                   result: result, usage: &usage, cancel: CancellationFlag(timeout: engine.settings.questionTimeout)) {
         case .success(let chart):
             doc.engines?.chart = "llm"
             return chart
@@ -155,7 +161,7 @@ extension Analyst {
         var usage = doc.llm ?? engine.newUsage()
         defer { doc.llm = usage }
         switch engine.writeInsights(question: request.question, interpretation: doc.interpretation, sql: doc.sql,
-                                    result: result, usage: &usage) {
+                                    result: result, usage: &usage, cancel: CancellationFlag(timeout: engine.settings.questionTimeout)) {
         case .success(let insights):
             doc.engines?.insights = "llm"
             return insights

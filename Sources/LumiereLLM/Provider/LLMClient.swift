@@ -22,8 +22,9 @@
 //     workers (a semaphore; waiting for a slot is bounded by llm.timeout_s).
 //   - Every HTTP request is first counted against the day's budget (`llm_budget_exhausted`
 //     when used up); tokens from `usage` are added after each response.
-//   - Cancellation: a raised CancellationFlag aborts a transfer within about a second
-//     (curl's progress callback) and ends retry waits at once.
+//   - Cancellation: a raised CancellationFlag (or its deadline, llm.question_timeout_s)
+//     aborts a transfer within about a second (curl's progress callback) and ends retry
+//     waits at once.
 // Errors: `llm_unavailable` (no answer: unreachable, timed out, 429/5xx after retries,
 // 401/403/404 — configuration), `llm_error` (an answer that is not a chat completion, or a
 // 4xx rejection), `llm_budget_exhausted`. Messages carry the HTTP status and the server's
@@ -101,7 +102,7 @@ public final class LLMClient: @unchecked Sendable {
         var triedWithoutJSON = false
         var retries = 0
         while true {
-            if cancel?.isCancelled == true { return finish(.failure(cancelled())) }
+            if cancel?.isCancelled == true { return finish(.failure(cancelled(cancel))) }
             do {
                 try ledger?.reserveRequest(requestLimit: settings.dailyRequestBudget, tokenLimit: settings.dailyTokenBudget)
             } catch {
@@ -118,7 +119,7 @@ public final class LLMClient: @unchecked Sendable {
             var retryAfter: Double?
             switch outcome {
             case .failure(let failure):
-                if failure.kind == .cancelled { return finish(.failure(cancelled())) }
+                if failure.kind == .cancelled { return finish(.failure(cancelled(cancel))) }
                 if !(failure.isRetryable && retries < settings.maxRetries) {
                     return finish(.failure(transportError(failure)))
                 }
@@ -151,7 +152,7 @@ public final class LLMClient: @unchecked Sendable {
             let delay = retryAfter ?? Self.backoff(retry: retries, base: settings.retryBase, cap: settings.maxRetryWait)
             logger.debug("llm request will be retried", metadata: ["llm.purpose": "\(purpose)",
                                                                   "llm.retry_in_s": "\(String(format: "%.2f", delay))"])
-            if !Self.wait(delay, cancel: cancel) { return finish(.failure(cancelled())) }
+            if !Self.wait(delay, cancel: cancel) { return finish(.failure(cancelled(cancel))) }
         }
     }
 
@@ -243,8 +244,12 @@ public final class LLMClient: @unchecked Sendable {
         return .success(content)
     }
 
-    private func cancelled() -> LumiereError {
-        LumiereError(.llmUnavailable, "the LLM request was cancelled", hint: "the job was stopped (shutdown or timeout)")
+    private func cancelled(_ flag: CancellationFlag?) -> LumiereError {
+        if flag?.isPastDeadline == true {
+            return LumiereError(.llmUnavailable, "the LLM took longer than llm.question_timeout_s (\(settings.questionTimeout) s) on this question",
+                                hint: "use a faster model or server, or raise llm.question_timeout_s")
+        }
+        return LumiereError(.llmUnavailable, "the LLM request was cancelled", hint: "the job was stopped")
     }
 
     func transportError(_ f: TransportFailure) -> LumiereError {
@@ -261,7 +266,7 @@ public final class LLMClient: @unchecked Sendable {
             return LumiereError(.llmUnavailable, "the connection to the LLM server broke (\(f.message))",
                                 hint: "check the server's log", underlying: f.message)
         case .cancelled:
-            return cancelled()
+            return cancelled(nil)
         case .tooLarge:
             return LumiereError(.llmError, "the LLM server's answer is larger than 8 MiB", hint: "check llm.base_url")
         case .other:

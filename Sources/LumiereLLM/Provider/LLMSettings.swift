@@ -24,6 +24,8 @@ public struct LLMSettings: Sendable, Equatable {
     public var temperatureText: Double
     public var timeout: Double
     public var connectTimeout: Double
+    /// Longest time one LLM stage of a question (SQL with repairs, chart, insights) may take.
+    public var questionTimeout: Double
     public var maxRetries: Int
     public var retryBase: Double
     public var maxConcurrent: Int
@@ -49,6 +51,7 @@ public struct LLMSettings: Sendable, Equatable {
         temperatureText = config.double("llm.temperature_text")
         timeout = config.double("llm.timeout_s")
         connectTimeout = config.double("llm.connect_timeout_s")
+        questionTimeout = config.double("llm.question_timeout_s")
         maxRetries = config.int("llm.max_retries")
         retryBase = Double(config.int("llm.retry_base_ms")) / 1000
         maxConcurrent = config.int("llm.max_concurrent")

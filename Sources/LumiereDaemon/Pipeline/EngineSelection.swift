@@ -130,8 +130,10 @@ extension Analyst {
             var error = failure.error
             error.message = "\(failure.error.message); the builtin engine could not answer either: \(refusal.message)"
             error.hint = failure.error.hint ?? refusal.hint
-            // Transient only where a later retry can help (see the header).
-            error.isTransient = failure.error.code == .llmUnavailable && failure.error.isTransient
+            // Transient only where a later retry can help (see the header): the client marks
+            // llm_unavailable transient for refused connections and 429/502/503/504 only;
+            // a busy state database stays transient too.
+            error.isTransient = failure.error.isTransient
             return SQLSelection(outcome: .refuse(error))
         }
     }

@@ -2,9 +2,9 @@
 // Lumiere: plain-English questions over CSV files, as a spool-driven daemon and a CLI.
 //
 // Layering (dependencies point one way):
-//   lumiere (executable) → LumiereCLI → LumiereDaemon → LumiereSpool / LumiereStore → LumiereCore
+//   lumiere (executable) → LumiereCLI → LumiereDaemon → LumiereSpool / LumiereStore / LumiereLLM → LumiereCore
 // C libraries each sit in one thin wrapper target: SQLite through GRDB's GRDBSQLite,
-// libsystemd in CSystemd, zlib in CZlib.
+// libsystemd in CSystemd, zlib in CZlib, libcurl in CCurl (imported by LumiereLLM only).
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -28,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CSQLiteShim", linkerSettings: [.linkedLibrary("sqlite3")]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Pure core: no I/O, Foundation only.
         .target(name: "LumiereCore", swiftSettings: strict),
@@ -50,11 +51,18 @@ let package = Package(
             dependencies: ["LumiereCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
 
+        // The LLM engine: an OpenAI-compatible chat-completions client over libcurl, prompt
+        // templates, strict parsing of model answers. The only importer of CCurl.
+        .target(
+            name: "LumiereLLM",
+            dependencies: ["LumiereCore", "CCurl", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+
         // The daemon: watcher, scheduler, worker pool, pipeline stages, systemd integration.
         .target(
             name: "LumiereDaemon",
             dependencies: [
-                "LumiereCore", "LumiereStore", "LumiereSpool", "CSystemd",
+                "LumiereCore", "LumiereStore", "LumiereSpool", "LumiereLLM", "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -63,7 +71,7 @@ let package = Package(
         .target(
             name: "LumiereCLI",
             dependencies: [
-                "LumiereCore", "LumiereStore", "LumiereSpool", "LumiereDaemon",
+                "LumiereCore", "LumiereStore", "LumiereSpool", "LumiereDaemon", "LumiereLLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -72,8 +80,9 @@ let package = Package(
         .executableTarget(name: "lumiere", dependencies: ["LumiereCLI"], swiftSettings: strict),
         .executableTarget(
             name: "lumiere-bench",
-            dependencies: ["LumiereCore", "LumiereStore", "LumiereDaemon",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["LumiereCore", "LumiereStore", "LumiereDaemon", "LumiereSpool", "LumiereLLM", "LumiereTestSupport",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
 
         .testTarget(name: "LumiereCoreTests", dependencies: ["LumiereCore"],
@@ -87,7 +96,14 @@ let package = Package(
         // Reports and Chart.js configs loaded in headless Chromium (skipped without it).
         .testTarget(name: "LumiereBrowserTests", dependencies: ["LumiereCore"], swiftSettings: strict),
         .testTarget(name: "LumiereDaemonTests",
-                    dependencies: ["LumiereDaemon", "LumiereSpool", "LumiereStore", "LumiereCore", "LumiereCLI"],
+                    dependencies: ["LumiereDaemon", "LumiereSpool", "LumiereStore", "LumiereCore", "LumiereCLI",
+                                   "LumiereLLM", "LumiereTestSupport"],
                     exclude: ["Fixtures"], swiftSettings: strict),
+        // Test support shared by test targets: a scripted HTTP/1.1 server on loopback that
+        // plays an OpenAI-compatible LLM server (Glibc sockets, no dependencies).
+        .target(name: "LumiereTestSupport", path: "Tests/LumiereTestSupport", swiftSettings: strict),
+        // The LLM client and engine through real libcurl against that server.
+        .testTarget(name: "LumiereLLMTests", dependencies: ["LumiereLLM", "LumiereCore", "LumiereTestSupport"],
+                    swiftSettings: strict),
     ]
 )

@@ -17,7 +17,7 @@ struct QueriesChartCommand: ParsableCommand {
     @Option(name: .long, help: "Chart type: bar, horizontal_bar, grouped_bar, stacked_bar, line, area, pie, doughnut, scatter, none.")
     var type: String?
 
-    @Option(name: .long, help: "Chart engine: builtin (default). llm is not available for charts in this build.")
+    @Option(name: .long, help: "Chart engine: builtin (default), llm (needs llm.share = full) or auto.")
     var engine: String?
 
     @Option(name: .long, help: "Also write the HTML report to this file (when run here, without a daemon).")

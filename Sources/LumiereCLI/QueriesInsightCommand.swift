@@ -13,7 +13,7 @@ struct QueriesInsightCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup var wait: WaitOptions
 
-    @Option(name: .long, help: "Insight engine: builtin (default). llm is not available for insights in this build.")
+    @Option(name: .long, help: "Insight engine: builtin (default), llm (needs llm.share = full) or auto.")
     var engine: String?
 
     @Argument(help: "The query id.")

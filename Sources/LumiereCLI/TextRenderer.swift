@@ -1,5 +1,6 @@
-// TextRenderer: a result document for a terminal — interpretation, SQL, an aligned table
-// (first 50 rows), insights, clarification candidates.
+// TextRenderer: a result document for a terminal — warnings, interpretation, the engine
+// when an LLM wrote the SQL, SQL, an aligned table (first 50 rows), insights,
+// clarification candidates.
 
 import Foundation
 
@@ -8,7 +9,9 @@ import LumiereCore
 enum TextRenderer {
     static func render(_ doc: ResultDocument, maxRows: Int = 50) -> String {
         var out: [String] = []
+        for w in doc.warnings ?? [] { out.append("warning: \(w)") }
         if let i = doc.interpretation { out.append("Interpretation: \(i)") }
+        if doc.engine == "llm", let model = doc.llm?.model { out.append("Engine: LLM (\(model))") }
         if let sql = doc.sql { out.append("SQL: \(sql)") }
         if let candidates = doc.candidates, !candidates.isEmpty {
             out.append("The question is ambiguous. Candidates (rerun with --choose K):")

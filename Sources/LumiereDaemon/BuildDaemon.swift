@@ -13,9 +13,8 @@ public func buildDaemon(config: LumiereConfig, logger: Logger,
     try layout.create()
     // The processor opens its own handle on the state database (WAL: many connections).
     let store = try StateStore(path: layout.database)
-    var analyst = Analyst(store: store, layout: layout, config: config, logger: logger)
     let metrics = DaemonMetrics()
-    analyst.metrics = metrics
+    let analyst = Analyst(store: store, layout: layout, config: config, logger: logger, metrics: metrics)
     return Daemon(config: config, processor: SpoolJobProcessor(analyst: analyst), logger: logger,
                   metrics: metrics, reloadConfig: reloadConfig)
 }

@@ -14,6 +14,7 @@
 import Foundation
 import Logging
 import LumiereCore
+import LumiereLLM
 import LumiereSpool
 import LumiereStore
 
@@ -117,23 +118,16 @@ public final class Daemon: @unchecked Sendable {
         }
         logger.info("daemon started", metadata: [
             "spool": "\(layout.root)", "workers": "\(workerCount)", "recovered": "\(recovered)",
-            "pid": "\(getpid())", "config_digest": "\(config.digest)", "llm_key": "\(Self.llmKeyOrigin())",
+            "pid": "\(getpid())", "config_digest": "\(config.digest)", "llm_key": "\(Self.llmKeyOrigin(config))",
         ])
         notifier.ready(status: statusLine())
         markStarted()
     }
 
-    /// Where an LLM API key would come from — never the key itself: systemd's credential
-    /// (LoadCredential=llm-api-key), the environment, or nowhere.
-    static func llmKeyOrigin() -> String {
-        let env = ProcessInfo.processInfo.environment
-        if let dir = env["CREDENTIALS_DIRECTORY"],
-           let data = FileManager.default.contents(atPath: dir + "/llm-api-key"),
-           !String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            return "credential"
-        }
-        if let key = env["OPENAI_API_KEY"], !key.isEmpty { return "environment" }
-        return "none"
+    /// Where an LLM API key would come from — never the key itself: llm.api_key_file,
+    /// systemd's credential (LoadCredential=llm-api-key), the environment, or nowhere.
+    static func llmKeyOrigin(_ config: LumiereConfig) -> String {
+        APIKey.origin(settings: LLMSettings(config: config), environment: ProcessInfo.processInfo.environment)
     }
 
     private func intakeSettings() throws(LumiereError) -> Intake.Settings {

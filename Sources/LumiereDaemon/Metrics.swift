@@ -74,6 +74,14 @@ public final class DaemonMetrics: @unchecked Sendable {
         }
     }
 
+    /// What the LLM client calls after each call: one call, an error unless it succeeded.
+    public var llmCallObserver: @Sendable (LLMUsage.Call) -> Void {
+        { [self] call in
+            recordLLM(errors: call.status == "ok" ? 0 : 1, promptTokens: call.promptTokens,
+                      completionTokens: call.completionTokens)
+        }
+    }
+
     /// Files or rows retention removed.
     public func recordPruned(_ what: String, _ count: Int) {
         guard count > 0 else { return }

@@ -68,7 +68,8 @@ struct CLIEndToEndTests {
             #expect(((insight.json?["insights"] as? [String: Any])?["summary"] as? String)?.contains("South") == true)
             let llm = try runCLI(["queries", "insight", "\(queryID)", "--engine", "llm"] + s)
             #expect(llm.status == 1)
-            #expect(llm.stderr.contains("[unsupported_engine]"))
+            #expect(llm.stderr.contains("no LLM is configured"))
+            #expect(llm.stderr.contains("[llm_unavailable]"))
             // DELETE /ai/query/{id}
             #expect(try runCLI(["queries", "delete", "\(rerunID)"] + s).stdout == "deleted query \(rerunID)\n")
             let gone = try runCLI(["queries", "show", "\(rerunID)"] + s)

@@ -218,13 +218,18 @@ struct ManagementActionTests {
             #expect(summary.contains("South"))
             #expect((insight["engines"] as? [String: Any])?["insights"] as? String == "builtin")
 
+            // engine llm with no LLM configured: a clear, permanent refusal (not retried,
+            // not silently answered by the builtin).
             for (action, name) in [("chart", "llmchart"), ("insight", "llminsight")] {
                 let llm = try ask(#"{"action": "\#(action)", "query_id": \#(id), "engine": "llm"}"#, as: name, spool: spool)
-                #expect(llm.errorCode == "unsupported_engine")
-                #expect(llm.errorMessage?.contains("llm") == true)
+                #expect(llm.errorCode == "llm_unavailable")
+                #expect(llm.errorMessage?.contains("no LLM is configured") == true)
                 let record = try waitForJSON("\(spool)/failed/\(name).json.error.json")
-                #expect((record["error"] as? [String: Any])?["code"] as? String == "unsupported_engine")
+                #expect((record["error"] as? [String: Any])?["code"] as? String == "llm_unavailable")
             }
+            let noEngine = try ask(#"{"action": "chart", "query_id": \#(id), "engine": "auto"}"#, as: "autochart", spool: spool)
+            #expect(noEngine.status == "succeeded")
+            #expect((noEngine["engines"] as? [String: Any])?["chart"] as? String == "builtin")
             let badType = try ask(#"{"action": "chart", "query_id": \#(id), "chart_type": "radar"}"#, as: "radar", spool: spool)
             #expect(badType.errorCode == "malformed_request")
             let failedQuery = try ask(#"{"source": "test_sales_data", "sql": "SELECT nope FROM data"}"#, as: "f", spool: spool)

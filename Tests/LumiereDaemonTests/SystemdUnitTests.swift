@@ -1,7 +1,8 @@
 // The unit file under a real systemd manager: a throwaway container booted with
 // `systemd-nspawn -D / --volatile=yes` (the host's /usr, a tmpfs for everything else)
 // runs Fixtures/nspawn-inside.sh, which installs Lumiere with scripts/install and checks
-// READY, STATUS, the credential, the hardening, the watchdog and the SIGTERM drain.
+// READY, STATUS, the credential (also used as the LLM key against a loopback server), the
+// hardening, the watchdog and the SIGTERM drain.
 // Also the static checks: `systemd-analyze verify` and `security --offline`.
 
 import Foundation
@@ -103,7 +104,8 @@ struct SystemdUnitTests {
             let context = "nspawn exit \(r.status)\nresults:\n\(results)\ntrace:\n\(trace.suffix(4000))\njournal:\n\(journal.suffix(4000))\nconsole:\n\(r.out.suffix(2000))"
             #expect(results.contains("done"), "the check script did not finish\n\(context)")
             let expected = ["install", "link", "start", "active", "status_text", "credential", "key_not_logged",
-                            "journal_fields", "answer", "archived", "spool_writable", "etc_readonly", "usr_readonly",
+                            "journal_fields", "answer", "archived", "prompts_installed", "llm_answer", "key_not_stored",
+                            "spool_writable", "etc_readonly", "usr_readonly",
                             "home_hidden", "no_caps", "watchdog_restart", "watchdog_logged", "restarts", "stop",
                             "clean_exit", "drained", "stopped_logged"]
             for name in expected {

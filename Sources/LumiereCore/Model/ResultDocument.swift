@@ -144,6 +144,8 @@ public struct ResultDocument: Sendable, Codable, Equatable {
     public var error: ErrorPayload?
     public var warnings: [String]?
     public var provenance: Provenance?
+    /// What the LLM engine did (calls, tokens, what was sent); nil when no LLM was asked.
+    public var llm: LLMUsage?
     public var createdAt: String
 
     public init(status: Status, request: RequestInfo, createdAt: String) {
@@ -156,6 +158,7 @@ public struct ResultDocument: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case schema, status, request, source, question, sql, interpretation, confidence, engine, engines
         case columns, rows, truncated, chart, insights, candidates, data, error, warnings, provenance
+        case llm
         case jobID = "job_id"
         case queryID = "query_id"
         case rowCount = "row_count"

@@ -1,6 +1,7 @@
 // Analyst: the stages that turn a request into a result document, shared by the daemon's
 // workers and `lumiere ask` (so both write the same document):
-//   SQL generation (builtin engine) → sandboxed execution → chart → insights → report.
+//   SQL generation (builtin, LLM or auto: EngineSelection.swift) → sandboxed execution →
+//   chart → insights → report.
 // Also ingest of uploads into a new source version. Each stage is timed into timings_ms.
 //
 // Inputs: the state store, the spool layout (for source database files), the config.
@@ -10,6 +11,7 @@
 import Foundation
 import Logging
 import LumiereCore
+import LumiereLLM
 import LumiereSpool
 import LumiereStore
 
@@ -18,14 +20,20 @@ public struct Analyst: Sendable {
     public let layout: SpoolLayout
     public let config: LumiereConfig
     public let logger: Logger
-    /// Counters the stages feed (LLM calls and tokens); nil outside the daemon.
-    public var metrics: DaemonMetrics?
+    /// Counters the stages feed (LLM calls, errors and tokens); nil outside the daemon.
+    public let metrics: DaemonMetrics?
+    /// The LLM engine (built from `[llm]`; unused with engine = builtin).
+    public let llm: LLMRuntime
 
-    public init(store: StateStore, layout: SpoolLayout, config: LumiereConfig, logger: Logger) {
+    public init(store: StateStore, layout: SpoolLayout, config: LumiereConfig, logger: Logger,
+                environment: [String: String] = ProcessInfo.processInfo.environment, metrics: DaemonMetrics? = nil) {
         self.store = store
         self.layout = layout
         self.config = config
         self.logger = logger
+        self.metrics = metrics
+        self.llm = LLMRuntime(config: config, store: store, environment: environment, logger: logger,
+                              onCall: metrics?.llmCallObserver)
     }
 
     var ingestLimits: IngestLimits {
@@ -132,8 +140,8 @@ public struct Analyst: Sendable {
                 throw unknownSource(request.source ?? "", version: request.sourceVersion, tenant: tenant)
             }
             doc.source = source.ref
-            let schema = source.schema
             var intent: QueryIntent?
+            var ran: QueryResult?
             let sql: String
             if let chosen {
                 sql = chosen.sql
@@ -147,16 +155,15 @@ public struct Analyst: Sendable {
                 doc.interpretation = "SQL as given"
             } else {
                 let t0 = Date()
-                let outcome = BuiltinAnalyst().translate(request.question ?? "", schema: schema)
+                let selection = selectSQL(request, source: source, into: &doc)
                 doc.timingsMs["sql_generation"] = ms(since: t0)
-                doc.engine = "builtin"
-                doc.engines = EngineInfo(sql: "builtin")
-                switch outcome {
+                switch selection.outcome {
                 case .answer(let q):
                     sql = q.sql
                     doc.interpretation = q.interpretation
-                    doc.confidence = q.confidence
-                    intent = q.intent
+                    doc.confidence = selection.result == nil ? q.confidence : selection.llmConfidence
+                    intent = selection.result == nil ? q.intent : selection.llmIntent
+                    ran = selection.result
                 case .clarify(let candidates) where request.choice.map({ (1...candidates.count).contains($0) }) ?? false:
                     let q = candidates[request.choice! - 1]
                     sql = q.sql
@@ -177,7 +184,7 @@ public struct Analyst: Sendable {
                 }
             }
             doc.sql = sql
-            try execute(sql, on: source, request: request, intent: intent, into: &doc, svg: &svg)
+            try execute(sql, on: source, request: request, intent: intent, into: &doc, svg: &svg, ran: ran)
             doc.provenance = provenance(source, engine: doc.engine ?? "builtin")
         } catch {
             if error.isTransient { throw error }
@@ -188,27 +195,34 @@ public struct Analyst: Sendable {
     }
 
     /// Run SQL in the sandbox and add rows, chart and insights to the document.
+    /// `ran`: the rows when the engine already ran `sql` (the LLM's repair loop does).
     func execute(_ sql: String, on source: SourceRecord, request: Request, intent: QueryIntent?,
-                 into doc: inout ResultDocument, svg: inout String?) throws(LumiereError) {
-        let t1 = Date()
-        let executor = try SandboxedExecutor(databasePath: "\(layout.state)/\(source.databaseFile)", limits: sandboxLimits)
-        let result = try executor.run(sql)
-        doc.timingsMs["execution"] = ms(since: t1)
+                 into doc: inout ResultDocument, svg: inout String?, ran: QueryResult? = nil) throws(LumiereError) {
+        let result: QueryResult
+        if let ran {
+            result = ran
+        } else {
+            let t1 = Date()
+            let executor = try SandboxedExecutor(databasePath: "\(layout.state)/\(source.databaseFile)", limits: sandboxLimits)
+            result = try executor.run(sql)
+            doc.timingsMs["execution"] = ms(since: t1)
+        }
         doc.setResult(result)
         // The stages are separate functions taking the engine name (AnalystStages.swift).
         if request.chart {
-            try chartStage(engine: "builtin", result: result, question: request.question, chartType: request.chartType,
+            try chartStage(engine: "auto", result: result, question: request.question, chartType: request.chartType,
                            intent: intent, into: &doc, svg: &svg)
         }
         if request.insight {
-            try insightStage(engine: "builtin", result: result, schema: source.schema, question: request.question,
+            try insightStage(engine: "auto", result: result, schema: source.schema, question: request.question,
                              intent: intent, into: &doc)
         }
     }
 
     func provenance(_ source: SourceRecord, engine: String) -> Provenance {
-        Provenance(sourceSHA256: source.sha256, sourceVersion: source.version, engine: engine,
-                   engineVersion: engine == "builtin" ? BuiltinAnalyst.engineVersion : "-", configDigest: config.digest)
+        let version = engine == "builtin" ? BuiltinAnalyst.engineVersion : engine == "llm" ? llm.engineVersion : "-"
+        return Provenance(sourceSHA256: source.sha256, sourceVersion: source.version, engine: engine,
+                          engineVersion: version, configDigest: config.digest, model: engine == "llm" ? llm.model : nil)
     }
 
     func unknownSource(_ name: String, version: Int?, tenant: String) -> LumiereError {

@@ -1,31 +1,55 @@
 // The chart and insight stages of the analyst, as functions that take the engine name:
-// the same stage runs after a question (engine "builtin") and when a stored query's
-// chart or insights are regenerated on request (`chart` / `insight` actions, whose
-// `engine` field picks it).
+// the same stage runs after a question and when a stored query's chart or insights are
+// regenerated on request (`chart` / `insight` actions, whose `engine` field picks it).
 //
-// Engines: "builtin" (and "auto", which means builtin here) are the deterministic
-// ChartRecommender and InsightGenerator. "llm" is the seam for the LLM engine, which is
-// not part of this build: it fails with `unsupported_engine` (permanent, not retried) so
-// a request asking for it gets a clear answer instead of a silent builtin fallback.
+// Engines:
+//   builtin  the deterministic ChartRecommender and InsightGenerator only.
+//   auto     the LLM when it wrote the query's SQL (and may see the rows: llm.share =
+//            full, few rows), else builtin. This is what a question's pipeline uses.
+//   llm      the LLM, whoever wrote the SQL; no LLM configured is an error
+//            (`llm_unavailable`), and a rows-may-not-leave setting is `llm_error` with
+//            the reason, so an explicit request never silently gets the builtin answer.
+// An LLM answer that is unusable (invalid chart, malformed insights, server down) falls
+// back to builtin with a warning, in both auto and llm (see EngineSelection.swift).
 // Inputs: the query result, the question/interpretation/intent, a forced chart kind.
-// Output: the document's chart / insights, engines.chart / engines.insights and the
-// stage's timing; the SVG picture for the report.
+// Output: the document's chart / insights, engines.chart / engines.insights, the
+// stage's timing, `llm` usage; the SVG picture for the report.
 
 import Foundation
 import LumiereCore
+import LumiereLLM
 import LumiereStore
 
 extension Analyst {
-    /// Engines the chart and insight stages know in this build.
-    public static let stageEngines = ["builtin", "auto"]
+    /// Engines the chart and insight stages know.
+    public static let stageEngines = ["builtin", "auto", "llm"]
 
     func stageEngineError(_ engine: String, stage: String) -> LumiereError {
-        if engine == "llm" {
-            return LumiereError(.unsupportedEngine, "the llm engine cannot write \(stage) in this build",
-                                hint: "omit \"engine\" (or use \"builtin\") for the \(stage); the LLM engine for this stage is not installed here")
+        LumiereError(.unsupportedEngine, "there is no \(stage) engine \"\(engine.prefix(20))\"",
+                     hint: "use builtin, auto or llm")
+    }
+
+    /// Whether the LLM should be asked for this stage; throws when `engine` is "llm" and
+    /// the LLM cannot be asked at all.
+    private func stageUsesLLM(_ engine: String, result: QueryResult, stage: String,
+                              doc: ResultDocument) throws(LumiereError) -> Bool {
+        switch engine {
+        case "llm":
+            let llmEngine: LLMEngine
+            switch llm.engine {
+            case .success(let e): llmEngine = e
+            case .failure(let error): throw error
+            }
+            if let why = llmEngine.mayDescribe(result) {
+                throw LumiereError(.llmError, "the LLM cannot write \(stage) for this query: \(why)",
+                                   hint: "set llm.share = full to let result rows (at most 50) leave the machine, or use engine builtin")
+            }
+            return true
+        case "auto":
+            return doc.engines?.sql == "llm"
+        default:
+            return false
         }
-        return LumiereError(.unsupportedEngine, "there is no \(stage) engine \"\(engine.prefix(20))\"",
-                            hint: "use builtin")
     }
 
     /// Recommend (or draw the forced kind of) chart for a result.
@@ -34,11 +58,16 @@ extension Analyst {
         guard Self.stageEngines.contains(engine) else { throw stageEngineError(engine, stage: "charts") }
         let t = Date()
         let forced = chartType.flatMap(ChartKind.init(userValue:))
-        let chart = ChartRecommender().recommend(result: result, question: question, interpretation: doc.interpretation,
-                                                 intent: intent, forced: forced)
-        doc.chart = chart
         if doc.engines == nil { doc.engines = EngineInfo(sql: doc.engine ?? "builtin") }
-        doc.engines?.chart = "builtin"
+        // A forced kind is drawn by the builtin renderer: the model has nothing to choose.
+        var fromLLM: ChartPayload?
+        if forced == nil, try stageUsesLLM(engine, result: result, stage: "charts", doc: doc) {
+            fromLLM = llmChart(result: result, question: question, into: &doc)
+        }
+        let chart = fromLLM ?? ChartRecommender().recommend(result: result, question: question,
+                                                            interpretation: doc.interpretation, intent: intent, forced: forced)
+        doc.chart = chart
+        doc.engines?.chart = fromLLM == nil ? "builtin" : "llm"
         svg = SVGChartRenderer().render(chart)
         doc.timingsMs["chart"] = ms(since: t)
     }
@@ -48,10 +77,14 @@ extension Analyst {
                       intent: QueryIntent?, into doc: inout ResultDocument) throws(LumiereError) {
         guard Self.stageEngines.contains(engine) else { throw stageEngineError(engine, stage: "insights") }
         let t = Date()
-        doc.insights = InsightGenerator().generate(result: result, schema: schema, question: question,
-                                                   interpretation: doc.interpretation, intent: intent)
         if doc.engines == nil { doc.engines = EngineInfo(sql: doc.engine ?? "builtin") }
-        doc.engines?.insights = "builtin"
+        var fromLLM: Insights?
+        if try stageUsesLLM(engine, result: result, stage: "insights", doc: doc) {
+            fromLLM = llmInsights(result: result, question: question, into: &doc)
+        }
+        doc.insights = fromLLM ?? InsightGenerator().generate(result: result, schema: schema, question: question,
+                                                               interpretation: doc.interpretation, intent: intent)
+        doc.engines?.insights = fromLLM == nil ? "builtin" : "llm"
         doc.timingsMs["insights"] = ms(since: t)
     }
 

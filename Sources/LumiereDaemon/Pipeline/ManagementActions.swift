@@ -299,6 +299,8 @@ extension Analyst {
         let intent = stored.engine == "builtin" && schema != nil
             ? recoverIntent(question: stored.question, sql: sql, schema: schema!) : nil
         var svg: String?
+        // Before the stage, which may add its own (an unusable LLM answer, say).
+        stored.warnings = warnings
         if request.action == .chart {
             try chartStage(engine: engine, result: result, question: stored.question, chartType: request.chartType,
                            intent: intent, into: &stored, svg: &svg)
@@ -307,7 +309,7 @@ extension Analyst {
                              into: &stored)
             if let chart = stored.chart { svg = SVGChartRenderer().render(chart) }
         }
-        stored.warnings = warnings.isEmpty ? nil : warnings
+        if stored.warnings?.isEmpty == true { stored.warnings = nil }
         let stage = request.action == .chart ? "chart" : "insights"
         timings[stage] = stored.timingsMs[stage]
         try store.updateQueryDocument(tenant: tenant, id: original.id, document: stored,

@@ -113,6 +113,18 @@ public final class StateStore: Sendable {
                 CREATE INDEX queries_by_time ON queries(tenant, created_at);
                 """)
         }
+        // The LLM engine's daily request/token budget (State/LLMBudget.swift), kept here so
+        // a restart does not reset it and the daemon and `lumiere ask --spool` share it.
+        m.registerMigration("llm_usage") { db in
+            try db.execute(sql: """
+                CREATE TABLE llm_usage (
+                    day TEXT PRIMARY KEY,               -- UTC, YYYY-MM-DD
+                    requests INTEGER NOT NULL DEFAULT 0,
+                    prompt_tokens INTEGER NOT NULL DEFAULT 0,
+                    completion_tokens INTEGER NOT NULL DEFAULT 0
+                );
+                """)
+        }
         return m
     }
 

@@ -39,8 +39,11 @@ chmod 0600 /etc/lumiere/llm-api-key
 check install "$SRC/scripts/install" --prefix /opt/lumiere --binary "$BIN"
 check link systemctl link /opt/lumiere/lib/systemd/system/lumiere.service
 mkdir -p /etc/systemd/system/lumiere.service.d
-printf '[Service]\nWatchdogSec=3s\nRestartSec=1s\n' > /etc/systemd/system/lumiere.service.d/test.conf
+printf '[Service]\nWatchdogSec=3s\nRestartSec=1s\nEnvironment=LUMIERE_LLM_BASE_URL=http://127.0.0.1:18080/v1\n' > /etc/systemd/system/lumiere.service.d/test.conf
 systemctl daemon-reload
+# A loopback LLM server that answers only when given the credential's key.
+python3 "$SRC/Tests/LumiereDaemonTests/Fixtures/fake-llm.py" 18080 sk-test-credential >> "$OUT/trace.txt" 2>&1 &
+check prompts_installed test -f /opt/lumiere/share/lumiere/prompts/sql.txt
 
 check start timeout 60 systemctl start lumiere   # Type=notify: returns once READY=1 arrived
 check active systemctl is-active lumiere
@@ -55,6 +58,12 @@ echo '{"source": "test_sales_data", "sql": "SELECT Region, SUM(Sales) AS total F
 drop q1.json /tmp/q1.json
 check answer waitfor 30 bash -c "grep -q '\"South\"' $SPOOL/outbox/q1.result.json 2>/dev/null && grep -q '\"succeeded\"' $SPOOL/outbox/q1.result.json"
 check archived waitfor 10 test -f "$SPOOL/archive/q1.json"
+# The LLM engine under the hardening: loopback only, the key from LoadCredential=, the
+# prompts found beside the installed binary.
+echo '{"source": "test_sales_data", "question": "What were the total sales by region?", "engine": "llm"}' > /tmp/q2.json
+drop q2.json /tmp/q2.json
+check llm_answer waitfor 30 bash -c "grep -Eq '\"engine\" ?: ?\"llm\"' $SPOOL/outbox/q2.result.json 2>/dev/null && grep -q '\"South\"' $SPOOL/outbox/q2.result.json"
+check key_not_stored bash -c "! grep -rq sk-test-credential $SPOOL && ! journalctl -u lumiere --no-pager | grep -q sk-test-credential"
 
 # The hardening: only the spool is writable for the daemon.
 check spool_writable as_daemon touch "$SPOOL/state/probe"

@@ -17,7 +17,7 @@ struct LLMEndToEndTests {
         try withTemporaryDirectory { dir in
             let spool = dir + "/spool"
             let daemon = try DaemonProcess(spool: spool, environment: ["LUMIERE_ENGINE": "llm", "LUMIERE_LLM_BASE_URL": server.baseURL,
-                                                                       "LUMIERE_LLM_MODEL": "llama3.2"])
+                                                                       "LUMIERE_LLM_MODEL": "llama3.2", "LUMIERE_METRICS_INTERVAL_S": "1"])
             try daemon.waitUntilStarted()
             try dropFile(TestPaths.sampleCSV, as: "test_sales_data.csv", into: spool + "/inbox")
             try drop(#"{"source": "test_sales_data", "question": "What were the total sales by region?"}"#, as: "q1.json", into: spool + "/inbox")
@@ -40,6 +40,14 @@ struct LLMEndToEndTests {
             #expect(sent["share"] as? String == "schema" && sent["rows"] as? Int == 0)
             #expect((sent["columns"] as? [String])?.contains("Region") == true)
             #expect(server.requests.first?.jsonBody?["model"] as? String == "llama3.2")
+            // The metrics file counts the call and its tokens (rewritten every second here).
+            let metrics = try eventually(timeout: 10, "LLM call in metrics.prom") { () -> String? in
+                let text = (try? String(contentsOfFile: spool + "/state/metrics.prom", encoding: .utf8)) ?? ""
+                return text.contains("lumiere_llm_calls_total 1\n") ? text : nil
+            }
+            #expect(metrics.contains("lumiere_llm_errors_total 0\n"))
+            #expect(metrics.contains("lumiere_llm_tokens_total{kind=\"prompt\"} 100\n"))
+            #expect(metrics.contains("lumiere_llm_tokens_total{kind=\"completion\"} 20\n"))
             #expect(try daemon.stop() == 0)
             // The history (what `lumiere` management commands read) has the same record.
             let store = try StateStore(path: spool + "/state/lumiere.db")

@@ -382,6 +382,7 @@ public final class Daemon: @unchecked Sendable {
                 logger.warning("spool.dir cannot change while running; restart to move the spool")
             }
             config = fresh
+            scheduler.replaceProcessor(processor.reloaded(config: fresh))
             scheduler.workers = workerCount
             scheduler.maxAttempts = config.int("queue.max_attempts")
             scheduler.retryBase = Double(config.int("queue.retry_base_ms")) / 1000

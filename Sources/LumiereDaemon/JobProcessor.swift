@@ -55,6 +55,13 @@ public protocol JobProcessor: Sendable {
     /// The outbox documents for a job that failed outside `process` (too many attempts,
     /// input vanished, a transient error that never cleared).
     func failureDocuments(job: Job, error: LumiereError) -> [OutboxDocument]
+    /// The same processor under a reloaded configuration (SIGHUP).
+    func reloaded(config: LumiereConfig) -> any JobProcessor
+}
+
+extension JobProcessor {
+    /// Processors without settings of their own stay as they are.
+    public func reloaded(config: LumiereConfig) -> any JobProcessor { self }
 }
 
 /// The `.error.json` written beside an input in failed/.

@@ -24,7 +24,9 @@ final class Scheduler: @unchecked Sendable {
     private let workQueue = DispatchQueue(label: "lumiere.workers", attributes: .concurrent)
     private let layout: SpoolLayout
     private let store: StateStore
-    private let processor: any JobProcessor
+    /// Replaced by a SIGHUP reload (`replaceProcessor`); each job keeps the one it started with.
+    private var processor: any JobProcessor
+    private let processorLock = NSLock()
     private let logger: Logger
     private(set) var busy = 0
     var workers: Int
@@ -77,6 +79,14 @@ final class Scheduler: @unchecked Sendable {
         }
     }
 
+    /// Jobs started from now on use `fresh` (a reloaded configuration); running ones finish
+    /// with the processor they started with.
+    func replaceProcessor(_ fresh: any JobProcessor) {
+        processorLock.withLock { processor = fresh }
+    }
+
+    private var currentProcessor: any JobProcessor { processorLock.withLock { processor } }
+
     /// Call `done` (on `control`) once no job is running.
     func whenIdle(_ done: @escaping () -> Void) {
         dispatchPrecondition(condition: .onQueue(control))
@@ -88,28 +98,30 @@ final class Scheduler: @unchecked Sendable {
         if !job.tenant.isEmpty { jobLogger[metadataKey: "job.tenant"] = "\(job.tenant)" }  // journal field JOB_TENANT
         let inputPath = "\(layout.work)/\(job.workName)"
         let started = Date()
+        let processor = currentProcessor
         if job.attempts > maxAttempts {
             // The daemon died while running this job on each of its attempts.
             let error = LumiereError(.tooManyAttempts,
                                      "processing \(job.inputName) was interrupted \(job.attempts - 1) times (the daemon crashed or was killed while running it)",
                                      hint: "check the journal for the crash; fix the input or raise queue.max_attempts and drop it again")
             complete(job, JobOutput(documents: processor.failureDocuments(job: job, error: error), error: error),
-                     logger: jobLogger, started: started)
+                     processor: processor, logger: jobLogger, started: started)
             return
         }
         var st = stat()
         if lstat(inputPath, &st) != 0 {
             let error = LumiereError(.ioError, "the input \(job.inputName) vanished from the work area",
                                      hint: "something removed a file from the daemon's private state/work/ folder")
-            finishWithoutInput(job, error, logger: jobLogger)
+            finishWithoutInput(job, error, processor: processor, logger: jobLogger)
             return
         }
         jobLogger.debug("job started", metadata: ["attempt": "\(job.attempts)"])
         let output = processor.process(job: job, inputPath: inputPath)
-        complete(job, output, logger: jobLogger, started: started)
+        complete(job, output, processor: processor, logger: jobLogger, started: started)
     }
 
-    private func complete(_ job: Job, _ output: JobOutput, logger jobLogger: Logger, started: Date) {
+    private func complete(_ job: Job, _ output: JobOutput, processor: any JobProcessor, logger jobLogger: Logger,
+                          started: Date) {
         if let delay = output.deferral {
             do {
                 try store.requeue(jobID: job.id, delay: delay, error: output.error?.payload, keepAttempt: false,
@@ -184,7 +196,8 @@ final class Scheduler: @unchecked Sendable {
         if error.code == .diskFull { control.async { self.onDiskFull?() } }
     }
 
-    private func finishWithoutInput(_ job: Job, _ error: LumiereError, logger jobLogger: Logger) {
+    private func finishWithoutInput(_ job: Job, _ error: LumiereError, processor: any JobProcessor,
+                                    logger jobLogger: Logger) {
         do {
             try layout.createTenantFolders(job.tenant)
             let output = JobOutput(documents: processor.failureDocuments(job: job, error: error), error: error)

@@ -51,13 +51,20 @@ struct LifecycleTests {
         }
     }
 
-    @Test("under the free-space floor intake pauses and keeps files; SIGHUP with a lower floor resumes it")
+    @Test("under the free-space floor intake pauses and keeps files; SIGHUP reloads the floor and the analyst's limits")
     func diskGuardAndReload() throws {
         try withTemporaryDirectory { dir in
             let spool = dir + "/spool"
             let configPath = dir + "/lumiere.toml"
+            func writeConfig(_ text: String) throws { try text.write(toFile: configPath, atomically: true, encoding: .utf8) }
+            func reload(_ count: Int) throws {
+                daemon.signal(SIGHUP)
+                _ = try eventually(timeout: 10, "reload \(count) logged") {
+                    daemon.log.components(separatedBy: "configuration reloaded").count - 1 >= count ? true : nil
+                }
+            }
             // A floor no test machine reaches (1 TiB free): the daemon starts paused.
-            try "[spool]\nmin_free_mb = 1048576\n".write(toFile: configPath, atomically: true, encoding: .utf8)
+            try writeConfig("[spool]\nmin_free_mb = 1048576\n[sql]\nmax_rows = 2\n")
             let daemon = try DaemonProcess(spool: spool, environment: ["LUMIERE_CONFIG": configPath])
             try daemon.waitUntilStarted()
             _ = try eventually(timeout: 10, "pause logged") { daemon.log.contains("intake paused: disk space low") ? true : nil }
@@ -71,20 +78,32 @@ struct LifecycleTests {
             #expect(listDir(spool + "/outbox").isEmpty)
 
             // Lower the floor and reload: the waiting upload goes through.
-            try "[spool]\nmin_free_mb = 0\n".write(toFile: configPath, atomically: true, encoding: .utf8)
-            daemon.signal(SIGHUP)
-            _ = try eventually(timeout: 10, "reload logged") { daemon.log.contains("configuration reloaded") ? true : nil }
+            try writeConfig("[spool]\nmin_free_mb = 0\n[sql]\nmax_rows = 2\n")
+            try reload(1)
             let doc = try waitForJSON(spool + "/outbox/test_sales_data.source.json")
             #expect(doc["status"] as? String == "succeeded")
             #expect(daemon.log.contains("intake resumed: disk space is back"))
             #expect(listDir(spool + "/archive") == ["test_sales_data.csv"])
 
+            // The analyst's settings reload too: the row cap cuts 4 regions to 2, then to 3.
+            let sql = #"{"source": "test_sales_data", "sql": "SELECT Region, SUM(Sales) AS total FROM data GROUP BY Region ORDER BY total DESC", "chart": false, "insight": false}"#
+            try drop(sql, as: "cap2.json", into: spool + "/inbox")
+            let cap2 = try waitForJSON(spool + "/outbox/cap2.result.json")
+            #expect((cap2["rows"] as? [[Any]])?.count == 2 && cap2["truncated"] as? Bool == true, "\(cap2)")
+            try writeConfig("[spool]\nmin_free_mb = 0\n[sql]\nmax_rows = 3\n")
+            try reload(2)
+            try drop(sql, as: "cap3.json", into: spool + "/inbox")
+            let cap3 = try waitForJSON(spool + "/outbox/cap3.result.json")
+            #expect((cap3["rows"] as? [[Any]])?.count == 3 && cap3["truncated"] as? Bool == true, "\(cap3)")
+
             // A broken config on reload is refused and the daemon keeps running on the old one.
-            try "[spool]\nmin_free_mb = \"lots\"\n".write(toFile: configPath, atomically: true, encoding: .utf8)
+            try writeConfig("[spool]\nmin_free_mb = \"lots\"\n")
             daemon.signal(SIGHUP)
             _ = try eventually(timeout: 10, "failed reload logged") {
                 daemon.log.contains("configuration reload failed; keeping the old one") ? true : nil
             }
+            try drop(sql, as: "still3.json", into: spool + "/inbox")
+            #expect((try waitForJSON(spool + "/outbox/still3.result.json")["rows"] as? [[Any]])?.count == 3)
             #expect(daemon.process.isRunning)
             #expect(try daemon.stop() == 0)
         }

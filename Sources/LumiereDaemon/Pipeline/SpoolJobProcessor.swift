@@ -23,6 +23,13 @@ public struct SpoolJobProcessor: JobProcessor {
         self.sourceWait = Double(analyst.config.int("queue.source_wait_s"))
     }
 
+    /// A new analyst on the same state database and metrics, with the reloaded settings
+    /// (sandbox limits, engine, LLM endpoint and key, reports, ...).
+    public func reloaded(config: LumiereConfig) -> any JobProcessor {
+        SpoolJobProcessor(analyst: Analyst(store: analyst.store, layout: analyst.layout, config: config,
+                                           logger: analyst.logger, metrics: analyst.metrics))
+    }
+
     public func process(job: Job, inputPath: String) -> JobOutput {
         switch job.kind {
         case .reject:

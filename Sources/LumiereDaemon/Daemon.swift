@@ -144,6 +144,7 @@ public final class Daemon: @unchecked Sendable {
         AtomicFile.removeStaleTemps(in: layout.outbox)
         AtomicFile.removeStaleTemps(in: layout.failed)
         var recovered = try store.requeueInterrupted()
+        try store.deleteAbandonedQueries()
         let workDir = try DirectoryHandle(path: layout.work)
         let files = Set(try workDir.names())
         let known = try store.allWorkNames()

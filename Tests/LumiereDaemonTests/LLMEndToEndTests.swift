@@ -76,6 +76,10 @@ struct LLMEndToEndTests {
             #expect(daemon.log.contains("job will be retried") && daemon.log.contains("llm_unavailable"))
             _ = try eventually(timeout: 10, "input in failed/") { listDir(spool + "/failed").contains("q2.json") ? true : nil }
             #expect(try daemon.stop() == 0)
+            // Each attempt left a failed row in the history, none stays `running`.
+            let history = try StateStore(path: spool + "/state/lumiere.db").listQueries(tenant: "")
+            #expect(history.count == 2, "\(history.map(\.status))")
+            #expect(history.allSatisfy { $0.status == "failed" && $0.document?.error?.code == "llm_unavailable" })
         }
     }
 

@@ -3,6 +3,7 @@
 
 import Foundation
 import Testing
+import LumiereStore
 
 @Suite("Daemon lifecycle", .serialized)
 struct LifecycleTests {
@@ -190,10 +191,17 @@ struct LifecycleTests {
             #expect(archived.count + failed.count == expected.count)
             for name in failed { #expect(FileManager.default.fileExists(atPath: "\(spool)/failed/\(name).error.json")) }
             // The right ones succeeded.
+            let history = try StateStore(path: spool + "/state/lumiere.db")
             for (input, result) in expected where input.hasPrefix("q") || input.hasPrefix("src") {
                 let doc = try waitForJSON("\(spool)/outbox/\(result)", timeout: 1)
                 #expect(doc["status"] as? String == "succeeded", "\(input): \(doc["error"] ?? "")")
+                // The result's query is in the history, finished.
+                if let id = doc["query_id"] as? Int {
+                    #expect(try history.query(tenant: "", id: Int64(id))?.status == "succeeded", "\(input)")
+                }
             }
+            // Rows reserved by killed attempts were cleared at start-up: none stays running.
+            #expect(try history.listQueries(tenant: "", status: "running", limit: 1000).isEmpty)
         }
     }
 }

@@ -71,7 +71,7 @@ public struct SpoolJobProcessor: JobProcessor {
         } catch {
             return JobOutput(documents: failureDocuments(job: job, error: error), error: error)
         }
-        do {
+        do throws(LumiereError) {
             // Wait for an upload of the named source that is still queued, being ingested,
             // or settling in the inbox.
             if let name = request.source, [.ask, .sql].contains(request.action),
@@ -90,8 +90,25 @@ public struct SpoolJobProcessor: JobProcessor {
                 let queryID = try analyst.store.createQuery(tenant: job.tenant, jobID: job.id, action: request.action.rawValue,
                                                             question: request.question, sourceName: request.source,
                                                             request: request)
-                (doc, html) = try analyst.answer(request, tenant: job.tenant, jobID: job.id, file: job.inputName,
-                                                 queryID: queryID)
+                do throws(LumiereError) {
+                    (doc, html) = try analyst.answer(request, tenant: job.tenant, jobID: job.id, file: job.inputName,
+                                                     queryID: queryID)
+                } catch {
+                    // Transient (answer throws nothing else): the job is retried and that
+                    // attempt reserves a row of its own. This attempt's row records why it
+                    // failed, instead of staying `running` in the history.
+                    var attempt = ResultDocument(status: .failed,
+                                                 request: RequestInfo(file: job.inputName, id: request.clientID,
+                                                                      action: request.action.rawValue),
+                                                 createdAt: isoTimestamp())
+                    attempt.jobID = job.id
+                    attempt.queryID = queryID
+                    attempt.question = request.question
+                    attempt.fail(error)
+                    attempt.warnings = ["attempt \(job.attempts) of job \(job.id) failed transiently; the job is retried"]
+                    try? analyst.store.finishQuery(id: queryID, document: attempt, keepRows: 0)
+                    throw error
+                }
                 try analyst.store.finishQuery(id: queryID, document: doc, keepRows: analyst.config.int("results.history_rows"))
             }
             var docs = [OutboxDocument(name: resultName, data: encodeDocument(doc))]

@@ -102,6 +102,18 @@ extension StateStore {
         }
     }
 
+    /// At daemon start-up: query rows reserved by jobs that were interrupted (a crash or a
+    /// kill mid-answer). Their jobs are queued again and reserve a fresh row, so these
+    /// would stay `running` in the history forever. Rows of `lumiere ask` (no job) are
+    /// left alone: one may be answering right now.
+    @discardableResult
+    public func deleteAbandonedQueries() throws(LumiereError) -> Int {
+        try write("removing abandoned queries") { db in
+            try db.execute(sql: "DELETE FROM queries WHERE status = 'running' AND job_id IS NOT NULL")
+            return db.changesCount
+        }
+    }
+
     @discardableResult
     public func deleteQuery(tenant: String, id: Int64) throws(LumiereError) -> Bool {
         try write("deleting a query") { db in

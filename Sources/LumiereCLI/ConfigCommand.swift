@@ -18,7 +18,7 @@ struct ConfigCommand: ParsableCommand {
         do {
             let config = defaults ? LumiereConfig() : try options.load()
             print(config.renderTOML(header: LumiereConfig.fileHeader), terminator: "")
-        } catch let error as LumiereError {
+        } catch {
             throw fail(error)
         }
     }

@@ -40,18 +40,8 @@ enum LLMTestSupport {
         return l
     }()
 
-    /// A loopback port with no listener (bound, then closed).
-    static func closedPort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        close(fd)
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
+    /// A loopback port with no listener.
+    static func closedPort() -> Int { closedLoopbackPort() }
 
     static let salesSchema = SourceSchema(rowCount: 15, columns: [
         ColumnProfile(name: "Date", type: .date, distinctCount: 15, min: .text("2024-01-01"), max: .text("2024-01-15")),

@@ -67,13 +67,21 @@ struct PlanningState {
     // MARK: - Tag helpers
 
     func has(_ predicate: (LexWord) -> Bool) -> Bool {
-        tags.contains { t in t.lex.map(predicate) ?? false }
+        // A plain loop: `tags.contains { $0.lex.map(predicate) ?? false }` crashes Swift
+        // 6.3.1's optimizer (CopyPropagation ownership error) in release builds.
+        for t in tags {
+            if let w = t.lex, predicate(w) { return true }
+        }
+        return false
     }
 
     func hasLex(_ w: LexWord) -> Bool { has { $0 == w } }
 
     mutating func consumeAll(_ predicate: (LexWord) -> Bool) {
-        for i in tags.indices where tags[i].lex.map(predicate) ?? false { tags[i].consumed = true }
+        // (A plain `if let`, for the same optimizer crash as in has(_:).)
+        for i in tags.indices {
+            if let w = tags[i].lex, predicate(w) { tags[i].consumed = true }
+        }
     }
 
     /// The index of the next tag after `i` that is not filler ("the", "of"), or nil.

@@ -91,3 +91,12 @@ let package = Package(
                     exclude: ["Fixtures"], swiftSettings: strict),
     ]
 )
+
+// Fuzz targets (scripts/fuzz), declared only when LUMIERE_FUZZ=1: they are built with
+// `-sanitize=fuzzer,address -parse-as-library` (libFuzzer supplies main()) in their own
+// --build-path, flags a plain `swift build` / `swift test` must never see.
+if Context.environment["LUMIERE_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(
+        name: "lumiere-fuzz", dependencies: ["LumiereCore", "LumiereStore"], path: "Fuzz/Sources",
+        swiftSettings: strict))
+}

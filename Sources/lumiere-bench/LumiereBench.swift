@@ -11,5 +11,5 @@ struct LumiereBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lumiere-bench",
         abstract: "Benchmarks for Lumiere.",
-        subcommands: [IngestBenchmark.self, IngestOne.self])
+        subcommands: [IngestBenchmark.self, IngestOne.self, Generate.self])
 }

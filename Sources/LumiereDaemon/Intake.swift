@@ -4,7 +4,9 @@
 // every spool.rescan_ms). Output: files renamed into state/work/<uniq>--<name> and a job
 // row for each, inserted in one transaction per batch. Failure modes: a crash between the
 // rename and the insert leaves a work file without a row, which start-up reconciliation
-// enqueues; nothing is ever deleted here.
+// enqueues; an insert that fails (the state database locked by another process past the
+// busy timeout, or full) is retried by every later scan until it succeeds; nothing is
+// ever deleted here.
 //
 // A regular file is claimed only once its size and mtime have been stable for the settle
 // interval and no process still has it open for writing (see InboxSafety). Everything
@@ -31,6 +33,10 @@ final class Intake: @unchecked Sendable {
     private struct Sighting { var identity: FileIdentity; var stableSince: Double }
     private var sightings: [String: Sighting] = [:]
     private var counter: UInt64 = 0
+    /// Files already renamed into the work area whose job rows could not be inserted yet.
+    /// Without this they sat in state/work until the next restart (found by scripts/soak:
+    /// the state database locked for longer than the busy timeout).
+    private var unrecorded: [NewJob] = []
 
     struct Settings {
         var settleSeconds: Double
@@ -64,6 +70,14 @@ final class Intake: @unchecked Sendable {
     /// Must run on `queue`.
     func scan(queuedJobs: Int) -> (claimed: Int, recheckAfter: Double?) {
         dispatchPrecondition(condition: .onQueue(queue))
+        var recorded = 0
+        if !unrecorded.isEmpty {
+            let pending = unrecorded.count
+            var none: [NewJob] = []
+            flush(&none)
+            if !unrecorded.isEmpty { return (0, 1) }
+            recorded = pending
+        }
         if pausedReason != nil { return (0, nil) }
         let names: [String]
         do { names = try inbox.names() } catch {
@@ -71,7 +85,7 @@ final class Intake: @unchecked Sendable {
             return (0, 1)
         }
         let now = Date().timeIntervalSince1970
-        var claimedCount = 0
+        var claimedCount = recorded
         var seen = Set<String>()
         var batch: [NewJob] = []
         var recheck: Double?
@@ -125,6 +139,7 @@ final class Intake: @unchecked Sendable {
         }
         claimedCount += batch.count
         flush(&batch)
+        if !unrecorded.isEmpty { recheck = min(recheck ?? 1, 1) }
         // Forget sightings of names that are gone.
         for name in sightings.keys where !seen.contains(name) { sightings[name] = nil }
         return (claimedCount, recheck)
@@ -146,19 +161,24 @@ final class Intake: @unchecked Sendable {
     }
 
     private func flush(_ batch: inout [NewJob]) {
-        guard !batch.isEmpty else { return }
+        let jobs = unrecorded + batch
+        batch.removeAll()
+        guard !jobs.isEmpty else { return }
         do {
             // The directory entry of each rename must be durable before the row says so.
             try AtomicFile.syncDirectory(layout.work)
             try AtomicFile.syncDirectory(layout.inbox)
-            let ids = try store.enqueue(batch)
+            // Work names are unique, so inserting a batch again never duplicates a job.
+            let ids = try store.enqueue(jobs)
+            unrecorded = []
             logger.debug("claimed inbox files", metadata: ["count": "\(ids.count)"])
         } catch {
-            // The files are in the work area; reconciliation enqueues them at the next start
-            // or the next periodic reconcile.
-            logger.error("cannot enqueue claimed files", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
+            // The files are in the work area: the next scan inserts them (start-up
+            // reconciliation does, if the daemon stops first).
+            unrecorded = jobs
+            logger.error("cannot enqueue claimed files; retrying", metadata: [
+                "error.code": "\(error.code)", "error": "\(error.message)", "count": "\(jobs.count)"])
         }
-        batch.removeAll()
     }
 
     /// Work-area name → original inbox name.

@@ -93,8 +93,8 @@ let package = Package(
 )
 
 // Fuzz targets (scripts/fuzz), declared only when LUMIERE_FUZZ=1: they are built with
-// `-sanitize=fuzzer,address -parse-as-library` (libFuzzer supplies main()) in their own
-// --build-path, flags a plain `swift build` / `swift test` must never see.
+// `-sanitize=fuzzer,address` in their own --build-path, and their main() hands control to
+// libFuzzer, so a plain `swift build` / `swift test` must never see them.
 if Context.environment["LUMIERE_FUZZ"] == "1" {
     package.targets.append(.executableTarget(
         name: "lumiere-fuzz", dependencies: ["LumiereCore", "LumiereStore"], path: "Fuzz/Sources",

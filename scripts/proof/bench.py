@@ -71,7 +71,7 @@ class Bench:
         empty = os.path.join(self.root, "empty.toml")
         open(empty, "w").close()
         self.daemon = Daemon(self.args.binary, self.spool, os.path.join(self.root, "daemon.log"), env={
-            "LUMIERE_CONFIG": empty, "LUMIERE_LOG_TARGET": "stderr", "LUMIERE_LOG_LEVEL": "notice",
+            "LUMIERE_CONFIG": empty, "LUMIERE_LOG_TARGET": "stderr", "LUMIERE_LOG_LEVEL": "info",
             "LUMIERE_SPOOL_SETTLE_MS": "0", "LUMIERE_SPOOL_MAX_QUEUED": "2000",
         })
         subprocess.run([self.args.binary, "init", "--spool", self.spool], check=True, capture_output=True,
@@ -318,6 +318,7 @@ def main():
     p.add_argument("--dir", default="/tmp/lumiere-bench-e2e")
     p.add_argument("--keep", action="store_true")
     args = p.parse_args()
+    args.binary, args.bench, args.sample = map(os.path.abspath, (args.binary, args.bench, args.sample))
     b = Bench(args)
     try:
         code = b.run()

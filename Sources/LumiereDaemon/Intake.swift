@@ -9,7 +9,8 @@
 // ever deleted here.
 //
 // A regular file is claimed only once its size and mtime have been stable for the settle
-// interval and no process still has it open for writing (see InboxSafety). Everything
+// interval (measured on the monotonic clock) and no process still has it open for writing
+// (see InboxSafety). Everything
 // that is not a readable regular file is claimed at once as a `reject` job and ends in
 // failed/ with the reason, without having been opened.
 
@@ -84,7 +85,10 @@ final class Intake: @unchecked Sendable {
             logger.error("cannot list the inbox", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
             return (0, 1)
         }
-        let now = Date().timeIntervalSince1970
+        // Monotonic: with the wall clock, a file seen just before a backward clock step
+        // (NTP, a VM resumed) waited for the whole step before it was claimed — found by
+        // scripts/soak's clock fault.
+        let now = Self.monotonicSeconds()
         var claimedCount = recorded
         var seen = Set<String>()
         var batch: [NewJob] = []
@@ -179,6 +183,12 @@ final class Intake: @unchecked Sendable {
             logger.error("cannot enqueue claimed files; retrying", metadata: [
                 "error.code": "\(error.code)", "error": "\(error.message)", "count": "\(jobs.count)"])
         }
+    }
+
+    static func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
     /// Work-area name → original inbox name.

@@ -222,10 +222,18 @@ class Soak:
 
     # ---- writers --------------------------------------------------------------------
 
-    def start_writers(self, items, phase_dir, phase, loops=4, special=True):
-        """Deliver staged items with real tools; returns the writer processes."""
-        self.rng.shuffle(items)
+    def start_writers(self, items, phase_dir, phase, loops=4, special=True, pace=0.0):
+        """Deliver staged items with real tools; returns the writer processes. With `pace`,
+        one loop delivers everything, sleeping that long between files."""
         procs = []
+        if pace > 0:
+            for name, meta in items:
+                self.record(name, meta, phase)
+            lst = self.write_list(phase_dir, "paced", [n for n, _ in items])
+            procs.append(self.bash(f'while IFS= read -r f; do cat "$S/$f" > "$I/.$f.tmp" && mv "$I/.$f.tmp" "$I/$f"; '
+                                   f'sleep {pace:.3f}; done < {lst}', phase_dir))
+            return procs
+        self.rng.shuffle(items)
         groups = {"loop": [], "mv": [], "cat": [], "rsync": []}
         # An upload and the question about it go through one loop, upload first: the
         # question then finds the upload pending (queued or settling) and waits for it.
@@ -436,11 +444,18 @@ class Soak:
             pdir = self.phase_dir(f"kill{k}")
             items = self.make_inputs(per, pdir)
             # Every third wave carries a large upload, so ingests are killed halfway too.
+            first = len(self.drops)
             procs += self.start_writers(items, pdir, "kill", special=(k % 3 == 0))
-            end = now() + self.rng.uniform(0.05, 1.5)
+            # Kill while the wave is being processed: once its first result is out, at a
+            # random moment in the next 0.4 s.
+            wave = {result_name(d["name"]) for d in self.drops[first:]}
+            deadline = now() + 5
+            while now() < deadline and not wave & set(os.listdir(self.outbox)):
+                time.sleep(0.01)
+            end = now() + self.rng.uniform(0.0, 0.4)
             while now() < end:
                 self.sample()
-                time.sleep(0.02)
+                time.sleep(0.01)
             self.daemon.kill9()
             self.kills += 1
             k += 1
@@ -623,11 +638,15 @@ class Soak:
             f.write("0\n")
         self.daemon.stop()
         self.daemon.start(extra_env={"LD_PRELOAD": shim, "CLOCKSHIFT_FILE": stamp})
-        procs = self.run_phase("clock", n, special=False)
+        # Files trickle in across the steps, so some are settling when the clock jumps.
+        step = 1.5 if self.short else 3
+        self.phase = "clock"
+        items = self.make_inputs(n, self.phase_dir("clock"))
+        procs = self.start_writers(items, self.phase_dir("clock"), "clock", pace=3 * step / max(1, len(items)))
         for offset in ("3600", "0", "-3600"):
             with open(stamp, "w") as f:
                 f.write(offset + "\n")
-            end = now() + (1.5 if self.short else 3)
+            end = now() + step
             while now() < end:
                 self.sample()
                 time.sleep(0.1)
@@ -829,7 +848,7 @@ class Soak:
               f"inputs {f['seen']} = results {f['results']} = archived {f['archived']} + failed {f['failed']}; "
               f"duplicates {f['duplicates']}, work left {f['work_left']}, stuck {f['stuck']}, half-read {f['half_read']}, "
               f"unexpected {f['unexpected']}; SIGKILL {f['kills']} ({f['start_kills']} in start-up, {f.get('recovered', 0)} items recovered), "
-              f"SIGTERM exit {f.get('sigterm_rc')} in {f.get('sigterm_exit_s', 0):.1f}s, disk-full {f.get('diskfull')}, "
+              f"SIGTERM exit {f.get('sigterm_rc')} in {f.get('sigterm_exit_s', 0):.2f}s, disk-full {f.get('diskfull')}, "
               f"inotify overflow {f.get('inotify_overflow')}, clock {f.get('clock')}; "
               f"RSS {f['rss_early_mb']:.0f}->{f['rss_late_mb']:.0f} MB (peak {f['peak_rss_mb']:.0f}), "
               f"fds {f['fds_early']}->{f['fds_late']}", flush=True)

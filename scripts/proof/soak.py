@@ -121,6 +121,8 @@ class Soak:
             "LUMIERE_SPOOL_MIN_FREE_MB": "16",
             "LUMIERE_WORKERS": str(self.args.workers),
             "LUMIERE_DAEMON_SHUTDOWN_TIMEOUT_S": "30",
+            # A crash prints its backtrace into daemon.log.
+            "SWIFT_BACKTRACE": "enable=yes,interactive=no,color=no",
         }
         self.daemon = Daemon(self.args.binary, self.spool, os.path.join(self.root, "daemon.log"), env=env)
         subprocess.run([self.args.binary, "init", "--spool", self.spool], check=True, capture_output=True,
@@ -665,6 +667,9 @@ class Soak:
     def run(self):
         t0 = now()
         self.setup()
+        load = os.getloadavg()
+        log(f"{'short' if self.short else 'full'} run: {self.total} inputs planned, {self.kills_wanted} SIGKILLs, "
+            f"{self.args.workers} workers; {os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
         self.phase = "warmup"
         self.daemon.start()
         log(f"daemon pid {self.daemon.pid}; uploading the base sources")
@@ -698,11 +703,24 @@ class Soak:
             self.breaks.append(f"final SIGTERM: exit status {rc}")
         self.figures["elapsed_s"] = now() - t0
         self.check()
+        self.crashes = self.crash_reports()
         self.report()
-        if not self.args.keep:
+        if self.breaks:
+            # Keep the evidence: the log is outside the tmpfs; the spool stays mounted.
+            log(f"kept {self.root} (daemon.log, spool) for inspection; umount {self.fs} when done")
+        elif not self.args.keep:
             self.unmount()
             shutil.rmtree(self.root, ignore_errors=True)
         return 1 if self.breaks else 0
+
+    def crash_reports(self):
+        """Backtraces the Swift runtime printed into daemon.log (any crash is a break)."""
+        with open(self.daemon.log_path, errors="replace") as f:
+            text = f.read()
+        n = text.count("Program crashed")
+        if n:
+            self.breaks.append(f"the daemon crashed {n} time(s); backtraces in {self.daemon.log_path}")
+        return n
 
     # ---- invariants -----------------------------------------------------------------
 
@@ -879,7 +897,7 @@ def main():
         d = getattr(soak, "daemon", None)
         if d and d.alive():
             d.kill9()
-        if not args.keep:
+        if not args.keep and code == 0:
             soak.unmount()
     sys.exit(code)
 

@@ -717,7 +717,7 @@ class Soak:
         """Backtraces the Swift runtime printed into daemon.log (any crash is a break)."""
         with open(self.daemon.log_path, errors="replace") as f:
             text = f.read()
-        n = text.count("Program crashed")
+        n = text.count("Program crashed") + text.count("ERROR: AddressSanitizer")  # (a --binary built with ASan)
         if n:
             self.breaks.append(f"the daemon crashed {n} time(s); backtraces in {self.daemon.log_path}")
         return n

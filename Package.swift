@@ -107,3 +107,12 @@ let package = Package(
                     swiftSettings: strict),
     ]
 )
+
+// Fuzz targets (scripts/fuzz), declared only when LUMIERE_FUZZ=1: they are built with
+// `-sanitize=fuzzer,address` in their own --build-path, and their main() hands control to
+// libFuzzer, so a plain `swift build` / `swift test` must never see them.
+if Context.environment["LUMIERE_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(
+        name: "lumiere-fuzz", dependencies: ["LumiereCore", "LumiereStore"], path: "Fuzz/Sources",
+        swiftSettings: strict))
+}

@@ -4,10 +4,13 @@
 // every spool.rescan_ms). Output: files renamed into state/work/<uniq>--<name> and a job
 // row for each, inserted in one transaction per batch. Failure modes: a crash between the
 // rename and the insert leaves a work file without a row, which start-up reconciliation
-// enqueues; nothing is ever deleted here.
+// enqueues; an insert that fails (the state database locked by another process past the
+// busy timeout, or full) is retried by every later scan until it succeeds; nothing is
+// ever deleted here.
 //
 // A regular file is claimed only once its size and mtime have been stable for the settle
-// interval and no process still has it open for writing (see InboxSafety). Everything
+// interval (measured on the monotonic clock) and no process still has it open for writing
+// (see InboxSafety). Everything
 // that is not a readable regular file is claimed at once as a `reject` job and ends in
 // failed/ with the reason, without having been opened.
 //
@@ -39,6 +42,10 @@ final class Intake: @unchecked Sendable {
     private struct Sighting { var identity: FileIdentity; var stableSince: Double }
     private var sightings: [String: Sighting] = [:]
     private var counter: UInt64 = 0
+    /// Files already renamed into the work area whose job rows could not be inserted yet.
+    /// Without this they sat in state/work until the next restart (found by scripts/soak:
+    /// the state database locked for longer than the busy timeout).
+    private var unrecorded: [NewJob] = []
 
     struct Settings {
         var settleSeconds: Double
@@ -78,13 +85,26 @@ final class Intake: @unchecked Sendable {
     /// Must run on `queue`.
     func scan(queuedJobs: Int) -> (claimed: Int, recheckAfter: Double?) {
         dispatchPrecondition(condition: .onQueue(queue))
+        // Rows still owed for files claimed by an earlier scan come first.
+        var recorded = 0
+        if !unrecorded.isEmpty {
+            let pending = unrecorded.count
+            var none: [NewJob] = []
+            flush(&none)
+            if !unrecorded.isEmpty { return (0, 1) }
+            recorded = pending
+        }
         if pausedReason != nil { return (0, nil) }
         let names: [String]
         do { names = try inbox.names() } catch {
             logger.error("cannot list the inbox", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
             return (0, 1)
         }
-        var pass = Pass(now: Date().timeIntervalSince1970, capacity: max(0, settings.maxQueued - queuedJobs))
+        // Monotonic: with the wall clock, a file seen just before a backward clock step
+        // (NTP, a VM resumed) waited for the whole step before it was claimed — found by
+        // scripts/soak's clock fault.
+        var pass = Pass(now: Self.monotonicSeconds(), capacity: max(0, settings.maxQueued - queuedJobs))
+        pass.claimed = recorded
         if settings.tenants.enabled {
             var folders: [String] = []
             for name in names where !SpoolNames.isIgnored(name) && !pass.full {
@@ -121,6 +141,7 @@ final class Intake: @unchecked Sendable {
         }
         if pass.full { pass.recheck = min(pass.recheck ?? 0.5, 0.5) }
         flush(&pass.batch)
+        if !unrecorded.isEmpty { pass.recheck(after: 1) }
         // Forget sightings of names that are gone.
         for key in sightings.keys where !pass.seen.contains(key) { sightings[key] = nil }
         return (pass.claimed, pass.recheck)
@@ -229,20 +250,31 @@ final class Intake: @unchecked Sendable {
     private var touchedFolders = Set<String>()
 
     private func flush(_ batch: inout [NewJob]) {
-        guard !batch.isEmpty else { return }
+        let jobs = unrecorded + batch
+        batch.removeAll()
+        guard !jobs.isEmpty else { return }
         do {
             // The directory entry of each rename must be durable before the row says so.
             try AtomicFile.syncDirectory(layout.work)
             for folder in touchedFolders.sorted() { try AtomicFile.syncDirectory(folder) }
             touchedFolders.removeAll()
-            let ids = try store.enqueue(batch)
+            // Work names are unique, so inserting a batch again never duplicates a job.
+            let ids = try store.enqueue(jobs)
+            unrecorded = []
             logger.debug("claimed inbox files", metadata: ["count": "\(ids.count)"])
         } catch {
-            // The files are in the work area; reconciliation enqueues them at the next start
-            // or the next periodic reconcile.
-            logger.error("cannot enqueue claimed files", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
+            // The files are in the work area: the next scan inserts them (start-up
+            // reconciliation does, if the daemon stops first).
+            unrecorded = jobs
+            logger.error("cannot enqueue claimed files; retrying", metadata: [
+                "error.code": "\(error.code)", "error": "\(error.message)", "count": "\(jobs.count)"])
         }
-        batch.removeAll()
+    }
+
+    static func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
     /// Work-area name → original inbox name.

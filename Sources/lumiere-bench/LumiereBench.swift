@@ -10,5 +10,5 @@ struct LumiereBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lumiere-bench",
         abstract: "Benchmarks for Lumiere.",
-        subcommands: [IngestBenchmark.self, IngestOne.self, AnalystBenchmark.self, LLMBenchmark.self])
+        subcommands: [IngestBenchmark.self, IngestOne.self, AnalystBenchmark.self, LLMBenchmark.self, Generate.self])
 }

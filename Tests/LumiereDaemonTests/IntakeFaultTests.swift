@@ -73,7 +73,8 @@ struct IntakeFaultTests {
             // Settled after 3 s of monotonic time, not after the clock has caught up an hour.
             let doc = try waitForJSON(spool + "/outbox/note.txt.result.json", timeout: 40)
             #expect(doc["status"] as? String == "failed")
-            #expect(listDir(spool + "/failed").contains("note.txt"))
+            // The result is written before the input moves (the scheduler's order): wait for it.
+            _ = try eventually(timeout: 10, "note.txt in failed/") { listDir(spool + "/failed").contains("note.txt") ? true : nil }
             #expect(try daemon.stop() == 0)
         }
     }

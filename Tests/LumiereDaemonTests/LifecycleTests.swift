@@ -84,7 +84,10 @@ struct LifecycleTests {
             let doc = try waitForJSON(spool + "/outbox/test_sales_data.source.json")
             #expect(doc["status"] as? String == "succeeded")
             #expect(daemon.log.contains("intake resumed: disk space is back"))
-            #expect(listDir(spool + "/archive") == ["test_sales_data.csv"])
+            // The result is written before the input moves: wait for the move.
+            _ = try eventually(timeout: 10, "upload archived") {
+                listDir(spool + "/archive") == ["test_sales_data.csv"] ? true : nil
+            }
 
             // The analyst's settings reload too: the row cap cuts 4 regions to 2, then to 3.
             let sql = #"{"source": "test_sales_data", "sql": "SELECT Region, SUM(Sales) AS total FROM data GROUP BY Region ORDER BY total DESC", "chart": false, "insight": false}"#

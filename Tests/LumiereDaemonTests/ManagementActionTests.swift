@@ -54,7 +54,8 @@ struct ManagementActionTests {
             #expect(tooMany.errorCode == "malformed_request")
             let missing = try ask(#"{"action": "show_source", "source": "nope"}"#, as: "nope", spool: spool)
             #expect(missing.errorCode == "unknown_source")
-            #expect(FileManager.default.fileExists(atPath: spool + "/failed/nope.json.error.json"))
+            // Written just after the result document: wait for it.
+            _ = try eventually(timeout: 10, "error record") { FileManager.default.fileExists(atPath: spool + "/failed/nope.json.error.json") ? true : nil }
         }
     }
 

@@ -156,7 +156,8 @@ struct TenantIsolationTests {
             let forbidden = try waitForJSON(spool + "/outbox/locked/ls.result.json", timeout: 20)
             #expect(forbidden.errorCode == "tenant_forbidden")
             #expect(forbidden.errorMessage?.contains("uid \(me)") == true)
-            #expect(FileManager.default.fileExists(atPath: spool + "/failed/locked/ls.json.error.json"))
+            // Written just after the result document: wait for it.
+            _ = try eventually(timeout: 10, "error record") { FileManager.default.fileExists(atPath: spool + "/failed/locked/ls.json.error.json") ? true : nil }
 
             // A file at the top and a folder whose name is not a tenant name.
             try drop(#"{"action": "list_sources"}"#, as: "top.json", into: inbox)
@@ -165,7 +166,8 @@ struct TenantIsolationTests {
             try FileManager.default.createDirectory(atPath: inbox + "/bad name", withIntermediateDirectories: false)
             let bad = try waitForJSON(spool + "/outbox/bad name.result.json", timeout: 20)
             #expect(bad.errorCode == "invalid_tenant")
-            #expect(FileManager.default.fileExists(atPath: spool + "/failed/bad name.error.json"))
+            // Written just after the result document: wait for it.
+            _ = try eventually(timeout: 10, "error record") { FileManager.default.fileExists(atPath: spool + "/failed/bad name.error.json") ? true : nil }
             // A symlink posing as a tenant folder is refused like any symlink, never followed.
             try FileManager.default.createSymbolicLink(atPath: inbox + "/evil", withDestinationPath: inbox + "/acme")
             let evil = try waitForJSON(spool + "/outbox/evil.result.json", timeout: 20)

@@ -5,13 +5,13 @@
 // confidence and an intent; or two or three candidate readings when the question is
 // ambiguous; or an `unsupported_question` error naming the words it could not match.
 // Pipeline: Tokenizer → Tagger (Lexicon, ColumnMatcher, ValueMatcher) → Planner (TimeParser,
-// FilterParser, RoleAssigner) → SQLBuilder + Interpretation. No I/O, no clock, no
+// FilterParser, RoleAssigner) → CoverAllRule ("both") → SQLBuilder + Interpretation. No I/O, no clock, no
 // randomness: the same question and schema always give the same output, in milliseconds.
 // Question text reaches SQL only as schema names and stored values (quoted) or numbers.
 
 public struct BuiltinAnalyst: Sendable {
     /// Bump whenever the SQL or interpretation for some question changes.
-    public static let engineVersion = "1.0.0"
+    public static let engineVersion = "1.1.0"
     /// Questions longer than this are refused rather than parsed.
     static let maxQuestionLength = 1_000
 
@@ -38,14 +38,14 @@ public struct BuiltinAnalyst: Sendable {
         case .refuse(let unmatched, let problems):
             return .refuse(RefusalHints.error(unmatched: unmatched, problems: problems, schema: schema, columns: columns))
         case .plan(let plan, let confidence, nil):
-            return .answer(Self.generated(plan, confidence: confidence))
+            return .answer(Self.generated(CoverAllRule.apply(plan, tokens: tokens), confidence: confidence))
         case .plan(_, _, let ambiguity?):
             // Re-plan once per option of the first ambiguity; later ambiguities take option 0.
             var candidates: [GeneratedQuery] = []
             for option in 0..<ambiguity.options {
                 if case .plan(let p, let c, _) = Planner.plan(tags: tags, schema: schema, columns: columns,
                                                             choices: [ambiguity.key: option]) {
-                    let q = Self.generated(p, confidence: min(c, 0.5))
+                    let q = Self.generated(CoverAllRule.apply(p, tokens: tokens), confidence: min(c, 0.5))
                     if !candidates.contains(where: { $0.sql == q.sql }) { candidates.append(q) }
                 }
             }

@@ -4,6 +4,7 @@
 
 enum Interpretation {
     static func describe(_ plan: QueryPlan) -> String {
+        if let cover = plan.coverAll, plan.intent == .listing || plan.groupBy.isEmpty { return describeCoverAll(plan, cover) }
         // "percentage of rows where status is "Returned", within each country"
         for case .conditionalShare(let m) in plan.projections {
             let whole = m.column.map { "\($0) (sum)" } ?? "rows"
@@ -84,6 +85,11 @@ enum Interpretation {
             let target = plan.groupBy.first { $0 != top.partition }.map(name) ?? "rows"
             text += ", \(top.descending ? "top" : "bottom") \(top.limit) \(target) in each \(name(top.partition))"
         }
+        if let cover = plan.coverAll {
+            // A grouped measure kept only for groups with every value (CoverAllRule).
+            let keys = plan.groupBy.compactMap { key -> String? in if case .column(let c) = key { return c } else { return nil } }
+            text += "; only \(keys.joined(separator: " and ")) with rows for each of those \(cover.count) \(cover.column) values"
+        }
         return text
     }
 
@@ -98,6 +104,24 @@ enum Interpretation {
         case .count: return "number of \(c) values"
         case .countDistinct: return "number of distinct \(c)"
         }
+    }
+
+    /// "Region with rows for each of Product "Widget A" and "Gadget B"" (CoverAllRule).
+    static func describeCoverAll(_ plan: QueryPlan, _ cover: CoverAll) -> String {
+        var values: [String] = []
+        var rest: [[Condition]] = []
+        for group in plan.conditions {
+            if group.count == 1, case .inValues(cover.column, let v, false) = group[0] { values = v } else { rest.append(group) }
+        }
+        let list = values.map { "\"\($0)\"" }.joined(separator: " and ")
+        let counted = plan.projections.compactMap { p -> String? in
+            if case .measure(let m) = p, m.function == .countDistinct { return m.column } else { return nil }
+        }.first
+        let targets = plan.groupBy.compactMap { key -> String? in if case .column(let c) = key { return c } else { return nil } }
+        var text = counted.map { "number of distinct \($0)" } ?? targets.joined(separator: " and ")
+        text += " with rows for each of \(cover.column) \(list)"
+        if let more = describe(rest), !more.isEmpty { text += ", where \(more)" }
+        return text
     }
 
     static func describe(_ conditions: [[Condition]]) -> String? {

@@ -120,6 +120,13 @@ struct TopPerGroup: Sendable, Equatable {
     var limit: Int
 }
 
+/// Groups must have rows for every listed value of `column` ("regions that sold both A and
+/// B"): HAVING COUNT(DISTINCT column) = count. See CoverAllRule.
+struct CoverAll: Sendable, Equatable {
+    var column: String
+    var count: Int
+}
+
 struct QueryPlan: Sendable, Equatable {
     var projections: [Projection] = []
     var distinct = false
@@ -132,5 +139,7 @@ struct QueryPlan: Sendable, Equatable {
     var topPerGroup: TopPerGroup?
     /// Set for "average monthly X": measures are computed per period, then averaged.
     var periodAverage: TimeBucket?
+    /// Set for "both A and B" over a listing or a distinct count (CoverAllRule).
+    var coverAll: CoverAll?
     var intent: QueryIntent = .single
 }

@@ -129,6 +129,17 @@ enum SQLBuilder {
 
     static func render(_ plan: QueryPlan) -> String {
         if let period = plan.periodAverage { return renderPeriodAverage(plan, period) }
+        // "how many regions sold both A and B": count the groups that cover every value.
+        if plan.coverAll != nil, plan.groupBy.isEmpty, plan.projections.count == 1,
+           case .measure(let m) = plan.projections[0], m.function == .countDistinct, let target = m.column {
+            var inner = plan
+            inner.projections = [.column(target)]
+            inner.groupBy = [.column(target)]
+            inner.conditions.append([.isNull(column: target, negated: true)])
+            inner.orderBy = []
+            inner.limit = nil
+            return "SELECT COUNT(*) AS \(quoteIdentifier(m.alias)) FROM (\(renderFlat(inner)))"
+        }
         guard let top = plan.topPerGroup else { return renderFlat(plan) }
         // Rank inside each partition with a window over the grouped query, keep the first N.
         var inner = plan
@@ -211,6 +222,9 @@ enum SQLBuilder {
                 case .bucket(let b): return bucketExpression(b)
                 }
             }.joined(separator: ", ")
+            if let cover = plan.coverAll {
+                sql += " HAVING COUNT(DISTINCT \(quoteIdentifier(cover.column))) = \(cover.count)"
+            }
         }
         if !plan.orderBy.isEmpty {
             sql += " ORDER BY " + plan.orderBy.map { key -> String in

@@ -62,7 +62,8 @@ final class Scheduler: @unchecked Sendable {
         dispatchPrecondition(condition: .onQueue(control))
         while busy < workers && !draining && pausedReason == nil {
             let job: Job?
-            do { job = try store.claimNext() } catch {
+            // Retry delays are at most retryMax; a source wait defers by at most 2 s.
+            do { job = try store.claimNext(maxDelay: max(retryMax, 2) + 5) } catch {
                 logger.error("cannot claim a job", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
                 return
             }

@@ -48,17 +48,51 @@ struct IntakeFaultTests {
         }
     }
 
+    @Test("a question waiting for its upload survives the wall clock stepping an hour ahead and back",
+          .enabled(if: cCompiler != nil, "no C compiler for the clock shim"))
+    func sourceWaitAcrossClockSteps() throws {
+        try withTemporaryDirectory { dir in
+            let shim = try buildClockShim(in: dir)
+            let shift = dir + "/shift"
+            try "0\n".write(toFile: shift, atomically: true, encoding: .utf8)
+            let spool = dir + "/spool"
+            let daemon = try DaemonProcess(spool: spool, environment: [
+                "LD_PRELOAD": shim, "CLOCKSHIFT_FILE": shift, "LUMIERE_SPOOL_SETTLE_MS": "200"])
+            try daemon.waitUntilStarted()
+            // An upload still being written (open for writing: never claimed), and a question on it.
+            let upload = spool + "/inbox/late.csv"
+            FileManager.default.createFile(atPath: upload, contents: nil)
+            let writer = try FileHandle(forWritingTo: URL(fileURLWithPath: upload))
+            let csv = try String(contentsOfFile: TestPaths.sampleCSV, encoding: .utf8)
+            let header = csv.prefix { $0 != "\n" } + "\n"
+            writer.write(Data(header.utf8))
+            try drop(#"{"source": "late", "sql": "SELECT COUNT(*) AS n FROM data", "chart": false, "insight": false}"#,
+                     as: "q.json", into: spool + "/inbox")
+            let store = try StateStore(path: spool + "/state/lumiere.db")
+            _ = try eventually(timeout: 20, "the question waiting") { () -> Bool? in
+                try store.jobs(inStates: [.queued]).contains { $0.inputName == "q.json" && $0.waitSince != nil } ? true : nil
+            }
+            // An hour ahead: the wait (600 s allowed) must not count the step.
+            try "3600\n".write(toFile: shift, atomically: true, encoding: .utf8)
+            Thread.sleep(forTimeInterval: 1.5)
+            #expect(!FileManager.default.fileExists(atPath: spool + "/outbox/q.result.json"), "the wait ended early")
+            // Back: retry times set meanwhile are an hour ahead and must not hold the job.
+            try "0\n".write(toFile: shift, atomically: true, encoding: .utf8)
+            Thread.sleep(forTimeInterval: 0.5)
+            writer.write(Data(csv.dropFirst(header.count).utf8))
+            try writer.close()
+            let doc = try waitForJSON(spool + "/outbox/q.result.json", timeout: 30)
+            #expect(doc["status"] as? String == "succeeded", "\(doc)\n\(daemon.log.suffix(3000))")
+            #expect((doc["rows"] as? [[Any]])?.first?.first as? Int == 15)
+            #expect(try daemon.stop() == 0)
+        }
+    }
+
     @Test("a file settling when the wall clock steps back an hour is still picked up",
           .enabled(if: cCompiler != nil, "no C compiler for the clock shim"))
     func backwardClockStep() throws {
         try withTemporaryDirectory { dir in
-            let shim = dir + "/clockshift.so"
-            let cc = Process()
-            cc.executableURL = URL(fileURLWithPath: cCompiler!)
-            cc.arguments = ["-shared", "-fPIC", "-O2", "-o", shim, TestPaths.packageRoot + "/scripts/proof/clockshift.c", "-ldl"]
-            try cc.run()
-            cc.waitUntilExit()
-            try #require(cc.terminationStatus == 0)
+            let shim = try buildClockShim(in: dir)
             let shift = dir + "/shift"
             try "0\n".write(toFile: shift, atomically: true, encoding: .utf8)
             let spool = dir + "/spool"
@@ -78,6 +112,18 @@ struct IntakeFaultTests {
             #expect(try daemon.stop() == 0)
         }
     }
+}
+
+/// scripts/proof/clockshift.c built as a shared object in `dir`.
+private func buildClockShim(in dir: String) throws -> String {
+    let shim = dir + "/clockshift.so"
+    let cc = Process()
+    cc.executableURL = URL(fileURLWithPath: cCompiler!)
+    cc.arguments = ["-shared", "-fPIC", "-O2", "-o", shim, TestPaths.packageRoot + "/scripts/proof/clockshift.c", "-ldl"]
+    try cc.run()
+    cc.waitUntilExit()
+    try #require(cc.terminationStatus == 0)
+    return shim
 }
 
 private let cCompiler: String? = ["/usr/bin/cc", "/usr/bin/gcc", "/usr/bin/clang"].first {

@@ -17,17 +17,24 @@ import LumiereStore
 public struct SpoolJobProcessor: JobProcessor {
     let analyst: Analyst
     let sourceWait: Double
+    let waits: SourceWaits
 
     public init(analyst: Analyst) {
+        self.init(analyst: analyst, waits: SourceWaits())
+    }
+
+    init(analyst: Analyst, waits: SourceWaits) {
         self.analyst = analyst
         self.sourceWait = Double(analyst.config.int("queue.source_wait_s"))
+        self.waits = waits
     }
 
     /// A new analyst on the same state database and metrics, with the reloaded settings
     /// (sandbox limits, engine, LLM endpoint and key, reports, ...).
     public func reloaded(config: LumiereConfig) -> any JobProcessor {
         SpoolJobProcessor(analyst: Analyst(store: analyst.store, layout: analyst.layout, config: config,
-                                           logger: analyst.logger, metrics: analyst.metrics))
+                                           logger: analyst.logger, metrics: analyst.metrics),
+                          waits: waits)
     }
 
     public func process(job: Job, inputPath: String) -> JobOutput {
@@ -77,11 +84,12 @@ public struct SpoolJobProcessor: JobProcessor {
             if let name = request.source, [.ask, .sql].contains(request.action),
                try analyst.store.source(tenant: job.tenant, name: name, version: request.sourceVersion) == nil,
                try uploadPending(tenant: job.tenant, sourceName: name) {
-                let waited = job.waitSince.map { Date().timeIntervalSince1970 - $0 } ?? 0
+                let waited = waits.waited(job)
                 if waited < sourceWait {
                     return JobOutput(deferral: min(2, 0.2 + waited / 10))
                 }
             }
+            waits.forget(job.id)
             let doc: ResultDocument
             let html: String?
             if ManagementActions.handles(request.action) {
@@ -137,10 +145,23 @@ public struct SpoolJobProcessor: JobProcessor {
         }
     }
 
+    /// Is an upload of `sourceName` on its way? It is in the inbox (settling), then in the
+    /// work area from its claim until its job finishes (the job row is inserted a moment
+    /// after the rename, so the queue alone misses that window), and queued or running in
+    /// the database. The inbox is listed before the work area: a claim renames the file
+    /// from one to the other, so it cannot slip between the two listings. Once the job has
+    /// finished the source exists, and `answer` looks it up again.
     private func uploadPending(tenant: String, sourceName: String) throws(LumiereError) -> Bool {
-        if try analyst.store.hasPendingUpload(tenant: tenant, sourceName: sourceName) { return true }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: analyst.layout.inbox(tenant: tenant))) ?? []
-        return names.contains { SpoolNames.kind(of: $0) == .upload && SpoolNames.sourceName(forUpload: $0) == sourceName }
+        func isUpload(_ name: String) -> Bool {
+            SpoolNames.kind(of: name) == .upload && SpoolNames.sourceName(forUpload: name) == sourceName
+        }
+        let inbox = (try? FileManager.default.contentsOfDirectory(atPath: analyst.layout.inbox(tenant: tenant))) ?? []
+        if inbox.contains(where: isUpload) { return true }
+        let work = (try? FileManager.default.contentsOfDirectory(atPath: analyst.layout.work)) ?? []
+        if work.contains(where: { Intake.tenant(fromWorkName: $0) == tenant && isUpload(Intake.inputName(fromWorkName: $0)) }) {
+            return true
+        }
+        return try analyst.store.hasPendingUpload(tenant: tenant, sourceName: sourceName)
     }
 
     public func failureDocuments(job: Job, error: LumiereError) -> [OutboxDocument] {
@@ -185,4 +206,25 @@ func readSmallFile(_ path: String, limit: Int) throws(LumiereError) -> Data {
         }
     }
     return data
+}
+
+/// How long each question has waited for its source, on the monotonic clock, so a wall-clock
+/// step neither ends a wait early (forward) nor stretches it (back). A job first seen
+/// waiting after a restart starts from its stored wall-clock start, clamped to be positive.
+final class SourceWaits: @unchecked Sendable {
+    // @unchecked: `starts` is only touched under `lock`.
+    private let lock = NSLock()
+    private var starts: [Int64: Double] = [:]
+
+    func waited(_ job: Job) -> Double {
+        let now = Intake.monotonicSeconds()
+        return lock.withLock {
+            if let start = starts[job.id] { return now - start }
+            let already = job.waitSince.map { max(0, Date().timeIntervalSince1970 - $0) } ?? 0
+            starts[job.id] = now - already
+            return already
+        }
+    }
+
+    func forget(_ id: Int64) { lock.withLock { _ = starts.removeValue(forKey: id) } }
 }

@@ -109,12 +109,17 @@ extension StateStore {
     }
 
     /// Claim the next runnable job: uploads first, then oldest. Counts the attempt.
-    public func claimNext(now t: Double = Date().timeIntervalSince1970) throws(LumiereError) -> Job? {
+    ///
+    /// `maxDelay` is the longest delay the caller ever sets with `requeue`. A `not_before`
+    /// further ahead than that was set before the wall clock stepped back (NTP, a resumed
+    /// VM): the job is due now, instead of waiting for the length of the step.
+    public func claimNext(now t: Double = Date().timeIntervalSince1970,
+                          maxDelay: Double = .infinity) throws(LumiereError) -> Job? {
         try write("claiming a job") { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT id FROM jobs WHERE state = 'queued' AND not_before <= ?
+                SELECT id FROM jobs WHERE state = 'queued' AND (not_before <= ? OR not_before > ?)
                 ORDER BY CASE kind WHEN 'reject' THEN 0 WHEN 'upload' THEN 1 ELSE 2 END, id LIMIT 1
-                """, arguments: [t]) else { return nil }
+                """, arguments: [t, t + min(maxDelay, 1e12)]) else { return nil }
             let id: Int64 = row["id"]
             try db.execute(sql: """
                 UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ? WHERE id = ?

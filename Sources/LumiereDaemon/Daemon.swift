@@ -120,7 +120,8 @@ public final class Daemon: @unchecked Sendable {
             "spool": "\(layout.root)", "workers": "\(workerCount)", "recovered": "\(recovered)",
             "pid": "\(getpid())", "config_digest": "\(config.digest)", "llm_key": "\(Self.llmKeyOrigin(config))",
         ])
-        notifier.ready(status: statusLine())
+        // statusLine reads the scheduler's state, which lives on `control`.
+        notifier.ready(status: scheduler.control.sync { statusLine() })
         markStarted()
     }
 

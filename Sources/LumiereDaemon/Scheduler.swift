@@ -26,7 +26,6 @@ final class Scheduler: @unchecked Sendable {
     private let store: StateStore
     /// Replaced by a SIGHUP reload (`replaceProcessor`); each job keeps the one it started with.
     private var processor: any JobProcessor
-    private let processorLock = NSLock()
     private let logger: Logger
     private(set) var busy = 0
     var workers: Int
@@ -57,6 +56,16 @@ final class Scheduler: @unchecked Sendable {
         self.logger = logger
     }
 
+    /// What a job runs with, taken on `control` when it starts: a reload meanwhile (which
+    /// changes these on `control`) never races a worker thread reading them.
+    private struct RunSettings {
+        var processor: any JobProcessor
+        var maxAttempts: Int
+        var retryBase: Double
+        var retryMax: Double
+        var indexEnabled: Bool
+    }
+
     /// Start as many jobs as there are free workers. Runs on `control`.
     func pump() {
         dispatchPrecondition(condition: .onQueue(control))
@@ -69,8 +78,10 @@ final class Scheduler: @unchecked Sendable {
             }
             guard let job else { return }
             busy += 1
+            let settings = RunSettings(processor: processor, maxAttempts: maxAttempts, retryBase: retryBase,
+                                       retryMax: retryMax, indexEnabled: indexEnabled)
             workQueue.async { [self] in
-                self.run(job)
+                self.run(job, settings)
                 self.control.async {
                     self.busy -= 1
                     if self.busy == 0 { self.idleWaiters.forEach { $0() }; self.idleWaiters.removeAll() }
@@ -81,12 +92,11 @@ final class Scheduler: @unchecked Sendable {
     }
 
     /// Jobs started from now on use `fresh` (a reloaded configuration); running ones finish
-    /// with the processor they started with.
+    /// with the processor they started with. Runs on `control`.
     func replaceProcessor(_ fresh: any JobProcessor) {
-        processorLock.withLock { processor = fresh }
+        dispatchPrecondition(condition: .onQueue(control))
+        processor = fresh
     }
-
-    private var currentProcessor: any JobProcessor { processorLock.withLock { processor } }
 
     /// Call `done` (on `control`) once no job is running.
     func whenIdle(_ done: @escaping () -> Void) {
@@ -94,34 +104,34 @@ final class Scheduler: @unchecked Sendable {
         if busy == 0 { done() } else { idleWaiters.append(done) }
     }
 
-    private func run(_ job: Job) {
+    private func run(_ job: Job, _ settings: RunSettings) {
         var jobLogger = logger.with(["job.id": "\(job.id)", "job.kind": "\(job.kind.rawValue)", "file": "\(job.inputName)"])
         if !job.tenant.isEmpty { jobLogger[metadataKey: "job.tenant"] = "\(job.tenant)" }  // journal field JOB_TENANT
         let inputPath = "\(layout.work)/\(job.workName)"
         let started = Date()
-        let processor = currentProcessor
-        if job.attempts > maxAttempts {
+        let processor = settings.processor
+        if job.attempts > settings.maxAttempts {
             // The daemon died while running this job on each of its attempts.
             let error = LumiereError(.tooManyAttempts,
                                      "processing \(job.inputName) was interrupted \(job.attempts - 1) times (the daemon crashed or was killed while running it)",
                                      hint: "check the journal for the crash; fix the input or raise queue.max_attempts and drop it again")
             complete(job, JobOutput(documents: processor.failureDocuments(job: job, error: error), error: error),
-                     processor: processor, logger: jobLogger, started: started)
+                     settings: settings, logger: jobLogger, started: started)
             return
         }
         var st = stat()
         if lstat(inputPath, &st) != 0 {
             let error = LumiereError(.ioError, "the input \(job.inputName) vanished from the work area",
                                      hint: "something removed a file from the daemon's private state/work/ folder")
-            finishWithoutInput(job, error, processor: processor, logger: jobLogger)
+            finishWithoutInput(job, error, settings: settings, logger: jobLogger)
             return
         }
         jobLogger.debug("job started", metadata: ["attempt": "\(job.attempts)"])
         let output = processor.process(job: job, inputPath: inputPath)
-        complete(job, output, processor: processor, logger: jobLogger, started: started)
+        complete(job, output, settings: settings, logger: jobLogger, started: started)
     }
 
-    private func complete(_ job: Job, _ output: JobOutput, processor: any JobProcessor, logger jobLogger: Logger,
+    private func complete(_ job: Job, _ output: JobOutput, settings: RunSettings, logger jobLogger: Logger,
                           started: Date) {
         if let delay = output.deferral {
             do {
@@ -132,13 +142,13 @@ final class Scheduler: @unchecked Sendable {
         }
         var output = output
         if let error = output.error, error.isTransient {
-            if job.attempts < maxAttempts {
-                retryLater(job, error, logger: jobLogger)
+            if job.attempts < settings.maxAttempts {
+                retryLater(job, error, settings: settings, logger: jobLogger)
                 return
             }
             let final = LumiereError(.tooManyAttempts, "gave up after \(job.attempts) attempts: \(error.message)",
                                      hint: error.hint, underlying: error.code.rawValue)
-            output = JobOutput(documents: processor.failureDocuments(job: job, error: final), error: final)
+            output = JobOutput(documents: settings.processor.failureDocuments(job: job, error: final), error: final)
         }
         do {
             try layout.createTenantFolders(job.tenant)
@@ -158,7 +168,7 @@ final class Scheduler: @unchecked Sendable {
             let state: JobState = output.error == nil ? .succeeded : .failed
             let finishedAt = Date().timeIntervalSince1970
             output.facts.timings["total"] = Date().timeIntervalSince(started) * 1000
-            let line = indexEnabled
+            let line = settings.indexEnabled
                 ? JobIndex.line(job: job, state: state, output: output, disposition: disposition, finalName: finalName,
                                 finishedAt: finishedAt).text
                 : nil
@@ -180,12 +190,12 @@ final class Scheduler: @unchecked Sendable {
             }
         } catch {
             // Writing the outcome failed (disk full, I/O error): the job stays claimed-able.
-            retryLater(job, error, logger: jobLogger)
+            retryLater(job, error, settings: settings, logger: jobLogger)
         }
     }
 
-    private func retryLater(_ job: Job, _ error: LumiereError, logger jobLogger: Logger) {
-        let exp = min(retryMax, retryBase * pow(2, Double(max(0, job.attempts - 1))))
+    private func retryLater(_ job: Job, _ error: LumiereError, settings: RunSettings, logger jobLogger: Logger) {
+        let exp = min(settings.retryMax, settings.retryBase * pow(2, Double(max(0, job.attempts - 1))))
         let delay = exp * Double.random(in: 0.5...1.0)  // jitter: retries of a burst spread out
         jobLogger.warning("job will be retried", metadata: ["error.code": "\(error.code)", "error": "\(error.message)",
                                                            "retry_in_s": "\(String(format: "%.2f", delay))"])
@@ -197,16 +207,16 @@ final class Scheduler: @unchecked Sendable {
         if error.code == .diskFull { control.async { self.onDiskFull?() } }
     }
 
-    private func finishWithoutInput(_ job: Job, _ error: LumiereError, processor: any JobProcessor,
+    private func finishWithoutInput(_ job: Job, _ error: LumiereError, settings: RunSettings,
                                     logger jobLogger: Logger) {
         do {
             try layout.createTenantFolders(job.tenant)
-            let output = JobOutput(documents: processor.failureDocuments(job: job, error: error), error: error)
+            let output = JobOutput(documents: settings.processor.failureDocuments(job: job, error: error), error: error)
             for doc in output.documents {
                 try AtomicFile.write(doc.data, directory: layout.outbox(tenant: job.tenant), name: doc.name)
             }
             let finishedAt = Date().timeIntervalSince1970
-            let line = indexEnabled
+            let line = settings.indexEnabled
                 ? JobIndex.line(job: job, state: .failed, output: output, disposition: .failed, finalName: "",
                                 finishedAt: finishedAt).text
                 : nil
@@ -215,7 +225,7 @@ final class Scheduler: @unchecked Sendable {
             if let line { JobIndex.append(job, line: line, layout: layout, store: store, logger: jobLogger) }
             jobLogger.error("job input vanished", metadata: ["error.code": "\(error.code)"])
         } catch {
-            retryLater(job, error, logger: jobLogger)
+            retryLater(job, error, settings: settings, logger: jobLogger)
         }
     }
 

@@ -113,7 +113,7 @@ enum Lexicon {
         add(["top"], .top)
         add(["bottom"], .bottom)
         add(["first", "earliest", "initial", "head"], .first)
-        add(["last", "past", "previous", "latest", "recent", "most recent", "newest", "prior", "final", "trailing"], .last)
+        add(["last", "past", "previous", "latest", "recent", "most recent", "recently", "most recently", "newest", "prior", "final", "trailing"], .last)
         add(["best", "best performing", "top performing", "strongest performing", "best selling",
              "most successful", "top selling"], .best)
         add(["worst", "worst performing", "weakest performing", "worst selling", "least successful",
@@ -195,6 +195,9 @@ enum Lexicon {
         add(["row", "record", "entry", "line", "transaction", "observation", "item", "line item",
              "instance", "occurrence", "case", "event", "sample", "datapoint", "data point",
              "entries"], .rowNoun)
+        // "the most common status", "least popular product": how often a value occurs is a
+        // count of rows, so these words rank by rows like "the most orders".
+        add(["common", "frequent", "popular", "often", "frequently", "commonly"], .rowNoun)
         add(["missing", "null", "empty", "blank", "unknown", "not set", "not recorded", "na", "n a",
              "nan", "none"], .isNull)
         add(["known", "present", "filled", "non null", "not null", "non empty",

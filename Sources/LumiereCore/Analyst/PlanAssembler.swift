@@ -16,7 +16,7 @@ extension PlanningState {
         if isCompare, groups.isEmpty, roles.otherText.isEmpty, measures.isEmpty, !countRows, roles.bareMeasures.count >= 2 {
             return correlationPlan(roles)
         }
-        if let plan = listingPlan(roles) { return plan }
+        if let plan = listingPlan(roles) { return recencyOrdered(plan, roles) }
         if let plan = dateExtremePlan(roles) { return plan }
         if isRanking, groups.isEmpty, roles.otherText.isEmpty, measures.isEmpty, !countRows, !explicitAggregate {
             return rowRankingPlan(roles)
@@ -147,6 +147,29 @@ extension PlanningState {
         return nil
     }
 
+    /// "show the latest sales", "the most recently hired employee": a listing whose "latest" or
+    /// "first" no earlier pass used. Dropping the word would list every row as if it had not
+    /// been said, so the rows are taken newest (or oldest) first by the date column the
+    /// question names or the only one there is: 5 for a plural, 1 otherwise. With no such date
+    /// column the question is refused.
+    private mutating func recencyOrdered(_ plan: QueryPlan, _ roles: Roles) -> QueryPlan? {
+        guard plan.groupBy.isEmpty, plan.orderBy.isEmpty, plan.limit == nil, !plan.distinct,
+              let edge = tags.indices.first(where: { !tags[$0].consumed && (tags[$0].lex == .first || tags[$0].lex == .last) })
+        else { return plan }
+        guard let column = roles.dateColumnNamed ?? soleDateColumn else {
+            problems.append("I could not tell which date \"\(tags[edge].text)\" is measured by")
+            return nil
+        }
+        tags[edge].consumed = true
+        var ordered = plan
+        let plural = next(after: edge).map { tags[$0].isPlural } ?? false
+        ordered.conditions.append([.isNull(column: column, negated: true)])
+        ordered.orderBy = [.column(column, descending: tags[edge].lex == .last)]
+        ordered.limit = plural ? 5 : 1
+        penalty += 0.05
+        return ordered
+    }
+
     /// "the oldest hire date", "latest order date": the extreme of a named date column.
     private func dateExtremePlan(_ roles: Roles) -> QueryPlan? {
         guard let column = roles.dateColumnNamed, isRanking || has({ $0 == .first || $0 == .last }),
@@ -155,6 +178,15 @@ extension PlanningState {
         let early: Set<String> = ["oldest", "earliest", "first", "lowest", "smallest", "min", "minimum"]
         let wantsEarliest = tags.contains { early.contains($0.text) }
         var plan = QueryPlan()
+        if tags.contains(where: { $0.text == "who" }) {
+            // "who was hired first": the row (the person), not only the date.
+            plan.projections = [.star]
+            plan.conditions = conditions + [[.isNull(column: column, negated: true)]]
+            plan.orderBy = [.column(column, descending: !wantsEarliest)]
+            plan.limit = 1
+            plan.intent = .listing
+            return plan
+        }
         plan.projections = [.measure(Measure(function: wantsEarliest ? .min : .max, column: column))]
         plan.conditions = conditions
         plan.intent = .single
@@ -298,6 +330,11 @@ extension PlanningState {
             return comparisonMeasures(m)
         }
         if !ratios.isEmpty { return [] }
+        if let f = roles.orphanAggregate, f == .sum || f == .avg, saysSold, let m = columns.defaultMeasure {
+            // "what did Gadget B sell in total": the verb names the main amount.
+            penalty += 0.05
+            return [Measure(function: f, column: m)]
+        }
         if let f = roles.orphanAggregate {
             problems.append("I could not tell which column to take the \(f.phrase) of")
             return nil

@@ -14,6 +14,7 @@ enum PlanOutcome {
 enum Planner {
     static func plan(tags: [Tag], schema: SourceSchema, columns: ColumnMatcher, choices: [String: Int]) -> PlanOutcome {
         var state = PlanningState(schema: schema, columns: columns, tags: tags, choices: choices)
+        state.parseInTotal()
         state.parseTime()
         state.parseRowLimit()
         state.parseEdgeRows()
@@ -97,6 +98,25 @@ extension PlanningState {
         }
     }
 
+    /// "Gadget B in total": a sum when nothing else says what to compute. Next to another
+    /// aggregate, a count or a ranking ("how many orders in total") it is filler, as before.
+    mutating func parseInTotal() {
+        guard let i = tags.firstIndex(where: { $0.text == "in total" && $0.lex == .stop }) else { return }
+        let computes = tags.contains { t in
+            switch t.lex {
+            case .aggregate?, .howMany?, .howMuch?, .share?, .distinct?, .superlativeHigh?, .superlativeLow?, .top?,
+                 .bottom?, .best?, .worst?, .performance?, .compare?, .list?, .cumulative?:
+                return true
+            default:
+                return false
+            }
+        }
+        if !computes { tags[i].kind = .lex(.aggregate(.sum)) }
+    }
+
+    /// True when the question uses a verb of selling ("what did Gadget B sell").
+    var saysSold: Bool { tags.contains { ["sell", "sold", "selling"].contains($0.text) } }
+
     /// "the first sale", "most recent orders", "latest appointment": rows by date, newest or
     /// oldest first. "in one sale", "in a single transaction": just "a row".
     mutating func parseEdgeRows() {
@@ -104,7 +124,10 @@ extension PlanningState {
             guard let r = next(after: i), !tags[r].consumed, isRowWord(r) else { continue }
             if tags[i].text == "one" || tags[i].text == "single" || tags[i].text == "a single" {
                 tags[i].consumed = true
-                tags[r].consumed = true
+                // "the biggest single sale": the superlative ranks by the word that names both
+                // the row and a column (`Sales`), so that word stays for the measure.
+                let ranked = previous(before: i).map { tags[$0].lex == .superlativeHigh || tags[$0].lex == .superlativeLow } ?? false
+                if !(ranked && tags[r].columnHit != nil) { tags[r].consumed = true }
                 continue
             }
             guard tags[i].lex == .first || tags[i].lex == .last, let column = soleDateColumn else { continue }

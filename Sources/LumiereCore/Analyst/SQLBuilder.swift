@@ -140,6 +140,7 @@ enum SQLBuilder {
             inner.limit = nil
             return "SELECT COUNT(*) AS \(quoteIdentifier(m.alias)) FROM (\(renderFlat(inner)))"
         }
+        if let ranked = renderRankedGroups(plan) { return ranked }
         guard let top = plan.topPerGroup else { return renderFlat(plan) }
         // Rank inside each partition with a window over the grouped query, keep the first N.
         var inner = plan
@@ -151,8 +152,10 @@ enum SQLBuilder {
         case .column(let c): partition = quoteIdentifier(c)
         case .bucket(let b): partition = bucketExpression(b)
         }
-        let window = "ROW_NUMBER() OVER (PARTITION BY \(partition) ORDER BY \(measureExpression(top.measure))"
-            + (top.descending ? " DESC" : " ASC") + ")"
+        // RANK, not ROW_NUMBER: groups tied at the cut are all kept ("the top product" of a
+        // region where two sold the same is both), since picking one would be arbitrary.
+        let window = "RANK() OVER (PARTITION BY \(partition) ORDER BY \(measureExpression(top.measure))"
+            + (top.descending ? " DESC" : " ASC NULLS LAST") + ")"
         var innerSQL = renderFlat(inner)
         let from = " FROM \(quoteIdentifier(SourceSchema.tableName))"
         if let r = innerSQL.range(of: from) {
@@ -172,6 +175,57 @@ enum SQLBuilder {
         }
         return "SELECT \(outputs.joined(separator: ", ")) FROM (\(innerSQL)) WHERE \(quoteIdentifier("rank_in_group")) <= \(top.limit)"
             + " ORDER BY \(partitionName) ASC, \(quoteIdentifier("rank_in_group")) ASC"
+    }
+
+    /// "which product sold the least", "top 3 regions": a grouped query cut to its first N by a
+    /// measure. Rendered with RANK over the grouped query instead of ORDER BY … LIMIT N, so
+    /// groups tied at the cut are all returned rather than one picked arbitrarily; groups whose
+    /// measure is NULL are never ranked. nil when the plan is not of that shape.
+    static func renderRankedGroups(_ plan: QueryPlan) -> String? {
+        guard plan.topPerGroup == nil, plan.periodAverage == nil, plan.coverAll == nil, !plan.groupBy.isEmpty,
+              let n = plan.limit, case .alias(let rankAlias, let descending)? = plan.orderBy.first,
+              let measure = plan.projections.lazy.compactMap({ p -> Measure? in
+                  if case .measure(let m) = p, m.alias == rankAlias { return m } else { return nil }
+              }).first else { return nil }
+        let projected = Set(plan.projections.compactMap { p -> String? in
+            switch p {
+            case .column(let c): return c
+            case .star: return nil
+            default: return p.alias
+            }
+        })
+        // The outer query sees only the inner one's output names.
+        var outerOrder: [String] = []
+        for key in plan.orderBy {
+            switch key {
+            case .alias(let a, let d), .column(let a, let d):
+                guard projected.contains(a) else { return nil }
+                outerOrder.append(quoteIdentifier(a) + (d ? " DESC" : " ASC"))
+            case .bucket(let b):
+                guard projected.contains(b.alias) else { return nil }
+                outerOrder.append(quoteIdentifier(b.alias) + " ASC")
+            }
+        }
+        var inner = plan
+        inner.orderBy = []
+        inner.limit = nil
+        var rankName = "rank"
+        while projected.contains(rankName) { rankName += "_" }   // a column may be called "rank"
+        let rank = quoteIdentifier(rankName)
+        let window = "RANK() OVER (ORDER BY \(measureExpression(measure))" + (descending ? " DESC" : " ASC NULLS LAST") + ")"
+        var innerSQL = renderFlat(inner)
+        let from = " FROM \(quoteIdentifier(SourceSchema.tableName))"
+        guard let r = innerSQL.range(of: from) else { return nil }
+        innerSQL.replaceSubrange(r, with: ", \(window) AS \(rank)" + from)
+        let outputs = plan.projections.compactMap { p -> String? in
+            switch p {
+            case .column(let c): return quoteIdentifier(c)
+            case .star: return nil
+            default: return p.alias.map(quoteIdentifier)
+            }
+        }
+        return "SELECT \(outputs.joined(separator: ", ")) FROM (\(innerSQL)) WHERE \(rank) <= \(n)"
+            + " AND \(quoteIdentifier(rankAlias)) IS NOT NULL ORDER BY \(outerOrder.joined(separator: ", "))"
     }
 
     /// Totals per period in an inner query, averaged per group outside.

@@ -5,8 +5,8 @@
 // confidence and an intent; or two or three candidate readings when the question is
 // ambiguous; or an `unsupported_question` error naming the words it could not match.
 // Pipeline: Tokenizer → Tagger (Lexicon, ColumnMatcher, ValueMatcher) → Planner (TimeParser,
-// FilterParser, RoleAssigner) → CoverAllRule ("both") → SQLBuilder + Interpretation. No I/O, no clock, no
-// randomness: the same question and schema always give the same output, in milliseconds.
+// FilterParser, RoleAssigner) → CoverAllRule ("both"), AbsenceRule ("which … had no …") →
+// SQLBuilder + Interpretation. No I/O, no clock, no randomness: the same question and schema always give the same output, in milliseconds.
 // Question text reaches SQL only as schema names and stored values (quoted) or numbers.
 
 public struct BuiltinAnalyst: Sendable {
@@ -38,14 +38,14 @@ public struct BuiltinAnalyst: Sendable {
         case .refuse(let unmatched, let problems):
             return .refuse(RefusalHints.error(unmatched: unmatched, problems: problems, schema: schema, columns: columns))
         case .plan(let plan, let confidence, nil):
-            return .answer(Self.generated(CoverAllRule.apply(plan, tokens: tokens), confidence: confidence))
+            return .answer(Self.generated(Self.rules(plan, tokens), confidence: confidence))
         case .plan(_, _, let ambiguity?):
             // Re-plan once per option of the first ambiguity; later ambiguities take option 0.
             var candidates: [GeneratedQuery] = []
             for option in 0..<ambiguity.options {
                 if case .plan(let p, let c, _) = Planner.plan(tags: tags, schema: schema, columns: columns,
                                                             choices: [ambiguity.key: option]) {
-                    let q = Self.generated(CoverAllRule.apply(p, tokens: tokens), confidence: min(c, 0.5))
+                    let q = Self.generated(Self.rules(p, tokens), confidence: min(c, 0.5))
                     if !candidates.contains(where: { $0.sql == q.sql }) { candidates.append(q) }
                 }
             }
@@ -54,6 +54,11 @@ public struct BuiltinAnalyst: Sendable {
             return .refuse(RefusalHints.error(unmatched: [], problems: ["the question is ambiguous"], schema: schema,
                                               columns: columns))
         }
+    }
+
+    /// The rules that re-read a finished plan against the question's words.
+    static func rules(_ plan: QueryPlan, _ tokens: [Token]) -> QueryPlan {
+        AbsenceRule.apply(CoverAllRule.apply(plan, tokens: tokens), tokens: tokens)
     }
 
     static func generated(_ plan: QueryPlan, confidence: Double) -> GeneratedQuery {

@@ -13,8 +13,27 @@ extension PlanningState {
     // MARK: - Numeric comparisons
 
     mutating func parseComparisons() {
+        var lastComparison: (group: Int, end: Int)?
         for i in tags.indices where !tags[i].consumed {
             guard let lex = tags[i].lex else { continue }
+            let consumedBefore = tags.map(\.consumed)
+            let conditionsBefore = conditions.count
+            defer {
+                // "quantity under 10 or price over 100": a comparison joined to the previous one by
+                // "or" goes into the same disjunction (left unmerged, the "or" would be read as "and").
+                if conditions.count == conditionsBefore + 1,
+                   let start = tags.indices.first(where: { tags[$0].consumed && !consumedBefore[$0] }) {
+                    let end = tags.indices.last(where: { tags[$0].consumed && !consumedBefore[$0] }) ?? start
+                    if let last = lastComparison, let p = previous(before: start), p > last.end, tags[p].lex == .or,
+                       !tags[p].consumed {
+                        tags[p].consumed = true
+                        conditions[last.group].append(contentsOf: conditions.removeLast())
+                        lastComparison = (last.group, end)
+                    } else {
+                        lastComparison = (conditionsBefore, end)
+                    }
+                }
+            }
             switch lex {
             case .comparator(var op):
                 // "1000 or more": the comparator follows its number.
@@ -33,7 +52,13 @@ extension PlanningState {
                     op = op.negated
                     tags[p].consumed = true
                 }
-                guard let column = comparisonColumn(before: i, after: j) else { continue }
+                // "over 1000 or under 300": the second bound is on the first one's column.
+                let sameAsPrevious: String? = {
+                    guard let p = previous(before: i), tags[p].lex == .or, let last = lastComparison,
+                          let c = conditions[last.group].last, case .compare = c else { return nil }
+                    return c.column
+                }()
+                guard let column = comparisonColumn(before: i, after: j) ?? sameAsPrevious else { continue }
                 tags[i].consumed = true
                 tags[j].consumed = true
                 addCondition(.compare(column: column, op: op, value: n))
@@ -119,15 +144,26 @@ extension PlanningState {
         var items: [Item] = []
         var negatedScope = false
         var negatedValues = 0
+        var negationNoun: Int?      // "no sales in the North": the noun keeps the negation going
         for i in tags.indices {
             let tag = tags[i]
+            if i == negationNoun { continue }
             // Negation lasts over a run of values joined by and/or/commas ("excluding north and
             // south"), and ends at a new preposition ("excluding wholesale in the north").
             if tag.lex == .negate, !tag.consumed {
                 // "not in the North", "did not go by Standard".
                 var n = next(after: i)
                 while let k = n, tags[k].lex == .groupCue, tags[k].text == "by" || tags[k].text == "via" { n = next(after: k) }
+                // "no sales in the North", "no readings from dev-01": the rows' noun stands between.
+                var noun: Int?
+                if ["no", "never", "without"].contains(tag.text), let k = n, !tags[k].consumed,
+                   tags[k].columnHit != nil || tags[k].lex == .rowNoun || isEntityNoun(k),
+                   let m = next(after: k), tags[m].valueHit != nil {
+                    noun = k
+                    n = m
+                }
                 if let n, tags[n].valueHit != nil {
+                    if let noun { tags[noun].consumed = true; negationNoun = noun }
                     negatedScope = true
                     negatedValues = 0
                     tags[i].consumed = true

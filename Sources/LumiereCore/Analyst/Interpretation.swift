@@ -5,6 +5,14 @@
 enum Interpretation {
     static func describe(_ plan: QueryPlan) -> String {
         if let cover = plan.coverAll, plan.intent == .listing || plan.groupBy.isEmpty { return describeCoverAll(plan, cover) }
+        if !plan.absent.isEmpty {
+            // "Region with no rows where Category is "Hardware"" (AbsenceRule)
+            let keys = plan.groupBy.compactMap { key -> String? in if case .column(let c) = key { return c } else { return nil } }
+            var text = keys.joined(separator: " and ") + " with no rows where " + (describe(plan.absent) ?? "the condition holds")
+            let rest = plan.conditions.filter { !$0.allSatisfy { if case .isNull(let c, true) = $0 { return keys.contains(c) } else { return false } } }
+            if let more = describe(rest), !more.isEmpty { text += ", among rows where \(more)" }
+            return text
+        }
         // "percentage of rows where status is "Returned", within each country"
         for case .conditionalShare(let m) in plan.projections {
             let whole = m.column.map { "\($0) (sum)" } ?? "rows"

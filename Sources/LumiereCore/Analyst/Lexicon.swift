@@ -143,7 +143,7 @@ enum Lexicon {
         add(["between", "ranging from", "in the range of"], .between)
         add(["and", "as well as", "plus", "along with", "together with", "&", "also", "both", ",", ", and"], .and)
         add(["or", "either"], .or)
-        add(["not", "no", "excluding", "exclude", "except", "other than", "without", "non", "besides",
+        add(["not", "no", "never", "excluding", "exclude", "except", "other than", "without", "non", "besides",
              "apart from", "aside from", "but not", "minus", "leaving out", "ignoring", "ignore",
              "isnt", "isn", "aren", "arent", "wasn", "weren", "excluded", "doesn", "don", "didn",
              "not in", "outside", "outside of", "omit", "omitting", "skip", "skipping"], .negate)

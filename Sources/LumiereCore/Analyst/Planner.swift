@@ -189,6 +189,10 @@ extension PlanningState {
                 switch w {
                 case .negate, .comparator, .between, .isNull, .isNotNull, .timeUnit, .month, .quarter, .this:
                     words.append(tags[i].text)
+                case .or where tags[i].text == "or":
+                    // An "or" no filter joined would silently become "and".
+                    let problem = "I can join these conditions with \"and\" but not with \"or\"; ask for each part separately"
+                    if !problems.contains(problem) { problems.append(problem) }
                 case .number:
                     if !["one", "ones"].contains(tags[i].text) { words.append(tags[i].text) }
                 default:

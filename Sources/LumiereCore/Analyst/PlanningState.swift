@@ -118,10 +118,17 @@ struct PlanningState {
     mutating func column(of index: Int) -> String? {
         guard let hit = tags[index].columnHit else { return nil }
         if hit.strength == .partial { penalty += 0.1 } else if hit.strength == .synonym { penalty += 0.05 }
-        if hit.alternatives.count > 1 {
-            return hit.alternatives[choose("column@\(index)", options: min(3, hit.alternatives.count))]
-        }
-        return hit.column
+        guard hit.alternatives.count > 1 else { return hit.column }
+        // "sales vs sales tax": a column the question names unambiguously elsewhere is not what
+        // the shorter word means here.
+        let namedElsewhere = Set(tags.indices.compactMap { j -> String? in
+            guard j != index, let other = tags[j].columnHit, other.alternatives.count <= 1 else { return nil }
+            return other.column
+        })
+        var options = hit.alternatives.filter { !namedElsewhere.contains($0) }
+        if options.isEmpty { options = hit.alternatives }
+        if options.count == 1 { return options[0] }
+        return options[choose("column@\(index)", options: min(3, options.count))]
     }
 
     // MARK: - Schema helpers

@@ -141,5 +141,8 @@ struct QueryPlan: Sendable, Equatable {
     var periodAverage: TimeBucket?
     /// Set for "both A and B" over a listing or a distinct count (CoverAllRule).
     var coverAll: CoverAll?
+    /// Set for "which regions had no hardware sales" (AbsenceRule): groups with no row that
+    /// meets these conditions, HAVING SUM(CASE WHEN … THEN 1 ELSE 0 END) = 0.
+    var absent: [[Condition]] = []
     var intent: QueryIntent = .single
 }

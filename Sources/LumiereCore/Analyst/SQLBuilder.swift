@@ -276,9 +276,14 @@ enum SQLBuilder {
                 case .bucket(let b): return bucketExpression(b)
                 }
             }.joined(separator: ", ")
+            var having: [String] = []
             if let cover = plan.coverAll {
-                sql += " HAVING COUNT(DISTINCT \(quoteIdentifier(cover.column))) = \(cover.count)"
+                having.append("COUNT(DISTINCT \(quoteIdentifier(cover.column))) = \(cover.count)")
             }
+            if let absent = whereExpression(plan.absent) {
+                having.append("SUM(CASE WHEN \(absent) THEN 1 ELSE 0 END) = 0")
+            }
+            if !having.isEmpty { sql += " HAVING " + having.joined(separator: " AND ") }
         }
         if !plan.orderBy.isEmpty {
             sql += " ORDER BY " + plan.orderBy.map { key -> String in

@@ -14,6 +14,7 @@ extension PlanningState {
         parseWeekOf()
         parseRelativeTime()
         var i = 0
+        var lastPeriodEnd: Int?
         while i < tags.count {
             guard !tags[i].consumed, let (range, grain, end) = datePhrase(at: i) else { i += 1; continue }
             var filter = DateFilter(range: range.range, monthOfYear: range.month, grain: grain, isPeriod: true)
@@ -52,8 +53,15 @@ extension PlanningState {
                     break
                 }
             }
+            // "in March or April": named periods are alternatives anyway (applyDateFilters ORs
+            // them), so the "or" between two of them is used.
+            if filter.isPeriod, let previousEnd = lastPeriodEnd, let p = previous(before: i), p > previousEnd,
+               !tags[p].consumed, tags[p].lex == .or {
+                tags[p].consumed = true
+            }
             for k in i...end { tags[k].consumed = true }
             dateFilters.append(filter)
+            if filter.isPeriod { lastPeriodEnd = lastIndex }
             i = lastIndex + 1
         }
     }

@@ -6,7 +6,8 @@
 // ambiguous; or an `unsupported_question` error naming the words it could not match.
 // Pipeline: Tokenizer → Tagger (Lexicon, ColumnMatcher, ValueMatcher) → Planner (TimeParser,
 // FilterParser, RoleAssigner) → CoverAllRule ("both"), AbsenceRule ("which … had no …") →
-// SQLBuilder + Interpretation. No I/O, no clock, no randomness: the same question and schema always give the same output, in milliseconds.
+// SQLBuilder + Interpretation. No I/O, no clock, no randomness: the same question and schema
+// always give the same output, in milliseconds.
 // Question text reaches SQL only as schema names and stored values (quoted) or numbers.
 
 public struct BuiltinAnalyst: Sendable {

@@ -16,6 +16,10 @@ extension PlanningState {
         var lastComparison: (group: Int, end: Int)?
         for i in tags.indices where !tags[i].consumed {
             guard let lex = tags[i].lex else { continue }
+            switch lex {
+            case .comparator, .between: break
+            default: continue
+            }
             let consumedBefore = tags.map(\.consumed)
             let conditionsBefore = conditions.count
             defer {

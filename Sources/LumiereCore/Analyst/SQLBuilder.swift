@@ -161,13 +161,7 @@ enum SQLBuilder {
         if let r = innerSQL.range(of: from) {
             innerSQL.replaceSubrange(r, with: ", \(window) AS \(quoteIdentifier("rank_in_group"))" + from)
         }
-        let outputs = plan.projections.compactMap { p -> String? in
-            switch p {
-            case .column(let c): return quoteIdentifier(c)
-            case .star: return nil
-            default: return p.alias.map(quoteIdentifier)
-            }
-        }
+        let outputs = outputNames(plan).map(quoteIdentifier)
         let partitionName: String
         switch top.partition {
         case .column(let c): partitionName = quoteIdentifier(c)
@@ -187,13 +181,7 @@ enum SQLBuilder {
               let measure = plan.projections.lazy.compactMap({ p -> Measure? in
                   if case .measure(let m) = p, m.alias == rankAlias { return m } else { return nil }
               }).first else { return nil }
-        let projected = Set(plan.projections.compactMap { p -> String? in
-            switch p {
-            case .column(let c): return c
-            case .star: return nil
-            default: return p.alias
-            }
-        })
+        let projected = Set(outputNames(plan))
         // The outer query sees only the inner one's output names.
         var outerOrder: [String] = []
         for key in plan.orderBy {
@@ -217,15 +205,20 @@ enum SQLBuilder {
         let from = " FROM \(quoteIdentifier(SourceSchema.tableName))"
         guard let r = innerSQL.range(of: from) else { return nil }
         innerSQL.replaceSubrange(r, with: ", \(window) AS \(rank)" + from)
-        let outputs = plan.projections.compactMap { p -> String? in
-            switch p {
-            case .column(let c): return quoteIdentifier(c)
-            case .star: return nil
-            default: return p.alias.map(quoteIdentifier)
-            }
-        }
+        let outputs = outputNames(plan).map(quoteIdentifier)
         return "SELECT \(outputs.joined(separator: ", ")) FROM (\(innerSQL)) WHERE \(rank) <= \(n)"
             + " AND \(quoteIdentifier(rankAlias)) IS NOT NULL ORDER BY \(outerOrder.joined(separator: ", "))"
+    }
+
+    /// The names a grouped query's projections have for a query wrapped around it.
+    static func outputNames(_ plan: QueryPlan) -> [String] {
+        plan.projections.compactMap { p -> String? in
+            switch p {
+            case .column(let c): return c
+            case .star: return nil
+            default: return p.alias
+            }
+        }
     }
 
     /// Totals per period in an inner query, averaged per group outside.

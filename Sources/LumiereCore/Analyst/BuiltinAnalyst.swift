@@ -28,7 +28,10 @@ public struct BuiltinAnalyst: Sendable {
             return .refuse(LumiereError(.unsupportedQuestion, "the question is too long (over \(Self.maxQuestionLength) characters)",
                                         hint: RefusalHints.hint(schema: schema, columns: columns)))
         }
-        let tokens = Tokenizer.tokenize(question)
+        let typed = Tokenizer.tokenize(question)
+        let (tokens, corrections) = FuzzyMatcher(schema: schema).correct(typed, columns: columns)
+        let assumed = corrections.map { "assumed \"\($0.typed)\" means \"\($0.assumed)\"" }
+        let fuzzyPenalty = 0.1 * Double(corrections.count)
         guard !tokens.isEmpty else {
             return .refuse(RefusalHints.error(unmatched: [], problems: ["the question has no words"], schema: schema,
                                               columns: columns))
@@ -39,14 +42,14 @@ public struct BuiltinAnalyst: Sendable {
         case .refuse(let unmatched, let problems):
             return .refuse(RefusalHints.error(unmatched: unmatched, problems: problems, schema: schema, columns: columns))
         case .plan(let plan, let confidence, nil):
-            return .answer(Self.generated(Self.rules(plan, tokens), confidence: confidence))
+            return .answer(Self.generated(Self.rules(plan, tokens), confidence: confidence - fuzzyPenalty, assumed: assumed))
         case .plan(_, _, let ambiguity?):
             // Re-plan once per option of the first ambiguity; later ambiguities take option 0.
             var candidates: [GeneratedQuery] = []
             for option in 0..<ambiguity.options {
                 if case .plan(let p, let c, _) = Planner.plan(tags: tags, schema: schema, columns: columns,
                                                             choices: [ambiguity.key: option]) {
-                    let q = Self.generated(Self.rules(p, tokens), confidence: min(c, 0.5))
+                    let q = Self.generated(Self.rules(p, tokens), confidence: min(c - fuzzyPenalty, 0.5), assumed: assumed)
                     if !candidates.contains(where: { $0.sql == q.sql }) { candidates.append(q) }
                 }
             }
@@ -62,8 +65,10 @@ public struct BuiltinAnalyst: Sendable {
         AbsenceRule.apply(CoverAllRule.apply(plan, tokens: tokens), tokens: tokens)
     }
 
-    static func generated(_ plan: QueryPlan, confidence: Double) -> GeneratedQuery {
-        GeneratedQuery(sql: SQLBuilder.render(plan), interpretation: Interpretation.describe(plan),
-                       confidence: (confidence * 100).rounded() / 100, intent: plan.intent)
+    static func generated(_ plan: QueryPlan, confidence: Double, assumed: [String] = []) -> GeneratedQuery {
+        let notes = assumed + plan.notes
+        let text = Interpretation.describe(plan) + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")")
+        return GeneratedQuery(sql: SQLBuilder.render(plan), interpretation: text,
+                              confidence: (max(0.3, confidence) * 100).rounded() / 100, intent: plan.intent)
     }
 }

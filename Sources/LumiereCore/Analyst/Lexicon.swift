@@ -77,6 +77,19 @@ enum Lexicon {
         var p: [String: LexWord] = [:]
         func add(_ words: [String], _ w: LexWord) { for s in words { p[s] = w } }
         add(stopwords, .stop)
+        // Filler that names the table itself: "in this file", "in the data", "from this list".
+        for noun in ["file", "table", "list", "dataset", "data set", "data", "sheet", "spreadsheet", "csv",
+                     "database", "sample", "records", "rows", "set"] {
+            for lead in ["in this", "in the", "in these", "from this", "from the", "this", "these", "of this",
+                         "across this", "across the", "within this", "within the", "on this", "on the"] {
+                p["\(lead) \(noun)"] = .stop
+            }
+        }
+        add(["here", "in here", "d", "ll", "ve", "re", "i d like to know", "i would like to know",
+             "can you tell me", "could you tell me", "would you tell me", "i wonder", "i m wondering",
+             "wondering", "curious", "i m curious", "hey", "hi", "hello", "thanks", "thank you", "ok", "okay",
+             "roughly", "approximately", "approx", "about how", "basically", "in general", "generally",
+             "all told", "in all", "we ve got", "we got", "have got", "on record", "in our"], .stop)
         add(["in", "for", "from", "at", "only", "within", "inside"], .valuePrep)
         add(["total", "sum", "sum of", "total of", "summed", "combined", "add up", "overall total",
              "aggregate", "altogether", "sum total", "grand total", "cumulative sum of"], .aggregate(.sum))
@@ -393,6 +406,15 @@ enum Lexicon {
         "wettest": ["humidity"], "driest": ["humidity"], "most humid": ["humidity"], "least humid": ["humidity"],
         "humid": ["humidity"],
     ]
+
+    /// Articles after which an unknown noun reads as "a row" ("the price of a house").
+    static let indefiniteArticles: Set<String> = ["a", "an"]
+    /// Prepositions that, right before an unknown word, make it a qualifier the plan would
+    /// need ("sales of unicorns", "out of stock").
+    static let qualifyingPrepositions: Set<String> = ["of", "with", "about", "to", "on"]
+    /// Words never left out as a row noun: SQL verbs in a question are refused outright.
+    static let neverIgnored: Set<String> = ["drop", "delete", "insert", "update", "truncate", "alter", "create",
+                                            "select", "union", "pragma", "attach", "exec", "grant"]
 
     /// Quantity-like stems: "how many units" sums them instead of counting rows.
     static let quantityStems: Set<String> = ["quantity", "qty", "unit", "volume", "item", "piece"]

@@ -29,8 +29,11 @@ enum Planner {
         if !unmatched.isEmpty || !state.problems.isEmpty {
             return .refuse(unmatched: unmatched, problems: state.problems)
         }
-        guard let plan = state.assemble(roles) else {
+        guard var plan = state.assemble(roles) else {
             return .refuse(unmatched: [], problems: state.problems)
+        }
+        if !state.ignoredWords.isEmpty {
+            plan.notes.append("ignored " + state.ignoredWords.map { "\"\($0)\"" }.joined(separator: ", "))
         }
         let confidence = max(0.3, min(0.99, 0.97 - state.penalty))
         return .plan(plan, confidence: confidence, ambiguity: state.ambiguity)
@@ -174,6 +177,68 @@ extension PlanningState {
         }
     }
 
+    /// An unknown word can be left out only when it reads as the noun for what a row is —
+    /// plural ("how many houses", "the folks here") or after "a"/"an" ("the average price of
+    /// a house") — and nothing the plan builds depends on it. It cannot when it sits where
+    /// meaning is needed: after "by"/"per"/"for each", as a filter value (after "in", "for",
+    /// "not", or a bare "of": "sales of unicorns"), beside a value ("the north pole"), a
+    /// comparative, a superlative, an aggregate or a number, before "by" (the measure: "profit
+    /// by store"), or when the question names nothing of the schema at all.
+    func canIgnoreUnknown(_ i: Int) -> Bool {
+        let namesSchema = tags.contains { t in
+            switch t.kind {
+            case .column, .value: return true
+            case .lex(let w): return w == .howMany || w == .rowNoun
+            default: return false
+            }
+        }
+        guard namesSchema, !Lexicon.neverIgnored.contains(tags[i].text) else { return false }
+        // A kind of thing the lexicon knows ("employees") that this table's columns are not
+        // about: the question is about some other table.
+        let stem = Tokenizer.singularize(tags[i].text).0
+        if Lexicon.entityGroups.contains(where: { $0.contains(stem) }) { return false }
+        let before = i > 0 ? tags[i - 1] : nil
+        let afterArticle = before.map { Lexicon.indefiniteArticles.contains($0.text) } ?? false
+        guard tags[i].isPlural || afterArticle else { return false }
+        if let b = before, b.lex == .stop, Lexicon.qualifyingPrepositions.contains(b.text), !afterArticle { return false }
+        if i + 1 < tags.count, tags[i + 1].valueHit != nil { return false }
+        if let b = before, b.valueHit != nil { return false }
+        var p = i - 1
+        while p >= 0, tags[p].lex == .stop { p -= 1 }
+        if p >= 0 {
+            switch tags[p].kind {
+            case .number, .date, .unknown, .value: return false
+            case .lex(let w):
+                switch w {
+                case .groupCue, .valuePrep, .negate, .comparator, .between, .aggregate, .howMuch, .superlativeHigh,
+                     .superlativeLow, .top, .bottom, .best, .worst, .compare, .distinct, .share, .which, .datePrep,
+                     .or, .list, .number, .first, .last, .this, .and, .all:
+                    return false
+                case .howMany:
+                    // "how many houses": the row noun, when it is the only word left unknown.
+                    let unknowns = tags.indices.filter { j in
+                        if case .unknown = tags[j].kind { return !tags[j].consumed && !isEntityNoun(j) } else { return false }
+                    }
+                    return unknowns == [i]
+                default:
+                    break
+                }
+            default:
+                break
+            }
+        }
+        var n = i + 1
+        while n < tags.count, tags[n].lex == .stop { n += 1 }
+        if n < tags.count {
+            if tags[n].numberValue != nil { return false }
+            switch tags[n].kind {
+            case .date, .unknown, .lex(.comparator), .lex(.groupCue), .lex(.between): return false
+            default: break
+            }
+        }
+        return true
+    }
+
     /// Words nobody used: unknown words, stray numbers, and operators whose neglect would
     /// change the answer (a negation, a comparison, a month).
     mutating func leftoverWords() -> [String] {
@@ -182,6 +247,11 @@ extension PlanningState {
             switch tags[i].kind {
             case .unknown:
                 if isEntityNoun(i) { continue }
+                if canIgnoreUnknown(i) {
+                    if !ignoredWords.contains(tags[i].text) { ignoredWords.append(tags[i].text) }
+                    penalty += 0.08
+                    continue
+                }
                 words.append(tags[i].text)
             case .number, .date:
                 words.append(tags[i].text)

@@ -54,6 +54,9 @@ struct PlanningState {
     var explicitAggregate = false
     var countRows = false
     var penalty = 0.0
+    /// Words the plan did without ("house", "folks"): listed in the interpretation, and each
+    /// lowers the confidence.
+    var ignoredWords: [String] = []
     /// Problems that make the engine refuse, already phrased for people.
     var problems: [String] = []
 

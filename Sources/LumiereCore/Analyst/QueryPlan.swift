@@ -145,4 +145,7 @@ struct QueryPlan: Sendable, Equatable {
     /// meets these conditions, HAVING SUM(CASE WHEN … THEN 1 ELSE 0 END) = 0.
     var absent: [[Condition]] = []
     var intent: QueryIntent = .single
+    /// What the engine assumed or left out ("ignored "house"", "assumed "prce" means "price""),
+    /// appended to the interpretation.
+    var notes: [String] = []
 }

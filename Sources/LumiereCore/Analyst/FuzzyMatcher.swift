@@ -1,0 +1,92 @@
+// FuzzyMatcher: corrects small typos in a question's words before tagging ("prce" → price,
+// "regoin" → region, "germny" → germany), against the schema's own vocabulary: the words of
+// column names and of indexed text values.
+//
+// Input: the question's tokens and the schema. Output: the tokens with corrected words and one
+// `Correction` per change, which the engine states in the interpretation ("assumed "prce"
+// means "price"") and which lowers the confidence. Never silent, never a guess between two:
+// a word is corrected only when it is at least four letters, matches no lexicon phrase and no
+// schema word exactly, and exactly one vocabulary word lies within the length-scaled edit
+// distance (1 for 4–5 letters, 2 for longer words; a swap of neighbours counts as one edit).
+
+struct Correction: Sendable, Equatable {
+    var typed: String
+    var assumed: String
+}
+
+struct FuzzyMatcher: Sendable {
+    private let vocabulary: Set<String>
+
+    init(schema: SourceSchema) {
+        var words: Set<String> = []
+        for column in schema.columns {
+            for w in Tokenizer.nameStems(column.name) where w.count >= 3 { words.insert(w) }
+            for t in Tokenizer.tokenize(column.name) where t.kind == .word && t.text.count >= 3 { words.insert(t.text) }
+            guard column.type == .text, let values = schema.valueIndex.values[column.name] else { continue }
+            for value in values.prefix(2_000) {
+                for t in Tokenizer.tokenize(value) where t.kind == .word && t.text.count >= 3 {
+                    words.insert(t.text)
+                    words.insert(t.stem)
+                }
+            }
+        }
+        vocabulary = words
+    }
+
+    /// The largest edit distance accepted for a word of this length.
+    static func threshold(_ length: Int) -> Int { length >= 6 ? 2 : (length >= 4 ? 1 : 0) }
+
+    func correct(_ tokens: [Token], columns: ColumnMatcher) -> ([Token], [Correction]) {
+        var out = tokens
+        var corrections: [Correction] = []
+        for i in out.indices where out[i].kind == .word {
+            let t = out[i]
+            let limit = Self.threshold(t.text.count)
+            guard limit > 0, t.text.allSatisfy(\.isLetter) else { continue }
+            if vocabulary.contains(t.text) || vocabulary.contains(t.stem) { continue }
+            if Lexicon.phrases[t.stem] != nil || Lexicon.phrases[t.text] != nil { continue }
+            if Lexicon.entityGroups.contains(where: { $0.contains(t.stem) }) { continue }
+            if Lexicon.abbreviations[t.stem] != nil || Lexicon.columnSynonyms[t.stem] != nil { continue }
+            if columns.match([t.stem]) != nil { continue }
+            if ValueMatcher.derivationalStem(t.text).map({ d in vocabulary.contains { $0.hasPrefix(d) } }) == true { continue }
+            var best: [String] = []
+            var bestDistance = limit + 1
+            let a = Array(t.text)
+            for word in vocabulary where abs(word.count - a.count) <= limit {
+                let d = Self.distance(a, Array(word), limit: limit)
+                if d < bestDistance { bestDistance = d; best = [word] } else if d == bestDistance { best.append(word) }
+            }
+            // Singular and plural of the same word are one candidate.
+            let distinct = Set(best.map { Tokenizer.singularize($0).0 })
+            guard bestDistance <= limit, distinct.count == 1, let word = best.min() else { continue }
+            out[i].text = word
+            out[i].stem = Tokenizer.singularize(word).0
+            corrections.append(Correction(typed: t.text, assumed: word))
+        }
+        return (out, corrections)
+    }
+
+    /// Optimal-string-alignment distance (a swap of neighbours is one edit), capped at limit + 1.
+    static func distance(_ a: [Character], _ b: [Character], limit: Int) -> Int {
+        if a == b { return 0 }
+        let n = a.count, m = b.count
+        if abs(n - m) > limit { return limit + 1 }
+        var prev2 = [Int](repeating: 0, count: m + 1)
+        var prev = Array(0...m)
+        var cur = [Int](repeating: 0, count: m + 1)
+        for i in 1...n {
+            cur[0] = i
+            var rowMin = cur[0]
+            for j in 1...max(1, m) where m > 0 {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { v = min(v, prev2[j - 2] + 1) }
+                cur[j] = v
+                rowMin = min(rowMin, v)
+            }
+            if rowMin > limit { return limit + 1 }
+            (prev2, prev, cur) = (prev, cur, prev2)
+        }
+        return prev[m]
+    }
+}

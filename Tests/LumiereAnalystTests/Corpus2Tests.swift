@@ -201,10 +201,12 @@ enum Corpus2Checker {
 
 @Suite("Analyst corpus 2 (blind questions, real tables)")
 struct Corpus2Tests {
-    /// The measured level when this suite was written, minus a little, so it cannot regress.
-    /// Target (issue #11): ≥ 95% right on the whole corpus, < 2% wrong-but-succeeded.
-    static let rightFloor = 0.0
-    static let wrongCeiling = 1.0
+    /// The measured level when this suite was written (engine 1.2.0: 102/331 = 30.8% right,
+    /// 24/331 = 7.3% wrong-but-succeeded), with a little slack, so it cannot regress.
+    /// Target (issue #11): ≥ 95% right on the whole corpus and < 2% wrong-but-succeeded;
+    /// raise the floor and lower the ceiling as the engine improves.
+    static let rightFloor = 0.29
+    static let wrongCeiling = 0.08
 
     @Test("the corpus loads: ≥ 320 questions, ≥ 8 tables, a third held out, every gold query runs on the real ingest")
     func corpusLoadsAndGoldRuns() throws {

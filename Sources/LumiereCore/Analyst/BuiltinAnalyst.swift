@@ -28,15 +28,25 @@ public struct BuiltinAnalyst: Sendable {
             return .refuse(LumiereError(.unsupportedQuestion, "the question is too long (over \(Self.maxQuestionLength) characters)",
                                         hint: RefusalHints.hint(schema: schema, columns: columns)))
         }
-        let typed = Tokenizer.tokenize(question)
-        let (tokens, corrections) = FuzzyMatcher(schema: schema).correct(typed, columns: columns)
-        let assumed = corrections.map { "assumed \"\($0.typed)\" means \"\($0.assumed)\"" }
-        let fuzzyPenalty = 0.1 * Double(corrections.count)
+        var tokens = Tokenizer.tokenize(question)
         guard !tokens.isEmpty else {
             return .refuse(RefusalHints.error(unmatched: [], problems: ["the question has no words"], schema: schema,
                                               columns: columns))
         }
-        let tags = Tagger(columns: columns, values: ValueMatcher(schema: schema, question: tokens)).tag(tokens)
+        var tags = Tagger(columns: columns, values: ValueMatcher(schema: schema, question: tokens)).tag(tokens)
+        // Words nothing matched may be typos of the schema's words: correct, say so, re-tag.
+        var corrections: [Correction] = []
+        let unknown = Set(tags.filter { if case .unknown = $0.kind { return true } else { return false } }.map(\.text))
+        if !unknown.isEmpty {
+            let fixed: [Token]
+            (fixed, corrections) = FuzzyMatcher(schema: schema).correct(tokens, unknown: unknown, columns: columns)
+            if !corrections.isEmpty {
+                tokens = fixed
+                tags = Tagger(columns: columns, values: ValueMatcher(schema: schema, question: tokens)).tag(tokens)
+            }
+        }
+        let assumed = corrections.map { "assumed \"\($0.typed)\" means \"\($0.assumed)\"" }
+        let fuzzyPenalty = 0.1 * Double(corrections.count)
 
         switch Planner.plan(tags: tags, schema: schema, columns: columns, choices: [:]) {
         case .refuse(let unmatched, let problems):

@@ -15,44 +15,51 @@ struct Correction: Sendable, Equatable {
 }
 
 struct FuzzyMatcher: Sendable {
-    private let vocabulary: Set<String>
+    let schema: SourceSchema
 
-    init(schema: SourceSchema) {
+    /// The largest edit distance accepted for a word of this length.
+    static func threshold(_ length: Int) -> Int { length >= 6 ? 2 : (length >= 4 ? 1 : 0) }
+
+    /// The schema's words: column-name words and stems, and the lowercased words of indexed
+    /// text values (split on anything not a letter or digit).
+    func vocabulary() -> Set<String> {
         var words: Set<String> = []
         for column in schema.columns {
             for w in Tokenizer.nameStems(column.name) where w.count >= 3 { words.insert(w) }
             for t in Tokenizer.tokenize(column.name) where t.kind == .word && t.text.count >= 3 { words.insert(t.text) }
             guard column.type == .text, let values = schema.valueIndex.values[column.name] else { continue }
-            for value in values.prefix(2_000) {
-                for t in Tokenizer.tokenize(value) where t.kind == .word && t.text.count >= 3 {
-                    words.insert(t.text)
-                    words.insert(t.stem)
+            for value in values {
+                for part in value.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) where part.count >= 3 {
+                    words.insert(String(part))
                 }
             }
         }
-        vocabulary = words
+        return words
     }
 
-    /// The largest edit distance accepted for a word of this length.
-    static func threshold(_ length: Int) -> Int { length >= 6 ? 2 : (length >= 4 ? 1 : 0) }
-
-    func correct(_ tokens: [Token], columns: ColumnMatcher) -> ([Token], [Correction]) {
+    /// Correct the tokens whose text is in `unknown` (words the tagger could not place).
+    func correct(_ tokens: [Token], unknown: Set<String>, columns: ColumnMatcher) -> ([Token], [Correction]) {
+        let candidates = tokens.indices.filter { i in
+            let t = tokens[i]
+            guard t.kind == .word, unknown.contains(t.text), Self.threshold(t.text.count) > 0,
+                  t.text.allSatisfy(\.isLetter) else { return false }
+            if Lexicon.phrases[t.stem] != nil || Lexicon.phrases[t.text] != nil { return false }
+            if Lexicon.entityGroups.contains(where: { $0.contains(t.stem) }) { return false }
+            if Lexicon.neverIgnored.contains(t.text) { return false }
+            return true
+        }
+        guard !candidates.isEmpty else { return (tokens, []) }
+        let vocabulary = vocabulary()
         var out = tokens
         var corrections: [Correction] = []
-        for i in out.indices where out[i].kind == .word {
+        for i in candidates {
             let t = out[i]
-            let limit = Self.threshold(t.text.count)
-            guard limit > 0, t.text.allSatisfy(\.isLetter) else { continue }
             if vocabulary.contains(t.text) || vocabulary.contains(t.stem) { continue }
-            if Lexicon.phrases[t.stem] != nil || Lexicon.phrases[t.text] != nil { continue }
-            if Lexicon.entityGroups.contains(where: { $0.contains(t.stem) }) { continue }
-            if Lexicon.abbreviations[t.stem] != nil || Lexicon.columnSynonyms[t.stem] != nil { continue }
-            if columns.match([t.stem]) != nil { continue }
-            if ValueMatcher.derivationalStem(t.text).map({ d in vocabulary.contains { $0.hasPrefix(d) } }) == true { continue }
+            let limit = Self.threshold(t.text.count)
             var best: [String] = []
             var bestDistance = limit + 1
             let a = Array(t.text)
-            for word in vocabulary where abs(word.count - a.count) <= limit {
+            for word in vocabulary where abs(word.count - a.count) <= limit && word.allSatisfy(\.isLetter) {
                 let d = Self.distance(a, Array(word), limit: limit)
                 if d < bestDistance { bestDistance = d; best = [word] } else if d == bestDistance { best.append(word) }
             }

@@ -42,7 +42,7 @@ extension PlanningState {
             }
             // "cost per kg": a ratio of two numeric columns.
             if tags[i].text == "per", let hit = tags[j].columnHit, !tags[j].consumed,
-               profile(hit.column)?.type.isNumeric == true, !isRowWord(j),
+               profile(hit.column)?.type.isNumeric == true, !isRowWord(j), !isCodeLike(hit.column),
                let p = previous(before: i), let num = tags[p].columnHit, !tags[p].consumed,
                profile(num.column)?.type.isNumeric == true, num.column != hit.column,
                let numerator = column(of: p), let denominator = column(of: j) {
@@ -127,13 +127,27 @@ extension PlanningState {
         return j + 1
     }
 
+    /// A numeric column with a handful of distinct values (cylinders 4/6/8, a month number 5–9,
+    /// a dose 0.5/1/2) is a category when a question groups by it: "avg mpg by cyl".
+    func isCodeLike(_ column: String) -> Bool {
+        guard let p = profile(column), p.type.isNumeric, !p.distinctIsEstimate else { return false }
+        return p.distinctCount >= 2 && p.distinctCount <= 12 && schema.rowCount >= 2 * p.distinctCount
+    }
+
     private mutating func addGroup(at index: Int) -> Bool {
         guard !tags[index].consumed else { return false }
         let j = compoundHead(index)
         switch tags[j].kind {
         case .column(let hit):
             guard let type = profile(hit.column)?.type else { return false }
-            if type.isNumeric { return false }
+            if type.isNumeric {
+                // "top 3 doctors by fee": with a ranking and no other number to rank by, the
+                // numeric column is the measure even when it has few values.
+                let otherNumber = tags.contains { t in
+                    t.columnHit.map { $0.column != hit.column && profile($0.column)?.type.isNumeric == true } ?? false
+                }
+                guard isCodeLike(hit.column), !isRanking || otherNumber else { return false }
+            }
             guard let column = column(of: j) else { return false }
             tags[j].consumed = true
             if type.isTemporal {

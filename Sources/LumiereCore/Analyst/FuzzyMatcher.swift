@@ -7,7 +7,8 @@
 // means "price"") and which lowers the confidence. Never silent, never a guess between two:
 // a word is corrected only when it is at least four letters, matches no lexicon phrase and no
 // schema word exactly, and exactly one vocabulary word lies within the length-scaled edit
-// distance (1 for 4–5 letters, 2 for longer words; a swap of neighbours counts as one edit).
+// distance between singular stems (1 up to 7 letters, 2 from 8; a swap of neighbours counts
+// as one edit), starting with the same letter.
 
 struct Correction: Sendable, Equatable {
     var typed: String
@@ -18,7 +19,7 @@ struct FuzzyMatcher: Sendable {
     let schema: SourceSchema
 
     /// The largest edit distance accepted for a word of this length.
-    static func threshold(_ length: Int) -> Int { length >= 6 ? 2 : (length >= 4 ? 1 : 0) }
+    static func threshold(_ length: Int) -> Int { length >= 8 ? 2 : (length >= 4 ? 1 : 0) }
 
     /// The schema's words: column-name words and stems, and the lowercased words of indexed
     /// text values (split on anything not a letter or digit).
@@ -55,12 +56,15 @@ struct FuzzyMatcher: Sendable {
         for i in candidates {
             let t = out[i]
             if vocabulary.contains(t.text) || vocabulary.contains(t.stem) { continue }
-            let limit = Self.threshold(t.text.count)
+            // Compared as singular stems ("cars" is "car", too short to correct), and a typo
+            // rarely hits the first letter.
+            let limit = Self.threshold(t.stem.count)
+            guard limit > 0, let first = t.stem.first else { continue }
             var best: [String] = []
             var bestDistance = limit + 1
-            let a = Array(t.text)
-            for word in vocabulary where abs(word.count - a.count) <= limit && word.allSatisfy(\.isLetter) {
-                let d = Self.distance(a, Array(word), limit: limit)
+            let a = Array(t.stem)
+            for word in vocabulary where word.first == first && abs(word.count - a.count) <= limit + 1 && word.allSatisfy(\.isLetter) {
+                let d = Self.distance(a, Array(Tokenizer.singularize(word).0), limit: limit)
                 if d < bestDistance { bestDistance = d; best = [word] } else if d == bestDistance { best.append(word) }
             }
             // Singular and plural of the same word are one candidate.

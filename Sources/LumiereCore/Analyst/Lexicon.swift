@@ -85,7 +85,8 @@ enum Lexicon {
                 p["\(lead) \(noun)"] = .stop
             }
         }
-        add(["here", "in here", "d", "ll", "ve", "re", "i d like to know", "i would like to know",
+        add(["here", "in here", "i d", "we d", "you d", "i ll", "we ll", "i ve", "we ve", "you ve", "we re", "you re",
+             "they re", "i m", "i d like to know", "i would like to know",
              "can you tell me", "could you tell me", "would you tell me", "i wonder", "i m wondering",
              "wondering", "curious", "i m curious", "hey", "hi", "hello", "thanks", "thank you", "ok", "okay",
              "roughly", "approximately", "approx", "about how", "basically", "in general", "generally",

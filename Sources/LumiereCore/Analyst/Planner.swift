@@ -32,6 +32,15 @@ enum Planner {
         guard var plan = state.assemble(roles) else {
             return .refuse(unmatched: [], problems: state.problems)
         }
+        // A sum nobody asked for over a coded number ("what doses were used", "days with ozone
+        // over 100") adds up labels: refuse rather than answer confidently wrong.
+        let summedCodes = plan.projections.contains { p in
+            if case .measure(let m) = p, m.function == .sum, let c = m.column { return state.isDayOrMonthNumber(c) || (state.isCodeLike(c) && c != columns.defaultMeasure) }
+            return false
+        }
+        if summedCodes && !state.has({ $0 == .aggregate(.sum) }) {
+            return .refuse(unmatched: [], problems: ["I would have to add up a column of codes; ask for a count, an average or a list"])
+        }
         if !state.ignoredWords.isEmpty {
             plan.notes.append("ignored " + state.ignoredWords.map { "\"\($0)\"" }.joined(separator: ", "))
         }

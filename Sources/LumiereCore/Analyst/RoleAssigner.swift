@@ -91,7 +91,7 @@ extension PlanningState {
             }
             // "who are the managers": a yes/no column after "which" is a filter, not a grouping.
             if let hit = tags[j].columnHit, !tags[j].consumed, let type = profile(hit.column)?.type,
-               type == .text, tags[j].valueHit == nil {
+               type == .text || isCodeLike(hit.column), tags[j].valueHit == nil {
                 if addGroup(at: j) {
                     tags[i].consumed = true
                     rankTarget = groups.last
@@ -132,6 +132,14 @@ extension PlanningState {
     func isCodeLike(_ column: String) -> Bool {
         guard let p = profile(column), p.type.isNumeric, !p.distinctIsEstimate else { return false }
         return p.distinctCount >= 2 && p.distinctCount <= 12 && schema.rowCount >= 2 * p.distinctCount
+    }
+
+    /// A day-of-month or month number stored as a plain integer column ("Day", "Month").
+    func isDayOrMonthNumber(_ column: String) -> Bool {
+        guard let p = profile(column), p.type == .integer else { return false }
+        let stems = Tokenizer.nameStems(column)
+        guard stems.count == 1, let w = stems.first, case .timeUnit(let g)? = Lexicon.phrases[w] else { return false }
+        return g == .day || g == .month || g == .year || g == .week || g == .hour
     }
 
     private mutating func addGroup(at index: Int) -> Bool {

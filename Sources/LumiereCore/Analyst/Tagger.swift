@@ -108,6 +108,17 @@ struct Tagger: Sendable {
                 }
                 if chosen == nil { length -= 1 }
             }
+            // "wool A", "color D": a column named, then one of its short codes.
+            if case .column(let hit)? = chosen?.0, let n = chosen?.1, i + n < tokens.count,
+               tokens[i + n].kind == .word || tokens[i + n].kind == .number,
+               let code = values.code(tokens[i + n].text, of: hit.column) {
+                let span = tokens[i...(i + n)]
+                tags.append(Tag(kind: .value(ValueHit(column: hit.column, value: code,
+                                                      alternatives: [ColumnValue(column: hit.column, value: code)])),
+                                text: span.map(\.text).joined(separator: " "), isPlural: false))
+                i += n + 1
+                continue
+            }
             if let (kind, n) = chosen {
                 let span = tokens[i..<(i + n)]
                 tags.append(Tag(kind: kind, text: span.map(\.text).joined(separator: " "),

@@ -29,6 +29,9 @@ struct ValueMatcher: Sendable {
     /// Single-word values by derivational stem ("Engineering" ← "engineers", "Completed" ←
     /// "complete"), tried only when nothing matches exactly.
     private let derived: [String: [ColumnValue]]
+    /// Short codes ("A", "D", "VC", "f") by column, lowercased: not indexed as values, since
+    /// alone they are far more often English, but "wool A" or "color D" names one.
+    private let codes: [String: [String: String]]
 
     /// Strip derivational endings so related words meet: engineering/engineers → engineer,
     /// completed/complete → complet, cancelled/cancel → cancel.
@@ -92,6 +95,15 @@ struct ValueMatcher: Sendable {
         }
         self.index = index
         self.derived = derived
+        var codes: [String: [String: String]] = [:]
+        for column in columnOrder {
+            guard let values = schema.valueIndex.values[column], values.count <= 50,
+                  schema.column(named: column)?.type == .text else { continue }
+            for v in values where !v.isEmpty && v.count <= 3 && v.allSatisfy({ $0.isLetter || $0.isNumber }) {
+                codes[column, default: [:]][v.lowercased()] = v
+            }
+        }
+        self.codes = codes
     }
 
     /// The first word of an ASCII value, lowercased; nil for other text (tokenized in full).
@@ -110,6 +122,9 @@ struct ValueMatcher: Sendable {
         }
         return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
     }
+
+    /// The stored code of `column` written as `text` ("a" → "A" for wool), if any.
+    func code(_ text: String, of column: String) -> String? { codes[column]?[text] }
 
     func match(_ span: [String]) -> ValueHit? {
         let key = span.joined(separator: " ")

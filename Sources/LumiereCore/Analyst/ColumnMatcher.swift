@@ -62,6 +62,8 @@ struct ColumnMatcher: Sendable {
             if !trimmedRaw.isEmpty { names.append(trimmedRaw) }
             // Written as one word: "customertype".
             if raw.count > 1 { names.append([raw.joined()]) }
+            // Two words either way round: `temp_max` is "max temp", "maximum temperature".
+            if raw.count == 2 { names.append(raw.reversed()); names.append(expanded.reversed()) }
             var unique: [[String]] = []
             for n in names where !n.isEmpty && !unique.contains(n) { unique.append(n) }
             let parts = Set(raw + expanded).subtracting(ColumnMatcher.weakParts)

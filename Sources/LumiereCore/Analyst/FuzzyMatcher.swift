@@ -24,7 +24,7 @@ struct FuzzyMatcher: Sendable {
     /// The schema's words: column-name words and stems, and the lowercased words of indexed
     /// text values (split on anything not a letter or digit).
     func vocabulary() -> Set<String> {
-        var words: Set<String> = []
+        var words = Set(Lexicon.correctable)
         for column in schema.columns {
             for w in Tokenizer.nameStems(column.name) where w.count >= 3 { words.insert(w) }
             for t in Tokenizer.tokenize(column.name) where t.kind == .word && t.text.count >= 3 { words.insert(t.text) }

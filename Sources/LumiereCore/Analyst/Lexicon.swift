@@ -98,7 +98,7 @@ enum Lexicon {
         add(["median", "middle value", "med"], .aggregate(.median))
         add(["minimum", "min", "smallest value", "lowest value"], .aggregate(.min))
         add(["maximum", "max", "largest value", "highest value", "peak"], .aggregate(.max))
-        add(["count", "tally", "count of", "number of", "how many", "no of", "num of", "nr of",
+        add(["headcount", "head count", "headcount of", "count", "tally", "count of", "number of", "how many", "no of", "num of", "nr of",
              "count the number of", "total number of", "the number of", "frequency",
              "frequency of"], .howMany)
         add(["distinct", "different", "unique", "separate", "individual"], .distinct)
@@ -354,7 +354,14 @@ enum Lexicon {
         "cnt": "count", "pct": "percent", "rev": "revenue", "disc": "discount", "dur": "duration",
         "min": "minute", "mins": "minute", "sec": "second", "hr": "hour", "loc": "location",
         "pt": "patient", "dr": "doctor", "id": "id", "kg": "kg", "usd": "usd",
+        "len": "length", "hp": "horsepower", "disp": "displacement", "cyl": "cylinder", "carb": "carburetor",
+        "supp": "supplement", "precip": "precipitation", "vol": "volume", "wgt": "weight", "ht": "height",
     ]
+
+    /// Lexicon words worth correcting a typo to ("avrage" → average), beside the schema's own.
+    static let correctable: [String] = ["average", "median", "maximum", "minimum", "total", "count",
+                                        "highest", "lowest", "largest", "smallest", "between", "percentage",
+                                        "distinct", "number", "monthly", "yearly", "weekly", "daily"]
 
     /// Column-name stems of columns that hold money or volume: summing them makes sense.
     /// Others (price, rate, age, temperature, score...) are averaged by default.

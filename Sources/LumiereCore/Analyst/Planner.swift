@@ -41,6 +41,19 @@ enum Planner {
         if summedCodes && !state.has({ $0 == .aggregate(.sum) }) {
             return .refuse(unmatched: [], problems: ["I would have to add up a column of codes; ask for a count, an average or a list"])
         }
+        // "days above 90 degrees": a comparison of a day or month number with a number it can
+        // never reach meant some other column.
+        for group in plan.conditions {
+            for case .compare(let c, _, let v) in group where state.isDayOrMonthNumber(c) {
+                let range = state.profile(c).flatMap { p -> ClosedRange<Double>? in
+                    guard case .integer(let lo)? = p.min, case .integer(let hi)? = p.max, lo <= hi else { return nil }
+                    return Double(lo)...Double(hi)
+                }
+                if let range, !range.contains(v) {
+                    return .refuse(unmatched: [], problems: ["\(c) never reaches \(SQLBuilder.numberLiteral(v)); say which column the number is about"])
+                }
+            }
+        }
         if !state.ignoredWords.isEmpty {
             plan.notes.append("ignored " + state.ignoredWords.map { "\"\($0)\"" }.joined(separator: ", "))
         }
@@ -209,12 +222,26 @@ extension PlanningState {
         let before = i > 0 ? tags[i - 1] : nil
         let afterArticle = before.map { Lexicon.indefiniteArticles.contains($0.text) } ?? false
         guard tags[i].isPlural || afterArticle else { return false }
+        // A plural noun naming no column is the row noun ("list the cars with mpg above 30",
+        // "top 5 diamonds by price", "how many cars have 3 gears"), also where a list, a count,
+        // a limit or a ranking asks for rows, and before a comparison on a named column.
+        let rowPosition: Bool = {
+            guard tags[i].isPlural else { return false }
+            var p = i - 1
+            while p >= 0, tags[p].lex == .stop { p -= 1 }
+            guard p >= 0 else { return false }
+            if tags[p].numberValue != nil { return true }
+            switch tags[p].lex {
+            case .list?, .howMany?, .top?, .bottom?, .superlativeHigh?, .superlativeLow?, .first?, .last?, .all?: return true
+            default: return false
+            }
+        }()
         if let b = before, b.lex == .stop, Lexicon.qualifyingPrepositions.contains(b.text), !afterArticle { return false }
         if i + 1 < tags.count, tags[i + 1].valueHit != nil { return false }
         if let b = before, b.valueHit != nil { return false }
         var p = i - 1
         while p >= 0, tags[p].lex == .stop { p -= 1 }
-        if p >= 0 {
+        if p >= 0, !rowPosition {
             switch tags[p].kind {
             case .number, .date, .unknown, .value: return false
             case .lex(let w):
@@ -241,7 +268,10 @@ extension PlanningState {
         if n < tags.count {
             if tags[n].numberValue != nil { return false }
             switch tags[n].kind {
-            case .date, .unknown, .lex(.comparator), .lex(.groupCue), .lex(.between): return false
+            case .lex(.comparator), .lex(.between):
+                // "diamonds over 1 carat", "cars with mpg above 30": the comparison has its column.
+                return rowPosition || tags[i].isPlural && tags[n].lex != nil && tags.contains { $0.columnHit != nil }
+            case .date, .unknown, .lex(.groupCue): return false
             default: break
             }
         }

@@ -56,6 +56,13 @@ extension PlanningState {
                 tags[j].consumed = true
                 continue
             }
+            // "broken down by number of carburetors", "per number of cylinders": group by it.
+            if tags[j].lex == .howMany, !tags[j].consumed, let k = next(after: j), tags[k].columnHit != nil, addGroup(at: k) {
+                tags[i].consumed = true
+                tags[j].consumed = true
+                groupedByCue = true
+                continue
+            }
             if addGroup(at: j) {
                 tags[i].consumed = true
                 groupedByCue = true

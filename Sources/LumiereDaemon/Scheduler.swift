@@ -9,6 +9,9 @@
 //   4. rename work/… → archive/ or failed/
 //   5. append the job's line (recorded in 3) to outbox/index.jsonl, mark it appended
 // A crash before 3 re-runs the job; a crash between 3 and 5 is finished at start-up.
+// A re-run must land under the same name: a failure record left in failed/ by an earlier,
+// killed attempt of the same job id is that job's own, not an earlier input's (`freeName`),
+// and is removed if the re-run succeeds instead.
 // With tenants, 1, 2, 4 and 5 use the tenant's folders (outbox/<t>/, failed/<t>/, ...).
 
 import Foundation
@@ -164,6 +167,9 @@ final class Scheduler: @unchecked Sendable {
                                            error: error.payload, failedAt: isoTimestamp())
                 try AtomicFile.write(encodeDocument(record), directory: layout.failed(tenant: job.tenant),
                                      name: finalName + ".error.json")
+                Failpoint.reach(.afterFailureRecord)
+            } else {
+                Self.removeOwnFailureRecords(in: layout.failed(tenant: job.tenant), for: job.inputName, jobID: job.id)
             }
             let state: JobState = output.error == nil ? .succeeded : .failed
             let finishedAt = Date().timeIntervalSince1970
@@ -230,12 +236,38 @@ final class Scheduler: @unchecked Sendable {
     }
 
     /// `name` if free in `dir`, else `stem.job<ID>.ext` — never overwrite an earlier input.
+    /// A `name.error.json` written by this same job id (an attempt killed before the store
+    /// recorded its outcome) does not make the name taken: without that, every such crash
+    /// left the input under a job-suffixed name beside a stale record of itself.
     static func freeName(in dir: String, for name: String, jobID: Int64) -> String {
         var st = stat()
-        if lstat("\(dir)/\(name)", &st) != 0 && lstat("\(dir)/\(name).error.json", &st) != 0 { return name }
+        let inputTaken = lstat("\(dir)/\(name)", &st) == 0
+        let recordPath = "\(dir)/\(name).error.json"
+        let recordTaken = lstat(recordPath, &st) == 0 && !isFailureRecord(at: recordPath, ofJob: jobID)
+        if !inputTaken && !recordTaken { return name }
+        return suffixedName(name, jobID: jobID)
+    }
+
+    static func suffixedName(_ name: String, jobID: Int64) -> String {
         let stem = SpoolNames.stem(of: name)
         let ext = String(name.dropFirst(stem.count))
         return "\(stem).job\(jobID)\(ext)"
+    }
+
+    /// Whether the failure record at `path` was written by job `jobID`.
+    static func isFailureRecord(at path: String, ofJob jobID: Int64) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path),
+              let record = try? JSONDecoder().decode(FailureRecord.self, from: data) else { return false }
+        return record.jobID == jobID
+    }
+
+    /// A re-run that succeeds after a killed attempt had failed: that attempt's failure
+    /// record would otherwise sit in failed/ for an input that is in archive/.
+    static func removeOwnFailureRecords(in failedDir: String, for name: String, jobID: Int64) {
+        for candidate in [name, suffixedName(name, jobID: jobID)] {
+            let path = "\(failedDir)/\(candidate).error.json"
+            if isFailureRecord(at: path, ofJob: jobID) { unlink(path) }
+        }
     }
 
     static func moveInput(layout: SpoolLayout, workName: String, to dir: String, finalName: String) throws(LumiereError) {

@@ -13,7 +13,8 @@
 #
 # Invariants, checked at the end from the spool and the state database, printed as
 # figures: inputs dropped = results written = archived + failed; every input has exactly
-# one job and one final copy (no duplicates); nothing left in state/work or the inbox; no
+# one job and one final copy under its own name (no duplicates: a job-suffixed name for a
+# name dropped once, or a failure record without its input, counts as one); nothing left in state/work or the inbox; no
 # job queued or running; every failed input has its .error.json; inputs meant to fail
 # never archived; every upload's row count is the file's (nothing half-read); the daemon's
 # RSS and fd count flat over the steady phase (rule printed with the figures).
@@ -758,6 +759,15 @@ class Soak:
                 dup += abs(len(js) - count)
                 dups.append(f"{name}: {len(js)} jobs for {count} drop(s)")
         unknown = [n for n in by_name if n not in drops_per_name]
+        # A job-suffixed final name (NAME.job<ID>.ext) is right only when the plain name was
+        # taken by an earlier drop of the same name; otherwise it is a job that ran twice into
+        # a renamed copy. A failure record without its input is the other half of that.
+        renamed = [f"{j[1]} -> {j[4]}" for j in jobs
+                   if j[4] and j[4] != j[1] and drops_per_name.get(j[1], 0) <= 1]
+        orphan_records = sorted(n for n in failed_all
+                                if n.endswith(".error.json") and n[:-len(".error.json")] not in failed)
+        dup += len(renamed) + len(orphan_records)
+        dups += renamed + [f"{n}: failure record without its input" for n in orphan_records]
         # Final copies: every job's final name exists in archive/ or failed/, once.
         archived = failed_n = 0
         finals = []

@@ -154,8 +154,9 @@ public struct LumiereConfig: Sendable, Equatable {
             }
         }
         let known = Set(Self.keys.map(\.environmentName))
-        // Variables that configure something else than a key (LUMIERE_CONFIG names the file).
-        let reserved: Set<String> = ["LUMIERE_CONFIG"]
+        // Variables that configure something else than a key (LUMIERE_CONFIG names the file;
+        // LUMIERE_FAILPOINT arms a crash point for the daemon's crash-recovery tests).
+        let reserved: Set<String> = ["LUMIERE_CONFIG", "LUMIERE_FAILPOINT"]
         for (envName, text) in environment.sorted(by: { $0.key < $1.key }) where envName.hasPrefix("LUMIERE_") {
             if reserved.contains(envName) { continue }
             guard known.contains(envName), let key = Self.keys.first(where: { $0.environmentName == envName }) else {

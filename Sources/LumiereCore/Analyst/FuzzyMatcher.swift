@@ -26,7 +26,10 @@ struct FuzzyMatcher: Sendable {
     func vocabulary() -> Set<String> {
         var words = Set(Lexicon.correctable)
         for column in schema.columns {
-            for w in Tokenizer.nameStems(column.name) where w.count >= 3 { words.insert(w) }
+            for w in Tokenizer.nameStems(column.name) where w.count >= 3 {
+                words.insert(w)
+                if let long = Lexicon.abbreviations[w] { words.insert(long) }
+            }
             for t in Tokenizer.tokenize(column.name) where t.kind == .word && t.text.count >= 3 { words.insert(t.text) }
             guard column.type == .text, let values = schema.valueIndex.values[column.name] else { continue }
             for value in values {

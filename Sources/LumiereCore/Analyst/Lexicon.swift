@@ -267,6 +267,7 @@ enum Lexicon {
     /// Business synonyms: a question word (stem) → column-name stems it may stand for, in
     /// order of preference. Only columns that exist are ever chosen.
     static let columnSynonyms: [String: [String]] = [
+        "stock": ["symbol", "ticker", "stock"], "ticker": ["symbol", "ticker"], "company": ["company", "symbol", "name"],
         "revenue": ["revenue", "sale", "turnover", "amount", "income", "total", "gross", "net", "fee", "charge"],
         "earn": ["salary", "pay", "wage", "income", "earning", "compensation"],
         "paid": ["salary", "pay", "wage", "compensation", "fee", "amount"],

@@ -201,12 +201,13 @@ enum Corpus2Checker {
 
 @Suite("Analyst corpus 2 (blind questions, real tables)")
 struct Corpus2Tests {
-    /// The measured level when this suite was written (engine 1.2.0: 102/331 = 30.8% right,
-    /// 24/331 = 7.3% wrong-but-succeeded), with a little slack, so it cannot regress.
+    /// The measured level, with a little slack, so it cannot regress. Engine 1.2.0 (when this
+    /// suite was written): 102/331 = 30.8% right, 24/331 = 7.3% wrong-but-succeeded. Engine 1.3.0:
+    /// 164/331 = 49.5% right (dev 49.8%, holdout 49.1%), 12/331 = 3.6% wrong (dev 3.2%, holdout 4.5%).
     /// Target (issue #11): ≥ 95% right on the whole corpus and < 2% wrong-but-succeeded;
     /// raise the floor and lower the ceiling as the engine improves.
-    static let rightFloor = 0.29
-    static let wrongCeiling = 0.08
+    static let rightFloor = 0.47
+    static let wrongCeiling = 0.05
 
     @Test("the corpus loads: ≥ 320 questions, ≥ 8 tables, a third held out, every gold query runs on the real ingest")
     func corpusLoadsAndGoldRuns() throws {

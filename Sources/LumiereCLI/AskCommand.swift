@@ -31,7 +31,7 @@ struct AskCommand: ParsableCommand {
     var source: String?
 
     @Option(name: .long, help: "Engine: builtin, llm or auto (default: the config's engine).")
-    var engine: String?
+    var engine: EngineMode?
 
     @Flag(name: .long, help: "Print the result document (as the daemon writes it) instead of text.")
     var json = false
@@ -49,9 +49,6 @@ struct AskCommand: ParsableCommand {
         if (csv == nil) == (source == nil) {
             throw ValidationError("give exactly one of --csv FILE or --source NAME")
         }
-        if let engine, !["builtin", "llm", "auto"].contains(engine) {
-            throw ValidationError("--engine must be builtin, llm or auto")
-        }
         if let choose, !(1...10).contains(choose) {
             throw ValidationError("--choose takes a candidate number from 1 to 10")
         }
@@ -62,7 +59,7 @@ struct AskCommand: ParsableCommand {
         defer { if let tempDir { try? FileManager.default.removeItem(atPath: tempDir) } }
         do {
             var extra: [String: String] = [:]
-            if let engine { extra["engine"] = engine }
+            if let engine { extra["engine"] = engine.rawValue }
             var config = try options.load(extra: extra)
             if csv != nil && options.spool == nil {
                 let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lumiere-ask-\(UUID().uuidString)").path
@@ -87,7 +84,7 @@ struct AskCommand: ParsableCommand {
             let queryID = try store.createQuery(tenant: tenant, jobID: nil, action: "ask", question: question,
                                                 sourceName: sourceName, request: request)
             let (doc, html) = try analyst.answer(request, tenant: tenant, jobID: nil, file: nil, queryID: queryID)
-            try store.finishQuery(id: queryID, document: doc, keepRows: config.int("results.history_rows"))
+            try store.finishQuery(id: queryID, document: doc, keepRows: config.results.historyRows)
             if let report {
                 let page = html ?? HTMLReport.render(doc, svg: nil)
                 guard FileManager.default.createFile(atPath: report, contents: Data(page.utf8)) else {

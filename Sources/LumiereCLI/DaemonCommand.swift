@@ -25,7 +25,7 @@ struct DaemonCommand: ParsableCommand {
         if let logLevel { extra["log.level"] = logLevel }
         let config: LumiereConfig
         do { config = try options.load(extra: extra) } catch { throw fail(error) }
-        let logger = LumiereLogging.makeLogger(level: config.string("log.level"), target: config.string("log.target"))
+        let logger = LumiereLogging.makeLogger(level: config.log.level, target: config.log.target)
         let (path, set, spool, overrides) = (options.configPath, options.set, options.spool, extra)
         let daemon: Daemon
         do {

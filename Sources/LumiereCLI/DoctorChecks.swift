@@ -69,7 +69,7 @@ enum DoctorChecks {
         var vfs = statvfs()
         if statvfs(layout.root, &vfs) == 0 {
             let freeMB = Int64(vfs.f_bavail) * Int64(vfs.f_frsize) / 1_048_576
-            let floor = config.int("spool.min_free_mb")
+            let floor = Int(config.spool.minFreeBytes / (1024 * 1024))
             if freeMB < floor {
                 report.problem("spool: \(freeMB) MB free, under spool.min_free_mb (\(floor) MB): intake would pause",
                                fix: "free disk space, or lower spool.min_free_mb")
@@ -96,10 +96,10 @@ enum DoctorChecks {
         let settings = LLMSettings(config: config)
         let environment = ProcessInfo.processInfo.environment
         guard settings.isConfigured else {
-            if config.engine == "builtin" {
+            if config.engine == .builtin {
                 report.ok("llm: not configured (engine = builtin works offline)")
             } else {
-                report.problem("llm: engine = \(config.engine) but llm.base_url is empty",
+                report.problem("llm: engine = \(config.engine.rawValue) but llm.base_url is empty",
                                fix: "set llm.base_url (e.g. LUMIERE_LLM_BASE_URL=http://127.0.0.1:11434/v1), or engine = builtin")
             }
             return

@@ -19,7 +19,7 @@ struct DoctorCommand: ParsableCommand {
         let config: LumiereConfig
         do {
             config = try options.load()
-            report.ok("config: \(options.configPath ?? "no file (built-in defaults)"); engine = \(config.engine)")
+            report.ok("config: \(options.configPath ?? "no file (built-in defaults)"); engine = \(config.engine.rawValue)")
         } catch {
             report.problem("config: \(error.message)", fix: error.hint)
             print(report.text, terminator: "")

@@ -15,10 +15,10 @@ struct QueriesChartCommand: ParsableCommand {
     @OptionGroup var wait: WaitOptions
 
     @Option(name: .long, help: "Chart type: bar, horizontal_bar, grouped_bar, stacked_bar, line, area, pie, doughnut, scatter, none.")
-    var type: String?
+    var type: ChartKind?
 
     @Option(name: .long, help: "Chart engine: builtin (default), llm (needs llm.share = full) or auto.")
-    var engine: String?
+    var engine: EngineMode?
 
     @Option(name: .long, help: "Also write the HTML report to this file (when run here, without a daemon).")
     var report: String?
@@ -28,10 +28,6 @@ struct QueriesChartCommand: ParsableCommand {
 
     func validate() throws {
         if id < 1 { throw ValidationError("query ids start at 1") }
-        if let type, ChartKind(userValue: type) == nil {
-            throw ValidationError("--type takes one of \(ChartKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        if let engine, !["builtin", "llm", "auto"].contains(engine) { throw ValidationError("--engine must be builtin, llm or auto") }
     }
 
     func run() throws {

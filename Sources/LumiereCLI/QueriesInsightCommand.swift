@@ -14,14 +14,13 @@ struct QueriesInsightCommand: ParsableCommand {
     @OptionGroup var wait: WaitOptions
 
     @Option(name: .long, help: "Insight engine: builtin (default), llm (needs llm.share = full) or auto.")
-    var engine: String?
+    var engine: EngineMode?
 
     @Argument(help: "The query id.")
     var id: Int64
 
     func validate() throws {
         if id < 1 { throw ValidationError("query ids start at 1") }
-        if let engine, !["builtin", "llm", "auto"].contains(engine) { throw ValidationError("--engine must be builtin, llm or auto") }
     }
 
     func run() throws {

@@ -18,15 +18,12 @@ struct QueriesListCommand: ParsableCommand {
     var source: String?
 
     @Option(name: .long, help: "Only queries with this status: succeeded, failed, needs_clarification, running.")
-    var status: String?
+    var status: Request.QueryStatusFilter?
 
     @Option(name: .long, help: "At most this many (default 50, at most 1000).")
     var limit: Int = 50
 
     func validate() throws {
-        if let status, !ManagementActions.queryStatuses.contains(status) {
-            throw ValidationError("--status takes one of \(ManagementActions.queryStatuses.joined(separator: ", "))")
-        }
         if !(1...ManagementActions.maxListItems).contains(limit) {
             throw ValidationError("--limit takes 1 to \(ManagementActions.maxListItems)")
         }

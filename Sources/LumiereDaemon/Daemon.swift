@@ -60,10 +60,7 @@ public final class Daemon: @unchecked Sendable {
         self.layout = SpoolLayout(root: config.spoolDirectory)
     }
 
-    var workerCount: Int {
-        let n = config.int("workers")
-        return n > 0 ? n : ProcessInfo.processInfo.activeProcessorCount
-    }
+    var workerCount: Int { config.workerCount }
 
     /// Run until SIGTERM/SIGINT. Returns the process exit code.
     public func run() -> Int32 {
@@ -90,15 +87,15 @@ public final class Daemon: @unchecked Sendable {
         if indexed > 0 { logger.notice("appended job index lines left by an unclean stop", metadata: ["jobs": "\(indexed)"]) }
         intake = try Intake(layout: layout, store: store, settings: try intakeSettings(), logger: logger)
         scheduler = Scheduler(layout: layout, store: store, processor: processor, workers: workerCount,
-                              maxAttempts: config.int("queue.max_attempts"),
-                              retryBase: Double(config.int("queue.retry_base_ms")) / 1000,
-                              retryMax: Double(config.int("queue.retry_max_ms")) / 1000, logger: logger)
+                              maxAttempts: config.queue.maxAttempts,
+                              retryBase: config.queue.retryBaseSeconds,
+                              retryMax: config.queue.retryMaxSeconds, logger: logger)
         scheduler.onDiskFull = { [weak self] in self?.checkDisk(forcePause: true) }
         scheduler.onJobFinished = { [weak self] _, state, timings in
             self?.stats.record(state: state, totalMs: timings["total"] ?? 0)
             self?.requestScan()
         }
-        scheduler.indexEnabled = config.bool("results.index")
+        scheduler.indexEnabled = config.results.writeIndex
         scheduler.onJobOutcome = { [metrics] job, state, facts in
             metrics.recordJob(kind: job.kind.rawValue, state: state.rawValue, facts: facts)
         }
@@ -132,9 +129,9 @@ public final class Daemon: @unchecked Sendable {
     }
 
     private func intakeSettings() throws(LumiereError) -> Intake.Settings {
-        Intake.Settings(settleSeconds: Double(config.int("spool.settle_ms")) / 1000,
-                        maxFileBytes: Int64(config.int("spool.max_file_mb")) * 1024 * 1024,
-                        maxQueued: config.int("spool.max_queued"),
+        Intake.Settings(settleSeconds: config.spool.settleSeconds,
+                        maxFileBytes: config.spool.maxFileBytes,
+                        maxQueued: config.spool.maxQueued,
                         tenants: try TenantPolicy(config: config))
     }
 
@@ -253,17 +250,17 @@ public final class Daemon: @unchecked Sendable {
 
     private func housekeep() {
         let now = Date()
-        if !config.string("metrics.file").isEmpty,
-           now.timeIntervalSince(lastMetricsWrite) >= Double(config.int("metrics.interval_s")) {
+        if !config.metrics.file.isEmpty,
+           now.timeIntervalSince(lastMetricsWrite) >= config.metrics.intervalSeconds {
             lastMetricsWrite = now
             writeMetrics(up: true)
         }
-        if !retentionRunning, now.timeIntervalSince(lastRetention) >= Double(config.int("retention.interval_s")) {
+        if !retentionRunning, now.timeIntervalSince(lastRetention) >= config.retention.intervalSeconds {
             lastRetention = now
             retentionRunning = true
             let (layout, store, logger, metrics) = (self.layout, self.store!, self.logger, self.metrics)
             let limits = RetentionLimits(config: config)
-            let tenants = config.bool("tenants.enabled")
+            let tenants = config.tenants.enabled
             housekeeping.async { [self] in
                 let report = Retention.prune(layout: layout, store: store, limits: limits, tenantsEnabled: tenants,
                                              logger: logger)
@@ -279,7 +276,7 @@ public final class Daemon: @unchecked Sendable {
 
     /// Sample the gauges here (on `control`), render and write on the housekeeping queue.
     private func writeMetrics(up: Bool, wait: Bool = false) {
-        let file = config.string("metrics.file")
+        let file = config.metrics.file
         guard !file.isEmpty else { return }
         let path = file.hasPrefix("/") ? file : "\(layout.root)/\(file)"
         let (counts, oldest) = (try? store.queueCounts()) ?? ([:], nil)
@@ -330,7 +327,7 @@ public final class Daemon: @unchecked Sendable {
         heartbeatLock.withLock { heartbeat = Date() }
         checkDisk(forcePause: false)
         scheduler.pump()
-        let rescanEvery = Double(config.int("spool.rescan_ms")) / 1000
+        let rescanEvery = config.spool.rescanSeconds
         if Date().timeIntervalSince(lastRescan) >= rescanEvery { requestScan() }
         let line = statusLine()
         if line != lastStatus {
@@ -386,10 +383,10 @@ public final class Daemon: @unchecked Sendable {
             config = fresh
             scheduler.replaceProcessor(processor.reloaded(config: fresh))
             scheduler.workers = workerCount
-            scheduler.maxAttempts = config.int("queue.max_attempts")
-            scheduler.retryBase = Double(config.int("queue.retry_base_ms")) / 1000
-            scheduler.retryMax = Double(config.int("queue.retry_max_ms")) / 1000
-            scheduler.indexEnabled = config.bool("results.index")
+            scheduler.maxAttempts = config.queue.maxAttempts
+            scheduler.retryBase = config.queue.retryBaseSeconds
+            scheduler.retryMax = config.queue.retryMaxSeconds
+            scheduler.indexEnabled = config.results.writeIndex
             intake.update(settings: try intakeSettings())
             logger.notice("configuration reloaded", metadata: ["config_digest": "\(config.digest)"])
         } catch {
@@ -407,7 +404,7 @@ public final class Daemon: @unchecked Sendable {
         let running = scheduler.busy
         logger.notice("shutting down", metadata: ["signal": "\(sig)", "running_jobs": "\(running)"])
         notifier.stopping(status: "stopping: waiting for \(running) running job(s)")
-        let timeout = Double(config.int("daemon.shutdown_timeout_s"))
+        let timeout = config.daemon.shutdownTimeoutSeconds
         scheduler.whenIdle { [self] in finishShutdown(timedOut: false) }
         scheduler.control.asyncAfter(deadline: .now() + timeout) { [self] in finishShutdown(timedOut: true) }
     }
@@ -436,7 +433,7 @@ public final class Daemon: @unchecked Sendable {
 
     /// Pause intake and claiming while free space is under the floor; resume when back.
     private func checkDisk(forcePause: Bool) {
-        let floor = Int64(config.int("spool.min_free_mb")) * 1024 * 1024
+        let floor = config.spool.minFreeBytes
         var vfs = statvfs()
         guard statvfs(layout.root, &vfs) == 0 else { return }
         let free = Int64(vfs.f_bavail) * Int64(vfs.f_frsize)

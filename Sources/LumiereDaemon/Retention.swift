@@ -39,8 +39,8 @@ public struct RetentionLimits: Sendable, Equatable {
     }
 
     public init(config: LumiereConfig) {
-        self.init(archiveDays: config.double("retention.archive_days"), failedDays: config.double("retention.failed_days"),
-                  outboxDays: config.double("retention.outbox_days"), historyDays: config.double("retention.history_days"))
+        let r = config.retention
+        self.init(archiveDays: r.archiveDays, failedDays: r.failedDays, outboxDays: r.outboxDays, historyDays: r.historyDays)
     }
 }
 

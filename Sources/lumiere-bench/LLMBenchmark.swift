@@ -69,15 +69,15 @@ struct LLMBenchmark: ParsableCommand {
         let csv = dir + "/sales.csv"
         try SalesCSVGenerator.write(rows: 10_000, to: csv)
         _ = try analyst.ingest(inputPath: csv, inputName: "sales.csv", tenant: "", jobID: nil)
-        func ask(_ engine: String) throws {
+        func ask(_ engine: EngineMode) throws {
             let request = Request(action: .ask, source: "sales", question: "What were the total sales by region?", engine: engine)
             let (doc, _) = try analyst.answer(request, tenant: "", jobID: nil, file: nil, queryID: nil)
-            guard doc.status == .succeeded, doc.engine == engine else {
-                throw ValidationError("engine \(engine) did not answer: \(doc.error?.message ?? doc.engine ?? "?")")
+            guard doc.status == .succeeded, doc.engine == engine.rawValue else {
+                throw ValidationError("engine \(engine.rawValue) did not answer: \(doc.error?.message ?? doc.engine ?? "?")")
             }
         }
-        let builtin = try measure { try ask("builtin") }
-        let llm = try measure { try ask("llm") }
+        let builtin = try measure { try ask(.builtin) }
+        let llm = try measure { try ask(.llm) }
 
         // 3. The concurrency limit under load.
         let slowSettings = try LLMSettings(config: LumiereConfig.load(file: nil, environment: [:], overrides: [

@@ -52,10 +52,10 @@ struct TOMLSubsetTests {
 struct ConfigTests {
     @Test func defaultsWithNothing() throws {
         let c = try LumiereConfig.load(file: nil, environment: [:])
-        #expect(c.int("workers") == 0)
+        #expect(c.workers == 0)
         #expect(c.spoolDirectory == "./spool")
-        #expect(c.engine == "builtin")
-        #expect(c.double("sql.timeout_s") == 10)
+        #expect(c.engine == .builtin)
+        #expect(c.sql.timeoutSeconds == 10)
         #expect(c == LumiereConfig())
     }
 
@@ -63,8 +63,8 @@ struct ConfigTests {
         let file = "workers = 2\n[spool]\nsettle_ms = 500\ndir = \"/srv/spool\"\n"
         let c = try LumiereConfig.load(file: file, environment: ["LUMIERE_WORKERS": "3", "LUMIERE_SPOOL_SETTLE_MS": "50", "HOME": "/root"],
                                        overrides: ["workers": "5"])
-        #expect(c.int("workers") == 5)           // flag beats env beats file
-        #expect(c.int("spool.settle_ms") == 50)  // env beats file
+        #expect(c.workers == 5)           // flag beats env beats file
+        #expect(c.spool.settleSeconds == 0.05)  // env beats file
         #expect(c.spoolDirectory == "/srv/spool") // file beats default
     }
 
@@ -79,8 +79,8 @@ struct ConfigTests {
         #expect(throws: LumiereError.self) { try LumiereConfig.load(file: nil, environment: ["LUMIERE_WORKERS": "-1"]) }
         #expect(throws: LumiereError.self) { try LumiereConfig.load(file: "engine = \"gpt\"", environment: [:]) }
         #expect(throws: LumiereError.self) { try LumiereConfig.load(file: nil, environment: ["LUMIERE_RESULTS_REPORT": "maybe"]) }
-        #expect((try? LumiereConfig.load(file: nil, environment: ["LUMIERE_RESULTS_REPORT": "off"]))?.bool("results.report") == false)
-        #expect((try? LumiereConfig.load(file: "[sql]\ntimeout_s = 3", environment: [:]))?.double("sql.timeout_s") == 3)
+        #expect((try? LumiereConfig.load(file: nil, environment: ["LUMIERE_RESULTS_REPORT": "off"]))?.results.writeReport == false)
+        #expect((try? LumiereConfig.load(file: "[sql]\ntimeout_s = 3", environment: [:]))?.sql.timeoutSeconds == 3)
     }
 
     @Test func environmentNames() {

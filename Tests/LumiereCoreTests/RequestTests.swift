@@ -41,6 +41,8 @@ struct RequestTests {
         (#"{"source": "s", "question": "q", "sql": "SELECT 1"}"#, "either \"question\" or \"sql\""),
         (#"{"action": "rerun"}"#, "needs field \"query_id\""),
         (#"{"source": "s", "question": "q", "engine": "gpt"}"#, "engine"),
+        (#"{"source": "s", "question": "q", "chart_type": "radar"}"#, "is not a chart type"),
+        (#"{"action": "list_queries", "status": "done"}"#, "is not one of succeeded"),
         (#"[1, 2]"#, "must be a JSON object"),
         (#"{not json"#, "not valid JSON"),
         ("", "not valid JSON"),
@@ -52,6 +54,15 @@ struct RequestTests {
             guard let e = error as? LumiereError else { return false }
             return e.code == .malformedRequest && e.message.contains(fragment) && e.hint != nil
         }
+    }
+
+    @Test func typedFields() throws {
+        let r = try parse(#"{"source": "s", "question": "q", "engine": "auto", "chart_type": "donut"}"#)
+        #expect(r.engine == .auto && r.chartType == .doughnut)
+        let list = try parse(#"{"action": "list_queries", "status": "needs_clarification"}"#)
+        #expect(list.status == .needsClarification)
+        // Aliases are stored under the canonical name, so the history's copy parses the same.
+        #expect(try Request.parse(r.jsonData()) == r)
     }
 
     @Test func unknownAction() {

@@ -65,17 +65,17 @@ struct TenantPolicyTests {
 
     @Test func configKeys() throws {
         let defaults = try LumiereConfig.load(file: nil, environment: [:])
-        #expect(defaults.bool("tenants.enabled") == false)
-        #expect(defaults.double("retention.archive_days") == 30)
-        #expect(defaults.double("retention.history_days") == 30)
-        #expect(defaults.string("metrics.file") == "state/metrics.prom")
-        #expect(defaults.bool("results.index"))
+        #expect(defaults.tenants.enabled == false)
+        #expect(defaults.retention.archiveDays == 30)
+        #expect(defaults.retention.historyDays == 30)
+        #expect(defaults.metrics.file == "state/metrics.prom")
+        #expect(defaults.results.writeIndex)
         let env = try LumiereConfig.load(file: "[tenants]\nallowed_uids = \"acme:1000\"\n",
                                          environment: ["LUMIERE_TENANTS_ENABLED": "1", "LUMIERE_RETENTION_FAILED_DAYS": "0.5"])
-        let policy = try TenantPolicy(config: env)
+        let policy = TenantPolicy(config: env)
         #expect(policy.enabled)
         #expect(policy.allowedUIDs == ["acme": [1000]])
-        #expect(env.double("retention.failed_days") == 0.5)
+        #expect(env.retention.failedDays == 0.5)
         // A bad binding stops the load, wherever it comes from.
         #expect(throws: LumiereError.self) {
             _ = try LumiereConfig.load(file: nil, environment: ["LUMIERE_TENANTS_ALLOWED_UIDS": "acme=1000"])

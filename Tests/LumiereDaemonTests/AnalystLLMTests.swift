@@ -60,7 +60,7 @@ struct AnalystLLMTests {
             let h = try AnalystHarness(dir: dir, settings: ["engine": "builtin", "llm.base_url": server.baseURL])
             #expect(try h.ask("total sales by region").engine == "builtin")
             #expect(server.requestCount == 0)
-            #expect(try h.ask("total sales by region", engine: "llm").engine == "llm")
+            #expect(try h.ask("total sales by region", engine: .llm).engine == "llm")
             #expect(server.requestCount == 1)
         }
     }
@@ -311,11 +311,11 @@ struct AnalystLLMTests {
             #expect(asked.engines == EngineInfo(sql: "builtin", chart: "builtin", insights: "builtin"))
             #expect(server.requestCount == 0)
             let id = try #require(asked.queryID)
-            let (redrawn, _) = try h.analyst.manage(Request(action: .chart, engine: "llm", queryID: id), tenant: "", jobID: nil, file: nil)
+            let (redrawn, _) = try h.analyst.manage(Request(action: .chart, engine: .llm, queryID: id), tenant: "", jobID: nil, file: nil)
             #expect(redrawn.status == .succeeded)
             #expect(redrawn.chart?.type == "pie")
             #expect(redrawn.engines?.chart == "llm")
-            let (rewritten, _) = try h.analyst.manage(Request(action: .insight, engine: "llm", queryID: id), tenant: "", jobID: nil, file: nil)
+            let (rewritten, _) = try h.analyst.manage(Request(action: .insight, engine: .llm, queryID: id), tenant: "", jobID: nil, file: nil)
             #expect(rewritten.insights?.summary == "South sold half of everything.")
             #expect(rewritten.engines?.insights == "llm")
             #expect(server.requests.map(\.lumierePurpose) == ["chart", "insight"])
@@ -328,7 +328,7 @@ struct AnalystLLMTests {
             let h = try AnalystHarness(dir: dir, settings: ["engine": "builtin", "llm.base_url": server.baseURL, "llm.share": "schema"])
             let id = try #require(try h.ask("total sales by region").queryID)
             let before = server.requestCount
-            let (refused, _) = try h.analyst.manage(Request(action: .chart, engine: "llm", queryID: id), tenant: "", jobID: nil, file: nil)
+            let (refused, _) = try h.analyst.manage(Request(action: .chart, engine: .llm, queryID: id), tenant: "", jobID: nil, file: nil)
             #expect(refused.status == .failed)
             #expect(refused.error?.code == "llm_error")
             #expect(refused.error?.message.contains("llm.share is schema") == true)

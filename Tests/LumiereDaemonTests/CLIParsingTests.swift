@@ -55,7 +55,7 @@ struct CLIParsingTests {
         #expect(preview.name == "sales" && preview.limit == 5 && preview.offset == 10)
         #expect(preview.tenant.tenant == "acme" && preview.options.spool == "/s" && preview.output.json)
         let list = try #require(try LumiereCommand.parseAsRoot(["queries", "list", "--source", "sales", "--status", "failed", "--limit", "7"]) as? QueriesListCommand)
-        #expect(list.source == "sales" && list.status == "failed" && list.limit == 7)
+        #expect(list.source == "sales" && list.status == .failed && list.limit == 7)
         let submit = try #require(try LumiereCommand.parseAsRoot(["submit", "--wait", "--timeout", "9", "a.csv", "q.json"]) as? SubmitCommand)
         #expect(submit.wait && submit.timeout == 9 && submit.files == ["a.csv", "q.json"])
         let add = try #require(try LumiereCommand.parseAsRoot(["sources", "add", "x/export.csv.gz", "--name", "sales"]) as? SourcesAddCommand)
@@ -65,7 +65,7 @@ struct CLIParsingTests {
         let del = try #require(try LumiereCommand.parseAsRoot(["sources", "delete", "sales", "--version", "2"]) as? SourcesDeleteCommand)
         #expect(del.version == 2)
         let chart = try #require(try LumiereCommand.parseAsRoot(["queries", "chart", "3", "--type", "donut"]) as? QueriesChartCommand)
-        #expect(chart.id == 3 && chart.type == "donut")
+        #expect(chart.id == 3 && chart.type == .doughnut)
     }
 
     @Test(arguments: [

@@ -21,12 +21,16 @@ public struct ConfigKey: Sendable {
     }
 }
 
+/// The layered, validated configuration. Read settings through its typed fields
+/// (`config.queue.maxAttempts`, forwarded to `settings`); `values` keeps the raw table for
+/// rendering (`lumiere config`) and the provenance digest.
+@dynamicMemberLookup
 public struct LumiereConfig: Sendable, Equatable {
     /// The documented keys. config/lumiere.toml lists each of them with this text.
     public static let keys: [ConfigKey] = [
         ConfigKey(name: "workers", kind: .int(0...256), defaultValue: .integer(0),
                   doc: "Worker threads running jobs; 0 means one per CPU."),
-        ConfigKey(name: "engine", kind: .string(["builtin", "llm", "auto"]), defaultValue: .string("builtin"),
+        ConfigKey(name: "engine", kind: .string(EngineMode.allCases.map(\.rawValue)), defaultValue: .string("builtin"),
                   doc: "NL→SQL engine for questions: builtin (offline), llm, or auto (builtin, then LLM)."),
         ConfigKey(name: "spool.dir", kind: .string(nil), defaultValue: .string("./spool"),
                   doc: "The spool directory (inbox/, outbox/, archive/, failed/, state/)."),
@@ -40,9 +44,9 @@ public struct LumiereConfig: Sendable, Equatable {
                   doc: "Intake pauses while the spool's file system has less free space than this."),
         ConfigKey(name: "spool.max_queued", kind: .int(1...10_000_000), defaultValue: .integer(512),
                   doc: "Intake stops claiming inbox files while this many jobs are queued (back-pressure)."),
-        ConfigKey(name: "log.level", kind: .string(["trace", "debug", "info", "notice", "warning", "error", "critical"]),
+        ConfigKey(name: "log.level", kind: .string(LogLevelSetting.allCases.map(\.rawValue)),
                   defaultValue: .string("info"), doc: "Log level."),
-        ConfigKey(name: "log.target", kind: .string(["auto", "journal", "stderr"]), defaultValue: .string("auto"),
+        ConfigKey(name: "log.target", kind: .string(LogTargetSetting.allCases.map(\.rawValue)), defaultValue: .string("auto"),
                   doc: "auto logs to the journal when stderr is connected to it, else to stderr."),
         ConfigKey(name: "queue.max_attempts", kind: .int(1...100), defaultValue: .integer(5),
                   doc: "Attempts before a job fails for good; a job that crashes the daemon counts too."),
@@ -118,7 +122,7 @@ public struct LumiereConfig: Sendable, Equatable {
                   doc: "First retry delay when the server gives no Retry-After; doubles per retry, with jitter."),
         ConfigKey(name: "llm.max_concurrent", kind: .int(1...256), defaultValue: .integer(4),
                   doc: "Requests in flight to the LLM server at once, whatever the number of workers."),
-        ConfigKey(name: "llm.share", kind: .string(["schema", "sample", "full"]), defaultValue: .string("schema"),
+        ConfigKey(name: "llm.share", kind: .string(LLMShare.allCases.map(\.rawValue)), defaultValue: .string("schema"),
                   doc: "What may leave the machine: schema (names, types, numeric and date ranges), sample (+ a few values per text column), full (+ result rows, for LLM charts and insights)."),
         ConfigKey(name: "llm.repair_attempts", kind: .int(0...5), defaultValue: .integer(2),
                   doc: "Times the SQL error is sent back to the model for a corrected query."),
@@ -133,10 +137,21 @@ public struct LumiereConfig: Sendable, Equatable {
     ]
 
     public private(set) var values: [String: TOMLValue]
+    /// The typed settings, rebuilt from `values` whenever they change (only while loading).
+    public private(set) var settings: LumiereSettings
 
     /// Defaults only.
     public init() {
         values = Dictionary(uniqueKeysWithValues: Self.keys.map { ($0.name, $0.defaultValue) })
+        do {
+            settings = try LumiereSettings(validated: ValueTable(values: values))
+        } catch {
+            preconditionFailure("the built-in defaults do not parse: \(error)")
+        }
+    }
+
+    public subscript<Value>(dynamicMember path: KeyPath<LumiereSettings, Value>) -> Value {
+        settings[keyPath: path]
     }
 
     /// Build from the layers. `file` is the config file's text (nil when there is none),
@@ -171,8 +186,9 @@ public struct LumiereConfig: Sendable, Equatable {
             }
             config.values[key.name] = try check(key, parseText(text, for: key), origin: "--\(name)")
         }
-        // Keys with a syntax of their own are checked here, so a bad value stops start-up.
-        _ = try TenantPolicy.parseBindings(config.string("tenants.allowed_uids"))
+        // Typed once, here; keys with a syntax of their own (tenants.allowed_uids) are parsed
+        // too, so a bad value stops start-up.
+        config.settings = try LumiereSettings(validated: ValueTable(values: config.values))
         return config
     }
 
@@ -216,30 +232,7 @@ public struct LumiereConfig: Sendable, Equatable {
         }
     }
 
-    // MARK: typed access
-
-    public func int(_ name: String) -> Int {
-        if case .integer(let i)? = values[name] { return Int(i) }
-        preconditionFailure("config key \(name) is not an integer key")
-    }
-    public func double(_ name: String) -> Double {
-        switch values[name] {
-        case .float(let d)?: return d
-        case .integer(let i)?: return Double(i)
-        default: preconditionFailure("config key \(name) is not a number key")
-        }
-    }
-    public func bool(_ name: String) -> Bool {
-        if case .bool(let b)? = values[name] { return b }
-        preconditionFailure("config key \(name) is not a boolean key")
-    }
-    public func string(_ name: String) -> String {
-        if case .string(let s)? = values[name] { return s }
-        preconditionFailure("config key \(name) is not a string key")
-    }
-
-    public var spoolDirectory: String { string("spool.dir") }
-    public var engine: String { string("engine") }
+    public var spoolDirectory: String { settings.spool.directory }
 
     /// A digest of every effective setting, for result provenance (FNV-1a 64; identifies a
     /// configuration, it is not a security hash).

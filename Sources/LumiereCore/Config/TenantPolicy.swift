@@ -24,9 +24,9 @@ public struct TenantPolicy: Sendable, Equatable {
         self.allowedUIDs = allowedUIDs
     }
 
-    public init(config: LumiereConfig) throws(LumiereError) {
-        self.init(enabled: config.bool("tenants.enabled"),
-                  allowedUIDs: try Self.parseBindings(config.string("tenants.allowed_uids")))
+    /// The policy of a loaded configuration (its bindings were parsed while loading).
+    public init(config: LumiereConfig) {
+        self.init(enabled: config.tenants.enabled, allowedUIDs: config.tenants.allowedUIDs)
     }
 
     /// May a file owned by `uid` be picked up in `tenant`'s folder?

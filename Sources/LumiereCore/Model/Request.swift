@@ -23,6 +23,12 @@ public struct Request: Sendable, Equatable {
         case chart, insight
     }
 
+    /// The statuses `list_queries` filters on.
+    public enum QueryStatusFilter: String, Sendable, CaseIterable {
+        case succeeded, failed, running
+        case needsClarification = "needs_clarification"
+    }
+
     public var clientID: String?
     public var action: Action
     public var source: String?
@@ -31,21 +37,22 @@ public struct Request: Sendable, Equatable {
     public var sql: String?
     public var chart: Bool
     public var insight: Bool
-    public var engine: String?
+    public var engine: EngineMode?
     public var queryID: Int64?
     public var choice: Int?
-    public var chartType: String?
+    /// A forced chart kind (`chart_type`, Chart.js names and common spellings accepted).
+    public var chartType: ChartKind?
     public var name: String?
     public var description: String?
     public var limit: Int?
     public var offset: Int?
-    public var status: String?
+    public var status: QueryStatusFilter?
 
     public init(clientID: String? = nil, action: Action, source: String? = nil, sourceVersion: Int? = nil,
                 question: String? = nil, sql: String? = nil, chart: Bool = true, insight: Bool = true,
-                engine: String? = nil, queryID: Int64? = nil, choice: Int? = nil, chartType: String? = nil,
+                engine: EngineMode? = nil, queryID: Int64? = nil, choice: Int? = nil, chartType: ChartKind? = nil,
                 name: String? = nil, description: String? = nil, limit: Int? = nil, offset: Int? = nil,
-                status: String? = nil) {
+                status: QueryStatusFilter? = nil) {
         self.clientID = clientID
         self.action = action
         self.source = source
@@ -98,15 +105,34 @@ public struct Request: Sendable, Equatable {
         req.sql = try fields.string("sql", maxLength: 100_000)
         req.chart = try fields.bool("chart") ?? true
         req.insight = try fields.bool("insight") ?? true
-        req.engine = try fields.string("engine", maxLength: 20)
+        if let engine = try fields.string("engine", maxLength: 20) {
+            guard let mode = EngineMode(rawValue: engine) else {
+                throw LumiereError(.malformedRequest, "field \"engine\" must be builtin, llm or auto",
+                                   hint: "omit it to use the configured engine")
+            }
+            req.engine = mode
+        }
         if let q = try fields.int("query_id", range: 1...Int(Int32.max)) { req.queryID = Int64(q) }
         req.choice = try fields.int("choice", range: 1...10)
-        req.chartType = try fields.string("chart_type", maxLength: 40)
+        if let kind = try fields.string("chart_type", maxLength: 40) {
+            guard let chartKind = ChartKind(userValue: kind) else {
+                throw LumiereError(.malformedRequest, "\"\(kind.prefix(40))\" is not a chart type",
+                                   hint: "chart types: \(ChartKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            req.chartType = chartKind
+        }
         req.name = try fields.string("name", maxLength: 200)
         req.description = try fields.string("description", maxLength: 10_000)
         req.limit = try fields.int("limit", range: 0...100_000)
         req.offset = try fields.int("offset", range: 0...Int(Int32.max))
-        req.status = try fields.string("status", maxLength: 40)
+        if let status = try fields.string("status", maxLength: 40) {
+            guard let filter = QueryStatusFilter(rawValue: status) else {
+                throw LumiereError(.malformedRequest,
+                                   "status \"\(status.prefix(40))\" is not one of \(QueryStatusFilter.allCases.map(\.rawValue).joined(separator: ", "))",
+                                   hint: "omit \"status\" to list every query")
+            }
+            req.status = filter
+        }
 
         if let actionText = try fields.string("action", maxLength: 40) {
             guard let action = Action(rawValue: actionText) else {
@@ -118,10 +144,6 @@ public struct Request: Sendable, Equatable {
             req.action = .sql
         } else {
             req.action = .ask
-        }
-        if let engine = req.engine, !["builtin", "llm", "auto"].contains(engine) {
-            throw LumiereError(.malformedRequest, "field \"engine\" must be builtin, llm or auto",
-                               hint: "omit it to use the configured engine")
         }
         try req.validate()
         return req

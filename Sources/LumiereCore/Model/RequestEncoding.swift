@@ -19,15 +19,15 @@ extension Request {
         put("sql", sql)
         if !chart { o["chart"] = .bool(false) }
         if !insight { o["insight"] = .bool(false) }
-        put("engine", engine)
+        put("engine", engine?.rawValue)
         put("query_id", queryID.map { Int($0) })
         put("choice", choice)
-        put("chart_type", chartType)
+        put("chart_type", chartType?.rawValue)
         put("name", name)
         put("description", description)
         put("limit", limit)
         put("offset", offset)
-        put("status", status)
+        put("status", status?.rawValue)
         return .object(o)
     }
 

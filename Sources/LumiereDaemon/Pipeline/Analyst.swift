@@ -38,18 +38,18 @@ public struct Analyst: Sendable {
 
     var ingestLimits: IngestLimits {
         var limits = IngestLimits()
-        limits.maxBytes = Int64(config.int("spool.max_file_mb")) * 1024 * 1024
-        limits.maxColumns = config.int("ingest.max_columns")
-        limits.maxFieldBytes = config.int("ingest.max_field_kb") * 1024
-        limits.valueIndexCap = config.int("ingest.value_index_cap")
+        limits.maxBytes = config.spool.maxFileBytes
+        limits.maxColumns = config.ingest.maxColumns
+        limits.maxFieldBytes = config.ingest.maxFieldBytes
+        limits.valueIndexCap = config.ingest.valueIndexCap
         return limits
     }
 
     var sandboxLimits: SandboxLimits {
         var limits = SandboxLimits()
-        limits.timeoutSeconds = config.double("sql.timeout_s")
-        limits.maxRows = config.int("sql.max_rows")
-        limits.heapLimitBytes = Int64(config.int("sql.heap_limit_mb")) * 1024 * 1024
+        limits.timeoutSeconds = config.sql.timeoutSeconds
+        limits.maxRows = config.sql.maxRows
+        limits.heapLimitBytes = config.sql.heapLimitBytes
         return limits
     }
 
@@ -76,7 +76,7 @@ public struct Analyst: Sendable {
             throw error
         }
         // Old versions beyond the configured count go, with their files.
-        if let pruned = try? store.pruneVersions(tenant: tenant, name: name, keep: config.int("sources.keep_versions")) {
+        if let pruned = try? store.pruneVersions(tenant: tenant, name: name, keep: config.sources.keepVersions) {
             for old in pruned { unlink("\(layout.state)/\(old.databaseFile)") }
         }
         var doc = SourceDocument(status: .succeeded, request: RequestInfo(file: inputName, id: nil, action: "upload"),
@@ -124,7 +124,7 @@ public struct Analyst: Sendable {
                 doc.jobID = jobID
                 doc.queryID = queryID
                 doc.fail(error)
-                return (doc, config.bool("results.report") ? HTMLReport.render(doc, svg: nil) : nil)
+                return (doc, config.results.writeReport ? HTMLReport.render(doc, svg: nil) : nil)
             }
         }
         var doc = ResultDocument(status: .succeeded,
@@ -190,7 +190,7 @@ public struct Analyst: Sendable {
             if error.isTransient { throw error }
             doc.fail(error)
         }
-        let html = config.bool("results.report") ? HTMLReport.render(doc, svg: svg) : nil
+        let html = config.results.writeReport ? HTMLReport.render(doc, svg: svg) : nil
         return (doc, html)
     }
 
@@ -210,11 +210,11 @@ public struct Analyst: Sendable {
         doc.setResult(result)
         // The stages are separate functions taking the engine name (AnalystStages.swift).
         if request.chart {
-            try chartStage(engine: "auto", result: result, question: request.question, chartType: request.chartType,
+            try chartStage(engine: .auto, result: result, question: request.question, chartType: request.chartType,
                            intent: intent, into: &doc, svg: &svg)
         }
         if request.insight {
-            try insightStage(engine: "auto", result: result, schema: source.schema, question: request.question,
+            try insightStage(engine: .auto, result: result, schema: source.schema, question: request.question,
                              intent: intent, into: &doc)
         }
     }

@@ -21,20 +21,12 @@ import LumiereLLM
 import LumiereStore
 
 extension Analyst {
-    /// Engines the chart and insight stages know.
-    public static let stageEngines = ["builtin", "auto", "llm"]
-
-    func stageEngineError(_ engine: String, stage: String) -> LumiereError {
-        LumiereError(.unsupportedEngine, "there is no \(stage) engine \"\(engine.prefix(20))\"",
-                     hint: "use builtin, auto or llm")
-    }
-
     /// Whether the LLM should be asked for this stage; throws when `engine` is "llm" and
     /// the LLM cannot be asked at all.
-    private func stageUsesLLM(_ engine: String, result: QueryResult, stage: String,
+    private func stageUsesLLM(_ engine: EngineMode, result: QueryResult, stage: String,
                               doc: ResultDocument) throws(LumiereError) -> Bool {
         switch engine {
-        case "llm":
+        case .llm:
             let llmEngine: LLMEngine
             switch llm.engine {
             case .success(let e): llmEngine = e
@@ -45,19 +37,18 @@ extension Analyst {
                                    hint: "set llm.share = full to let result rows (at most 50) leave the machine, or use engine builtin")
             }
             return true
-        case "auto":
+        case .auto:
             return doc.engines?.sql == "llm"
-        default:
+        case .builtin:
             return false
         }
     }
 
     /// Recommend (or draw the forced kind of) chart for a result.
-    func chartStage(engine: String, result: QueryResult, question: String?, chartType: String?,
+    func chartStage(engine: EngineMode, result: QueryResult, question: String?, chartType: ChartKind?,
                     intent: QueryIntent?, into doc: inout ResultDocument, svg: inout String?) throws(LumiereError) {
-        guard Self.stageEngines.contains(engine) else { throw stageEngineError(engine, stage: "charts") }
         let t = Date()
-        let forced = chartType.flatMap(ChartKind.init(userValue:))
+        let forced = chartType
         if doc.engines == nil { doc.engines = EngineInfo(sql: doc.engine ?? "builtin") }
         // A forced kind is drawn by the builtin renderer: the model has nothing to choose.
         var fromLLM: ChartPayload?
@@ -73,9 +64,8 @@ extension Analyst {
     }
 
     /// Write insights about a result.
-    func insightStage(engine: String, result: QueryResult, schema: SourceSchema?, question: String?,
+    func insightStage(engine: EngineMode, result: QueryResult, schema: SourceSchema?, question: String?,
                       intent: QueryIntent?, into doc: inout ResultDocument) throws(LumiereError) {
-        guard Self.stageEngines.contains(engine) else { throw stageEngineError(engine, stage: "insights") }
         let t = Date()
         if doc.engines == nil { doc.engines = EngineInfo(sql: doc.engine ?? "builtin") }
         var fromLLM: Insights?

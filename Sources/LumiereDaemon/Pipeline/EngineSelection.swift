@@ -56,12 +56,12 @@ extension Analyst {
             return SQLSelection(outcome: outcome)
         }
         switch mode {
-        case "llm":
+        case .llm:
             switch askLLM(question, source: source, into: &doc) {
             case .success(let selection): return selection
             case .failure(let failure): return fallBack(from: failure, to: builtin(), into: &doc)
             }
-        case "auto":
+        case .auto:
             let first = builtin()
             if request.choice != nil { return useBuiltin(first) }  // a pick among the builtin's readings
             if case .answer(let q) = first, q.confidence >= llm.settings.autoMinConfidence { return useBuiltin(first) }
@@ -70,7 +70,7 @@ extension Analyst {
             case .success(let selection): return selection
             case .failure(let failure): return fallBack(from: failure, to: first, into: &doc)
             }
-        default:
+        case .builtin:
             return useBuiltin(builtin())
         }
     }

@@ -27,8 +27,6 @@ public enum ManagementActions {
     /// Is `action` answered by `Analyst.manage` (rather than `Analyst.answer`)?
     public static func handles(_ action: Request.Action) -> Bool { actions.contains(action) }
 
-    /// Query statuses `list_queries` filters on.
-    public static let queryStatuses = ["succeeded", "failed", "needs_clarification", "running"]
     /// Largest preview window and list length.
     public static let maxPreviewRows = 1000
     public static let maxListItems = 1000
@@ -206,12 +204,8 @@ extension Analyst {
     }
 
     private func listQueries(_ request: Request, tenant: String) throws(LumiereError) -> [QueryInfo] {
-        if let status = request.status, !ManagementActions.queryStatuses.contains(status) {
-            throw LumiereError(.malformedRequest, "status \"\(status.prefix(40))\" is not one of \(ManagementActions.queryStatuses.joined(separator: ", "))",
-                               hint: "omit \"status\" to list every query")
-        }
         let limit = min(request.limit ?? 50, ManagementActions.maxListItems)
-        return try store.listQueries(tenant: tenant, source: request.source, status: request.status, limit: limit)
+        return try store.listQueries(tenant: tenant, source: request.source, status: request.status?.rawValue, limit: limit)
             .map { info($0, detailed: false) }
     }
 
@@ -258,8 +252,8 @@ extension Analyst {
             if error.isTransient { throw error }
             doc.fail(error)
         }
-        try store.finishQuery(id: queryID, document: doc, keepRows: config.int("results.history_rows"))
-        return config.bool("results.report") ? HTMLReport.render(doc, svg: svg) : nil
+        try store.finishQuery(id: queryID, document: doc, keepRows: config.results.historyRows)
+        return config.results.writeReport ? HTMLReport.render(doc, svg: svg) : nil
     }
 
     /// Draw a stored query's chart again, or write its insights again: from its result
@@ -272,14 +266,7 @@ extension Analyst {
                                "query \(original.id) has no result to \(request.action == .chart ? "chart" : "write insights about") (status \(original.status))",
                                hint: "rerun or ask it again first")
         }
-        if request.action == .chart, let kind = request.chartType, ChartKind(userValue: kind) == nil {
-            throw LumiereError(.malformedRequest, "\"\(kind.prefix(40))\" is not a chart type",
-                               hint: "chart types: \(ChartKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        let engine = request.engine ?? "builtin"
-        guard Self.stageEngines.contains(engine) else {
-            throw stageEngineError(engine, stage: request.action == .chart ? "charts" : "insights")
-        }
+        let engine = request.engine ?? .builtin
         // The full result when the source version is still there; the stored rows otherwise.
         var result = QueryResult(columns: stored.columns ?? [], rows: stored.rows ?? [], truncated: stored.truncated ?? false)
         var schema: SourceSchema?
@@ -313,7 +300,7 @@ extension Analyst {
         let stage = request.action == .chart ? "chart" : "insights"
         timings[stage] = stored.timingsMs[stage]
         try store.updateQueryDocument(tenant: tenant, id: original.id, document: stored,
-                                      keepRows: config.int("results.history_rows"))
+                                      keepRows: config.results.historyRows)
         // The answer: the stored query as it is now, under this request.
         let info = doc.request
         let jobID = doc.jobID
@@ -323,6 +310,6 @@ extension Analyst {
         doc.createdAt = isoTimestamp()
         doc.queryID = original.id
         doc.timingsMs = timings
-        return config.bool("results.report") ? HTMLReport.render(doc, svg: svg) : nil
+        return config.results.writeReport ? HTMLReport.render(doc, svg: svg) : nil
     }
 }

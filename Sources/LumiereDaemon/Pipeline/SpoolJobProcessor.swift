@@ -25,7 +25,7 @@ public struct SpoolJobProcessor: JobProcessor {
 
     init(analyst: Analyst, waits: SourceWaits) {
         self.analyst = analyst
-        self.sourceWait = Double(analyst.config.int("queue.source_wait_s"))
+        self.sourceWait = analyst.config.queue.sourceWaitSeconds
         self.waits = waits
     }
 
@@ -117,7 +117,7 @@ public struct SpoolJobProcessor: JobProcessor {
                     try? analyst.store.finishQuery(id: queryID, document: attempt, keepRows: 0)
                     throw error
                 }
-                try analyst.store.finishQuery(id: queryID, document: doc, keepRows: analyst.config.int("results.history_rows"))
+                try analyst.store.finishQuery(id: queryID, document: doc, keepRows: analyst.config.results.historyRows)
             }
             var docs = [OutboxDocument(name: resultName, data: encodeDocument(doc))]
             if let html {

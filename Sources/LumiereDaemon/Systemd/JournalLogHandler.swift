@@ -5,6 +5,7 @@
 
 import CSystemd
 import Foundation
+import LumiereCore
 import Logging
 
 public struct JournalLogHandler: LogHandler {
@@ -101,9 +102,10 @@ public struct StderrLogHandler: LogHandler {
 
 /// Bootstrap logging once, at the entry point.
 public enum LumiereLogging {
-    public static func makeLogger(level: String, target: String) -> Logger {
-        let lvl = Logger.Level(rawValue: level) ?? .info
-        let useJournal = target == "journal" || (target == "auto" && JournalLogHandler.stderrIsJournal)
+    public static func makeLogger(level: LogLevelSetting, target: LogTargetSetting) -> Logger {
+        // LogLevelSetting names swift-log's levels one for one.
+        let lvl = Logger.Level(rawValue: level.rawValue) ?? .info
+        let useJournal = target == .journal || (target == .auto && JournalLogHandler.stderrIsJournal)
         return Logger(label: "lumiere") { label in
             useJournal ? JournalLogHandler(label: label, level: lvl) as any LogHandler : StderrLogHandler(level: lvl)
         }

@@ -1,66 +1,16 @@
-// LLMSettings: the `[llm]` keys of LumiereConfig as typed values, and the endpoint URLs
-// built from `llm.base_url`. No I/O.
+// LLMSettings: the `[llm]` section of the typed configuration, and the endpoint URLs built
+// from `llm.base_url`. No I/O.
 
 import Foundation
 import LumiereCore
 
-/// What may leave the machine in prompts (`llm.share`).
-public enum LLMShare: String, Sendable, CaseIterable {
-    /// Column names, types, counts, and ranges of numeric and date columns.
-    case schema
-    /// Also a few distinct values per text column.
-    case sample
-    /// Also result rows (for LLM charts and insights).
-    case full
-}
+/// The `[llm]` section of the typed configuration (LumiereSettings.LLM, with `llm.share` as
+/// `LLMShare`, both defined in LumiereCore so that the config parser owns every key).
+public typealias LLMSettings = LumiereSettings.LLM
 
-public struct LLMSettings: Sendable, Equatable {
-    /// The API base without a trailing slash ("" = no LLM configured).
-    public var baseURL: String
-    public var model: String
-    public var apiKeyFile: String
-    public var apiKeyEnv: String
-    public var temperatureSQL: Double
-    public var temperatureText: Double
-    public var timeout: Double
-    public var connectTimeout: Double
-    /// Longest time one LLM stage of a question (SQL with repairs, chart, insights) may take.
-    public var questionTimeout: Double
-    public var maxRetries: Int
-    public var retryBase: Double
-    public var maxConcurrent: Int
-    public var share: LLMShare
-    public var repairAttempts: Int
-    public var dailyRequestBudget: Int
-    public var dailyTokenBudget: Int
-    public var promptDir: String
-    public var autoMinConfidence: Double
-    /// The longest Retry-After honoured; a server asking for longer gets no more retries.
-    public var maxRetryWait: Double = 60
-    /// Completion tokens asked for at most per call.
-    public var maxTokens: Int = 2000
-
+extension LumiereSettings.LLM {
     public init(config: LumiereConfig) {
-        var base = config.string("llm.base_url").trimmingCharacters(in: .whitespaces)
-        while base.hasSuffix("/") { base.removeLast() }
-        baseURL = base
-        model = config.string("llm.model")
-        apiKeyFile = config.string("llm.api_key_file")
-        apiKeyEnv = config.string("llm.api_key_env")
-        temperatureSQL = config.double("llm.temperature_sql")
-        temperatureText = config.double("llm.temperature_text")
-        timeout = config.double("llm.timeout_s")
-        connectTimeout = config.double("llm.connect_timeout_s")
-        questionTimeout = config.double("llm.question_timeout_s")
-        maxRetries = config.int("llm.max_retries")
-        retryBase = Double(config.int("llm.retry_base_ms")) / 1000
-        maxConcurrent = config.int("llm.max_concurrent")
-        share = LLMShare(rawValue: config.string("llm.share")) ?? .schema
-        repairAttempts = config.int("llm.repair_attempts")
-        dailyRequestBudget = config.int("llm.daily_request_budget")
-        dailyTokenBudget = config.int("llm.daily_token_budget")
-        promptDir = config.string("llm.prompt_dir")
-        autoMinConfidence = config.double("llm.auto_min_confidence")
+        self = config.llm
     }
 
     /// True when `llm.base_url` is set.

@@ -51,7 +51,7 @@ struct AnalystHarness {
     }
 
     /// Ask like the daemon does: reserve a query, answer, store the document in the history.
-    func ask(_ question: String, engine: String? = nil, chart: Bool = true, insight: Bool = true) throws -> ResultDocument {
+    func ask(_ question: String, engine: EngineMode? = nil, chart: Bool = true, insight: Bool = true) throws -> ResultDocument {
         let request = Request(action: .ask, source: "sales", question: question, chart: chart, insight: insight, engine: engine)
         let id = try store.createQuery(tenant: "", jobID: nil, action: "ask", question: question, sourceName: "sales")
         let (doc, _) = try analyst.answer(request, tenant: "", jobID: nil, file: nil, queryID: id)

@@ -2,7 +2,12 @@
 // Lumiere: plain-English questions over CSV files, as a spool-driven daemon and a CLI.
 //
 // Layering (dependencies point one way):
-//   lumiere (executable) → LumiereCLI → LumiereDaemon → LumiereSpool / LumiereStore / LumiereLLM → LumiereCore
+//   lumiere (executable) → LumiereCLI, LumiereDaemon → LumiereService
+//     → LumiereSpool / LumiereStore / LumiereLLM → LumiereCore
+// LumiereService is the application layer both front ends share (the request pipeline,
+// management actions, engine selection, intake, the spool lock, retention); LumiereDaemon
+// is the long-running process around it (scheduler, systemd); only the executable imports
+// LumiereDaemon (`lumiere daemon`, Sources/lumiere/DaemonCommand.swift).
 // C libraries each sit in one thin wrapper target: SQLite through GRDB's GRDBSQLite,
 // libsystemd in CSystemd, zlib in CZlib, libcurl in CCurl (imported by LumiereLLM only).
 import PackageDescription
@@ -58,11 +63,22 @@ let package = Package(
             dependencies: ["LumiereCore", "CCurl", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
 
-        // The daemon: watcher, scheduler, worker pool, pipeline stages, systemd integration.
+        // The application layer: the request pipeline (ingest, question → SQL → result, chart,
+        // insight), management actions, engine selection, intake (inbox → work area + job row),
+        // the spool lock, retention, metrics. Used by the daemon and by the CLI's direct mode.
+        .target(
+            name: "LumiereService",
+            dependencies: [
+                "LumiereCore", "LumiereStore", "LumiereSpool", "LumiereLLM",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+
+        // The daemon: watcher, scheduler, worker pool, housekeeping, systemd integration.
         .target(
             name: "LumiereDaemon",
             dependencies: [
-                "LumiereCore", "LumiereStore", "LumiereSpool", "LumiereLLM", "CSystemd",
+                "LumiereService", "LumiereCore", "LumiereStore", "LumiereSpool", "LumiereLLM", "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -71,16 +87,21 @@ let package = Package(
         .target(
             name: "LumiereCLI",
             dependencies: [
-                "LumiereCore", "LumiereStore", "LumiereSpool", "LumiereDaemon", "LumiereLLM",
+                "LumiereCore", "LumiereStore", "LumiereSpool", "LumiereService", "LumiereLLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
 
-        .executableTarget(name: "lumiere", dependencies: ["LumiereCLI"], swiftSettings: strict),
+        // The executable: the root command, and `lumiere daemon` (the one importer of LumiereDaemon).
+        .executableTarget(
+            name: "lumiere",
+            dependencies: ["LumiereCLI", "LumiereDaemon", "LumiereCore",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
         .executableTarget(
             name: "lumiere-bench",
-            dependencies: ["LumiereCore", "LumiereStore", "LumiereDaemon", "LumiereSpool", "LumiereLLM", "LumiereTestSupport",
+            dependencies: ["LumiereCore", "LumiereStore", "LumiereService", "LumiereSpool", "LumiereLLM", "LumiereTestSupport",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
@@ -97,7 +118,7 @@ let package = Package(
         // Reports and Chart.js configs loaded in headless Chromium (skipped without it).
         .testTarget(name: "LumiereBrowserTests", dependencies: ["LumiereCore"], swiftSettings: strict),
         .testTarget(name: "LumiereDaemonTests",
-                    dependencies: ["LumiereDaemon", "LumiereSpool", "LumiereStore", "LumiereCore", "LumiereCLI",
+                    dependencies: ["LumiereDaemon", "LumiereService", "LumiereSpool", "LumiereStore", "LumiereCore", "LumiereCLI",
                                    "LumiereLLM", "LumiereTestSupport"],
                     exclude: ["Fixtures"], swiftSettings: strict),
         // Test support shared by test targets: a scripted HTTP/1.1 server on loopback that

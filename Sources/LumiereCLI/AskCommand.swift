@@ -6,7 +6,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import LumiereCore
-import LumiereDaemon
+import LumiereService
 import LumiereSpool
 import LumiereStore
 

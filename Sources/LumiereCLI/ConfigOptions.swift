@@ -35,7 +35,7 @@ public struct ConfigOptions: ParsableArguments {
 
     /// The loader without the parsed-arguments struct, for closures that must be Sendable
     /// (SIGHUP reload).
-    static func load(path: String?, set: [String], spool: String?,
+    public static func load(path: String?, set: [String], spool: String?,
                      extra: [String: String]) throws(LumiereError) -> LumiereConfig {
         var overrides = extra
         for item in set {
@@ -59,7 +59,7 @@ public struct ConfigOptions: ParsableArguments {
 }
 
 /// Print an error the way every command does (`error:` and `hint:` lines) and pick the exit code.
-func fail(_ error: LumiereError) -> ExitCode {
+public func fail(_ error: LumiereError) -> ExitCode {
     var text = "error: \(error.message) [\(error.code)]\n"
     if let hint = error.hint { text += "hint: \(hint)\n" }
     FileHandle.standardError.write(Data(text.utf8))
@@ -67,7 +67,7 @@ func fail(_ error: LumiereError) -> ExitCode {
 }
 
 /// Documented exit codes (README "Exit codes").
-func exitCode(for error: LumiereError) -> Int32 {
+public func exitCode(for error: LumiereError) -> Int32 {
     switch error.code {
     case .configError: return 78          // EX_CONFIG
     case .spoolLocked: return 3

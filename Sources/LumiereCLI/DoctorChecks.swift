@@ -15,7 +15,7 @@
 import Foundation
 import Logging
 import LumiereCore
-import LumiereDaemon
+import LumiereService
 import LumiereLLM
 import LumiereSpool
 import LumiereStore

@@ -3,7 +3,7 @@
 
 import ArgumentParser
 import LumiereCore
-import LumiereDaemon
+import LumiereService
 
 struct QueriesListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

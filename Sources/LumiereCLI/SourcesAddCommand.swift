@@ -9,7 +9,7 @@
 import ArgumentParser
 import Foundation
 import LumiereCore
-import LumiereDaemon
+import LumiereService
 import LumiereSpool
 
 struct SourcesAddCommand: ParsableCommand {

@@ -3,7 +3,7 @@
 
 import ArgumentParser
 import LumiereCore
-import LumiereDaemon
+import LumiereService
 
 struct SourcesPreviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

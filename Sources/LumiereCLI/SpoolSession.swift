@@ -19,7 +19,7 @@
 import Foundation
 import Logging
 import LumiereCore
-import LumiereDaemon
+import LumiereService
 import LumiereSpool
 import LumiereStore
 

@@ -10,7 +10,7 @@
 import ArgumentParser
 import Foundation
 import LumiereCore
-import LumiereDaemon
+import LumiereService
 import LumiereStore
 
 struct StatusCommand: ParsableCommand {

@@ -11,7 +11,7 @@
 import ArgumentParser
 import Foundation
 import LumiereCore
-import LumiereDaemon
+import LumiereService
 import LumiereSpool
 
 struct SubmitCommand: ParsableCommand {

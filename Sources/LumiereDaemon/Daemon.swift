@@ -15,6 +15,7 @@ import Foundation
 import Logging
 import LumiereCore
 import LumiereLLM
+import LumiereService
 import LumiereSpool
 import LumiereStore
 

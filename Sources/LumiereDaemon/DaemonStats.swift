@@ -3,28 +3,9 @@
 
 import Foundation
 import LumiereCore
+import LumiereService
 import LumiereSpool
 import LumiereStore
-
-public struct DaemonStatus: Codable, Sendable {
-    public var schema = "lumiere.status/1"
-    public var pid: Int32
-    public var running: Bool
-    public var updatedAt: String
-    public var startedAt: String
-    public var workersBusy: Int
-    public var workers: Int
-    public var paused: String?
-    public var latencyMs: [String: [String: Double]]
-
-    enum CodingKeys: String, CodingKey {
-        case schema, pid, running, workers, paused
-        case updatedAt = "updated_at"
-        case startedAt = "started_at"
-        case workersBusy = "workers_busy"
-        case latencyMs = "latency_ms"
-    }
-}
 
 struct DaemonStats {
     private var totals: [Double] = []

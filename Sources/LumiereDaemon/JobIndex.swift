@@ -11,6 +11,7 @@
 import Foundation
 import Logging
 import LumiereCore
+import LumiereService
 import LumiereSpool
 import LumiereStore
 

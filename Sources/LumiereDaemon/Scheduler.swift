@@ -17,6 +17,7 @@
 import Foundation
 import Logging
 import LumiereCore
+import LumiereService
 import LumiereSpool
 import LumiereStore
 

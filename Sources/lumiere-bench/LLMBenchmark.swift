@@ -14,7 +14,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import LumiereCore
-import LumiereDaemon
+import LumiereService
 import LumiereLLM
 import LumiereSpool
 import LumiereStore

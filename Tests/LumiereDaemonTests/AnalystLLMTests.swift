@@ -8,7 +8,7 @@
 import Foundation
 import Testing
 import LumiereCore
-import LumiereDaemon
+import LumiereService
 import LumiereStore
 import LumiereTestSupport
 

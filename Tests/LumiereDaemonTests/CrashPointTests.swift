@@ -8,6 +8,7 @@
 import Foundation
 import Testing
 @testable import LumiereDaemon
+import LumiereService
 import LumiereCore
 
 @Suite("Crash points", .serialized)

@@ -4,11 +4,11 @@
 // settles (the real daemon under scripts/proof/clockshift.c, an LD_PRELOAD shim).
 
 import Foundation
-import Logging  // swift-log, through LumiereDaemon
+import Logging  // swift-log, through LumiereService
 import LumiereSpool
 import LumiereStore
 import Testing
-@testable import LumiereDaemon
+@testable import LumiereService
 
 @Suite("Intake faults")
 struct IntakeFaultTests {

@@ -3,7 +3,7 @@
 // line whole), and inbox submission that never replaces a waiting file.
 
 import Foundation
-@testable import LumiereDaemon
+@testable import LumiereService
 import LumiereSpool
 import Testing
 

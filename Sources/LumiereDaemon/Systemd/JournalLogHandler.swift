@@ -7,6 +7,7 @@ import CSystemd
 import Foundation
 import LumiereCore
 import Logging
+import LumiereService
 
 public struct JournalLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
@@ -79,27 +80,6 @@ public struct JournalLogHandler: LogHandler {
     }
 }
 
-/// Plain lines on stderr: `2026-11-25T10:00:00Z info job finished job.id=3 ...`.
-public struct StderrLogHandler: LogHandler {
-    public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level
-
-    public init(level: Logger.Level) { self.logLevel = level }
-
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    public func log(event: LogEvent) {
-        var merged = metadata
-        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        let meta = merged.sorted(by: { $0.key < $1.key }).map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        let line = "\(isoTimestamp()) \(event.level) \(event.message)\(meta.isEmpty ? "" : " " + meta)\n"
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-}
-
 /// Bootstrap logging once, at the entry point.
 public enum LumiereLogging {
     public static func makeLogger(level: LogLevelSetting, target: LogTargetSetting) -> Logger {
@@ -110,10 +90,4 @@ public enum LumiereLogging {
             useJournal ? JournalLogHandler(label: label, level: lvl) as any LogHandler : StderrLogHandler(level: lvl)
         }
     }
-}
-
-public func isoTimestamp(_ date: Date = Date()) -> String {
-    let f = ISO8601DateFormatter()
-    f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return f.string(from: date)
 }

@@ -5,7 +5,7 @@
 import Foundation
 import Logging
 import LumiereCore
-import LumiereDaemon
+import LumiereService
 import LumiereSpool
 import LumiereStore
 import LumiereTestSupport

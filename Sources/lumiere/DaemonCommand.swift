@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import Foundation
+import LumiereCLI
 import LumiereCore
 import LumiereDaemon
 

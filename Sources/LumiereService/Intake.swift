@@ -28,9 +28,9 @@ import LumiereCore
 import LumiereSpool
 import LumiereStore
 
-final class Intake: @unchecked Sendable {
+public final class Intake: @unchecked Sendable {
     // @unchecked: all mutable state is touched only on `queue` (a serial queue).
-    let queue = DispatchQueue(label: "lumiere.intake")
+    public let queue = DispatchQueue(label: "lumiere.intake")
     private let layout: SpoolLayout
     private let store: StateStore
     private var settings: Settings
@@ -47,29 +47,36 @@ final class Intake: @unchecked Sendable {
     /// the state database locked for longer than the busy timeout).
     private var unrecorded: [NewJob] = []
 
-    struct Settings {
-        var settleSeconds: Double
-        var maxFileBytes: Int64
-        var maxQueued: Int
-        var tenants = TenantPolicy()
+    public struct Settings: Sendable {
+        public var settleSeconds: Double
+        public var maxFileBytes: Int64
+        public var maxQueued: Int
+        public var tenants = TenantPolicy()
+
+        public init(settleSeconds: Double, maxFileBytes: Int64, maxQueued: Int, tenants: TenantPolicy = TenantPolicy()) {
+            self.settleSeconds = settleSeconds
+            self.maxFileBytes = maxFileBytes
+            self.maxQueued = maxQueued
+            self.tenants = tenants
+        }
     }
 
     /// Tenant folders found by the last scan (the daemon adds inotify watches for them).
     /// Guarded by `pauseLock` so the control queue may read it.
-    var tenantFolders: [String] { pauseLock.withLock { _tenantFolders } }
+    public var tenantFolders: [String] { pauseLock.withLock { _tenantFolders } }
     private var _tenantFolders: [String] = []
 
     /// Set by the daemon from its control queue: intake claims nothing while paused (disk
     /// low, shutting down). A lock, not the intake queue, guards it, so setting it never
     /// waits for a scan in progress.
-    var pausedReason: String? {
+    public var pausedReason: String? {
         get { pauseLock.withLock { _pausedReason } }
         set { pauseLock.withLock { _pausedReason = newValue } }
     }
     private var _pausedReason: String?
     private let pauseLock = NSLock()
 
-    init(layout: SpoolLayout, store: StateStore, settings: Settings, logger: Logger) throws(LumiereError) {
+    public init(layout: SpoolLayout, store: StateStore, settings: Settings, logger: Logger) throws(LumiereError) {
         self.layout = layout
         self.store = store
         self.settings = settings
@@ -78,12 +85,12 @@ final class Intake: @unchecked Sendable {
         workDir = try DirectoryHandle(path: layout.work)
     }
 
-    func update(settings: Settings) { queue.async { self.settings = settings } }
+    public func update(settings: Settings) { queue.async { self.settings = settings } }
 
     /// Scan the inbox once and claim what is ready. Returns the delay after which a scan
     /// should run again because some file is still settling (nil: nothing pending).
     /// Must run on `queue`.
-    func scan(queuedJobs: Int) -> (claimed: Int, recheckAfter: Double?) {
+    public func scan(queuedJobs: Int) -> (claimed: Int, recheckAfter: Double?) {
         dispatchPrecondition(condition: .onQueue(queue))
         // Rows still owed for files claimed by an earlier scan come first.
         var recorded = 0
@@ -271,20 +278,20 @@ final class Intake: @unchecked Sendable {
         }
     }
 
-    static func monotonicSeconds() -> Double {
+    public static func monotonicSeconds() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
     /// Work-area name → original inbox name.
-    static func inputName(fromWorkName work: String) -> String {
+    public static func inputName(fromWorkName work: String) -> String {
         guard let r = work.range(of: "--") else { return work }
         return String(work[r.upperBound...])
     }
 
     /// Work-area name → the tenant it was claimed for ("" without tenants).
-    static func tenant(fromWorkName work: String) -> String {
+    public static func tenant(fromWorkName work: String) -> String {
         guard let r = work.range(of: "--") else { return "" }
         let prefix = work[..<r.lowerBound]
         guard let at = prefix.firstIndex(of: "@") else { return "" }

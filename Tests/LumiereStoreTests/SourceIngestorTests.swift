@@ -91,6 +91,21 @@ struct SourceIngestorTests {
         }
     }
 
+    @Test func utf16FileWithBOMIsTranscoded() throws {
+        try IngestTest.withTemporaryDirectory { dir in
+            let db = dir + "/utf16.sqlite"
+            let outcome = try SourceIngestor.ingest(inputPath: try IngestTest.fixturePath("utf16le.csv"), gzip: false,
+                                                    databasePath: db, limits: IngestLimits())
+            #expect(outcome.profile.encoding == "utf-16le")
+            #expect(try IngestTest.schema(db) == [[.text("Ville"), .text("TEXT")], [.text("Montant"), .text("INTEGER")],
+                                                  [.text("Note"), .text("TEXT")]])
+            #expect(try IngestTest.rows(db, "SELECT Ville, Montant, Note FROM data") == [
+                [.text("Montréal"), .integer(12), .text("café ☕")],
+                [.text("Zürich"), .integer(7), .text("𝄞 clef")],
+            ])
+        }
+    }
+
     @Test func semicolonFile() throws {
         try IngestTest.withTemporaryDirectory { dir in
             let db = dir + "/semi.sqlite"

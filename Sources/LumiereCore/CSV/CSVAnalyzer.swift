@@ -55,7 +55,9 @@ public final class CSVAnalyzer {
 
     public func feed(_ chunk: UnsafeRawBufferPointer) throws(LumiereError) {
         if needsWindows1252Restart || chunk.isEmpty { return }
-        if forcedEncoding == nil { validator.validate(chunk) }
+        // UTF-8 validation decides between UTF-8 and Windows-1252; a UTF-16 file (known
+        // once started) is not UTF-8 either way.
+        if forcedEncoding == nil && (!started || decoder.encoding.isUTF8) { validator.validate(chunk) }
         if !started {
             sample.append(contentsOf: chunk)
             sampleLineBreaks += chunk.reduce(0) { $0 + ($1 == 0x0A || $1 == 0x0D ? 1 : 0) }
@@ -66,7 +68,7 @@ public final class CSVAnalyzer {
             }
             return
         }
-        if forcedEncoding == nil && !validator.isValid && decoder.encoding != .windows1252 {
+        if forcedEncoding == nil && !validator.isValid && decoder.encoding.isUTF8 {
             needsWindows1252Restart = true
             return
         }
@@ -82,12 +84,13 @@ public final class CSVAnalyzer {
         if !started { try start(isComplete: true) }
         if forcedEncoding == nil {
             validator.finish()
-            if !validator.isValid && decoder.encoding != .windows1252 {
+            if !validator.isValid && decoder.encoding.isUTF8 {
                 needsWindows1252Restart = true
                 return nil
             }
         }
         guard let tokenizer, let shaper else { throw Self.emptyError }
+        try decoder.finish { (text) throws(LumiereError) in try tokenizer.feed(text, handleRow) }
         try tokenizer.finish(handleRow)
         if !sawFirstRow { throw Self.emptyError }
 
@@ -95,6 +98,9 @@ public final class CSVAnalyzer {
         var warnings: [String] = []
         if decoder.encoding == .windows1252 {
             warnings.append("the file is not valid UTF-8; it was read as Windows-1252 (Latin-1)")
+        }
+        if decoder.replacedSequences > 0 {
+            warnings.append("\(decoder.replacedSequences) broken UTF-16 sequence(s) were replaced with U+FFFD")
         }
         warnings += shaper.warnings
         var columns: [InferredColumn] = []
@@ -117,11 +123,17 @@ public final class CSVAnalyzer {
         let raw = sample
         sample = []
         if raw.isEmpty { throw Self.emptyError }
-        try raw.withBytes { (p) throws(LumiereError) in try DialectDetector.checkLooksLikeText(p) }
+        let utf16 = raw.withUnsafeBytes { CSVByteDecoder.utf16BOM($0) }
+        // UTF-16 text is full of NUL bytes: it is checked for binary once decoded.
+        if utf16 == nil {
+            try raw.withBytes { (p) throws(LumiereError) in try DialectDetector.checkLooksLikeText(p) }
+        }
         let hasBOM = raw.withUnsafeBytes { CSVByteDecoder.hasBOM($0) }
         let encoding: CSVEncoding
         if let forcedEncoding {
             encoding = forcedEncoding
+        } else if let utf16 {
+            encoding = utf16
         } else if !validator.isValid || (isComplete && { var v = validator; v.finish(); return !v.isValid }()) {
             encoding = .windows1252
         } else {
@@ -132,7 +144,13 @@ public final class CSVAnalyzer {
         try raw.withBytes { (p) throws(LumiereError) in
             try decoder.decode(p) { (t) throws(LumiereError) in text.append(contentsOf: t) }
         }
+        if isComplete {
+            try decoder.finish { (t) throws(LumiereError) in text.append(contentsOf: t) }
+        }
         if text.isEmpty { throw Self.emptyError }
+        if utf16 != nil {
+            try text.withBytes { (p) throws(LumiereError) in try DialectDetector.checkLooksLikeText(p) }
+        }
         // Detect on about `sampleBytes` (the first read may be much larger), unless that
         // cuts the sample before its second record.
         var detectCount = text.count

@@ -87,6 +87,9 @@ public final class CSVConverter {
     }
 
     public func finish<Sink: CSVRowSink>(into sink: inout Sink) throws(LumiereError) {
+        try decoder.finish { (text) throws(LumiereError) in
+            try tokenizer.feed(text) { (row) throws(LumiereError) in try convert(row, &sink) }
+        }
         try tokenizer.finish { (row) throws(LumiereError) in try convert(row, &sink) }
     }
 

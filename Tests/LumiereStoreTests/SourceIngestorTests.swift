@@ -83,10 +83,11 @@ struct SourceIngestorTests {
                                                     databasePath: db, limits: IngestLimits())
             #expect(outcome.profile.encoding == "windows-1252")
             #expect(outcome.profile.delimiter == ";")
+            // A `;` file with a decimal comma: Prix is REAL (12,5 is 12.5, €9 is 9).
             #expect(try IngestTest.rows(db, "SELECT Ville, Pays, Prix FROM data") == [
-                [.text("Montréal"), .text("Canada"), .text("12,5")],
-                [.text("São Paulo"), .text("Brésil"), .text("7")],
-                [.text("Zürich"), .text("Suisse"), .text("€9")],
+                [.text("Montréal"), .text("Canada"), .real(12.5)],
+                [.text("São Paulo"), .text("Brésil"), .real(7)],
+                [.text("Zürich"), .text("Suisse"), .real(9)],
             ])
         }
     }

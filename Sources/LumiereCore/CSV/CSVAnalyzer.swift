@@ -16,6 +16,15 @@ public struct InferredColumn: Sendable, Equatable {
     public var type: ColumnType
     /// How `a/b/yyyy` dates in this column are read.
     public var slashOrder: SlashOrder
+    /// Whether numbers in this column are written with a decimal comma (`1.234,56`).
+    public var decimalComma: Bool = false
+
+    public init(name: String, type: ColumnType, slashOrder: SlashOrder, decimalComma: Bool = false) {
+        self.name = name
+        self.type = type
+        self.slashOrder = slashOrder
+        self.decimalComma = decimalComma
+    }
 }
 
 public struct CSVAnalysis: Sendable, Equatable {
@@ -109,7 +118,10 @@ public final class CSVAnalyzer {
             if r.ambiguousSlashDates {
                 warnings.append("column \(name): dates like 01/02/2024 could be month/day or day/month; read as month/day/year")
             }
-            columns.append(InferredColumn(name: name, type: r.type, slashOrder: r.slashOrder))
+            if r.decimalComma {
+                warnings.append("column \(name): numbers are written with a decimal comma (1.234,56 is 1234.56)")
+            }
+            columns.append(InferredColumn(name: name, type: r.type, slashOrder: r.slashOrder, decimalComma: r.decimalComma))
         }
         return CSVAnalysis(encoding: decoder.encoding, dialect: dialect, columns: columns,
                            rowCount: dataRows, warnings: warnings)
@@ -164,7 +176,8 @@ public final class CSVAnalyzer {
         let tokenizer = CSVTokenizer(delimiter: dialect.delimiter, limits: limits)
         self.tokenizer = tokenizer
         shaper = RowShaper(columnCount: dialect.columnCount, delimiter: dialect.delimiter)
-        inferences = Array(repeating: ColumnTypeInference(), count: dialect.columnCount)
+        inferences = Array(repeating: ColumnTypeInference(decimalComma: dialect.allowsDecimalComma),
+                           count: dialect.columnCount)
         try text.withBytes { (p) throws(LumiereError) in try tokenizer.feed(p, handleRow) }
     }
 
@@ -176,7 +189,8 @@ public final class CSVAnalyzer {
                 if row.count != dialect.columnCount {
                     dialect.columnCount = row.count
                     shaper = RowShaper(columnCount: row.count, delimiter: dialect.delimiter)
-                    inferences = Array(repeating: ColumnTypeInference(), count: row.count)
+                    inferences = Array(repeating: ColumnTypeInference(decimalComma: dialect.allowsDecimalComma),
+                                       count: row.count)
                 }
                 return
             }

@@ -17,7 +17,8 @@ struct DialectAndEncodingTests {
     @Test func semicolonFileWithDecimalCommasIsSemicolon() throws {
         let table = try CSVTest.read("Date;Sales\n2024-01-01;1,5\n2024-01-02;2,5\n")
         #expect(table.profile.delimiter == ";")
-        #expect(CSVTest.types(table) == [.date, .text])
+        #expect(CSVTest.types(table) == [.date, .real])
+        #expect(table.rows.first == [.text("2024-01-01"), .real(1.5)])
     }
 
     @Test func headerLongerThanTheSampleStillGetsItsDelimiter() throws {

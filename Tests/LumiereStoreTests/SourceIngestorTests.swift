@@ -83,10 +83,26 @@ struct SourceIngestorTests {
                                                     databasePath: db, limits: IngestLimits())
             #expect(outcome.profile.encoding == "windows-1252")
             #expect(outcome.profile.delimiter == ";")
+            // A `;` file with a decimal comma: Prix is REAL (12,5 is 12.5, €9 is 9).
             #expect(try IngestTest.rows(db, "SELECT Ville, Pays, Prix FROM data") == [
-                [.text("Montréal"), .text("Canada"), .text("12,5")],
-                [.text("São Paulo"), .text("Brésil"), .text("7")],
-                [.text("Zürich"), .text("Suisse"), .text("€9")],
+                [.text("Montréal"), .text("Canada"), .real(12.5)],
+                [.text("São Paulo"), .text("Brésil"), .real(7)],
+                [.text("Zürich"), .text("Suisse"), .real(9)],
+            ])
+        }
+    }
+
+    @Test func utf16FileWithBOMIsTranscoded() throws {
+        try IngestTest.withTemporaryDirectory { dir in
+            let db = dir + "/utf16.sqlite"
+            let outcome = try SourceIngestor.ingest(inputPath: try IngestTest.fixturePath("utf16le.csv"), gzip: false,
+                                                    databasePath: db, limits: IngestLimits())
+            #expect(outcome.profile.encoding == "utf-16le")
+            #expect(try IngestTest.schema(db) == [[.text("Ville"), .text("TEXT")], [.text("Montant"), .text("INTEGER")],
+                                                  [.text("Note"), .text("TEXT")]])
+            #expect(try IngestTest.rows(db, "SELECT Ville, Montant, Note FROM data") == [
+                [.text("Montréal"), .integer(12), .text("café ☕")],
+                [.text("Zürich"), .integer(7), .text("𝄞 clef")],
             ])
         }
     }

@@ -16,6 +16,15 @@ public struct InferredColumn: Sendable, Equatable {
     public var type: ColumnType
     /// How `a/b/yyyy` dates in this column are read.
     public var slashOrder: SlashOrder
+    /// Whether numbers in this column are written with a decimal comma (`1.234,56`).
+    public var decimalComma: Bool = false
+
+    public init(name: String, type: ColumnType, slashOrder: SlashOrder, decimalComma: Bool = false) {
+        self.name = name
+        self.type = type
+        self.slashOrder = slashOrder
+        self.decimalComma = decimalComma
+    }
 }
 
 public struct CSVAnalysis: Sendable, Equatable {
@@ -55,7 +64,9 @@ public final class CSVAnalyzer {
 
     public func feed(_ chunk: UnsafeRawBufferPointer) throws(LumiereError) {
         if needsWindows1252Restart || chunk.isEmpty { return }
-        if forcedEncoding == nil { validator.validate(chunk) }
+        // UTF-8 validation decides between UTF-8 and Windows-1252; a UTF-16 file (known
+        // once started) is not UTF-8 either way.
+        if forcedEncoding == nil && (!started || decoder.encoding.isUTF8) { validator.validate(chunk) }
         if !started {
             sample.append(contentsOf: chunk)
             sampleLineBreaks += chunk.reduce(0) { $0 + ($1 == 0x0A || $1 == 0x0D ? 1 : 0) }
@@ -66,7 +77,7 @@ public final class CSVAnalyzer {
             }
             return
         }
-        if forcedEncoding == nil && !validator.isValid && decoder.encoding != .windows1252 {
+        if forcedEncoding == nil && !validator.isValid && decoder.encoding.isUTF8 {
             needsWindows1252Restart = true
             return
         }
@@ -82,12 +93,13 @@ public final class CSVAnalyzer {
         if !started { try start(isComplete: true) }
         if forcedEncoding == nil {
             validator.finish()
-            if !validator.isValid && decoder.encoding != .windows1252 {
+            if !validator.isValid && decoder.encoding.isUTF8 {
                 needsWindows1252Restart = true
                 return nil
             }
         }
         guard let tokenizer, let shaper else { throw Self.emptyError }
+        try decoder.finish { (text) throws(LumiereError) in try tokenizer.feed(text, handleRow) }
         try tokenizer.finish(handleRow)
         if !sawFirstRow { throw Self.emptyError }
 
@@ -96,6 +108,9 @@ public final class CSVAnalyzer {
         if decoder.encoding == .windows1252 {
             warnings.append("the file is not valid UTF-8; it was read as Windows-1252 (Latin-1)")
         }
+        if decoder.replacedSequences > 0 {
+            warnings.append("\(decoder.replacedSequences) broken UTF-16 sequence(s) were replaced with U+FFFD")
+        }
         warnings += shaper.warnings
         var columns: [InferredColumn] = []
         for (name, inference) in zip(names, inferences) {
@@ -103,7 +118,10 @@ public final class CSVAnalyzer {
             if r.ambiguousSlashDates {
                 warnings.append("column \(name): dates like 01/02/2024 could be month/day or day/month; read as month/day/year")
             }
-            columns.append(InferredColumn(name: name, type: r.type, slashOrder: r.slashOrder))
+            if r.decimalComma {
+                warnings.append("column \(name): numbers are written with a decimal comma (1.234,56 is 1234.56)")
+            }
+            columns.append(InferredColumn(name: name, type: r.type, slashOrder: r.slashOrder, decimalComma: r.decimalComma))
         }
         return CSVAnalysis(encoding: decoder.encoding, dialect: dialect, columns: columns,
                            rowCount: dataRows, warnings: warnings)
@@ -117,11 +135,17 @@ public final class CSVAnalyzer {
         let raw = sample
         sample = []
         if raw.isEmpty { throw Self.emptyError }
-        try raw.withBytes { (p) throws(LumiereError) in try DialectDetector.checkLooksLikeText(p) }
+        let utf16 = raw.withUnsafeBytes { CSVByteDecoder.utf16BOM($0) }
+        // UTF-16 text is full of NUL bytes: it is checked for binary once decoded.
+        if utf16 == nil {
+            try raw.withBytes { (p) throws(LumiereError) in try DialectDetector.checkLooksLikeText(p) }
+        }
         let hasBOM = raw.withUnsafeBytes { CSVByteDecoder.hasBOM($0) }
         let encoding: CSVEncoding
         if let forcedEncoding {
             encoding = forcedEncoding
+        } else if let utf16 {
+            encoding = utf16
         } else if !validator.isValid || (isComplete && { var v = validator; v.finish(); return !v.isValid }()) {
             encoding = .windows1252
         } else {
@@ -132,7 +156,13 @@ public final class CSVAnalyzer {
         try raw.withBytes { (p) throws(LumiereError) in
             try decoder.decode(p) { (t) throws(LumiereError) in text.append(contentsOf: t) }
         }
+        if isComplete {
+            try decoder.finish { (t) throws(LumiereError) in text.append(contentsOf: t) }
+        }
         if text.isEmpty { throw Self.emptyError }
+        if utf16 != nil {
+            try text.withBytes { (p) throws(LumiereError) in try DialectDetector.checkLooksLikeText(p) }
+        }
         // Detect on about `sampleBytes` (the first read may be much larger), unless that
         // cuts the sample before its second record.
         var detectCount = text.count
@@ -146,7 +176,8 @@ public final class CSVAnalyzer {
         let tokenizer = CSVTokenizer(delimiter: dialect.delimiter, limits: limits)
         self.tokenizer = tokenizer
         shaper = RowShaper(columnCount: dialect.columnCount, delimiter: dialect.delimiter)
-        inferences = Array(repeating: ColumnTypeInference(), count: dialect.columnCount)
+        inferences = Array(repeating: ColumnTypeInference(decimalComma: dialect.allowsDecimalComma),
+                           count: dialect.columnCount)
         try text.withBytes { (p) throws(LumiereError) in try tokenizer.feed(p, handleRow) }
     }
 
@@ -158,7 +189,8 @@ public final class CSVAnalyzer {
                 if row.count != dialect.columnCount {
                     dialect.columnCount = row.count
                     shaper = RowShaper(columnCount: row.count, delimiter: dialect.delimiter)
-                    inferences = Array(repeating: ColumnTypeInference(), count: row.count)
+                    inferences = Array(repeating: ColumnTypeInference(decimalComma: dialect.allowsDecimalComma),
+                                       count: row.count)
                 }
                 return
             }

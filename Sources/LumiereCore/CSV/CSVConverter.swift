@@ -36,6 +36,7 @@ public final class CSVConverter {
     private let columnCount: Int
     private let types: UnsafeMutablePointer<ColumnType>
     private let orders: UnsafeMutablePointer<SlashOrder>
+    private let decimalCommas: UnsafeMutablePointer<Bool>
     private let accumulators: UnsafeMutablePointer<ColumnProfileAccumulator>
     private let cells: UnsafeMutablePointer<CSVCell>
     private let scratch: UnsafeMutablePointer<UInt8>
@@ -55,6 +56,8 @@ public final class CSVConverter {
         types.initialize(from: analysis.columns.map(\.type), count: n)
         orders = .allocate(capacity: max(1, n))
         orders.initialize(from: analysis.columns.map(\.slashOrder), count: n)
+        decimalCommas = .allocate(capacity: max(1, n))
+        decimalCommas.initialize(from: analysis.columns.map(\.decimalComma), count: n)
         let perColumnCap = max(profileOptions.valueIndexCap + 1,
                                min(profileOptions.distinctExactCap, profileOptions.distinctBudget / max(1, n)))
         accumulators = .allocate(capacity: max(1, n))
@@ -76,6 +79,8 @@ public final class CSVConverter {
         types.deallocate()
         orders.deinitialize(count: columnCount)
         orders.deallocate()
+        decimalCommas.deinitialize(count: columnCount)
+        decimalCommas.deallocate()
         accumulators.deinitialize(count: columnCount)
         accumulators.deallocate()
     }
@@ -87,6 +92,9 @@ public final class CSVConverter {
     }
 
     public func finish<Sink: CSVRowSink>(into sink: inout Sink) throws(LumiereError) {
+        try decoder.finish { (text) throws(LumiereError) in
+            try tokenizer.feed(text) { (row) throws(LumiereError) in try convert(row, &sink) }
+        }
         try tokenizer.finish { (row) throws(LumiereError) in try convert(row, &sink) }
     }
 
@@ -141,7 +149,7 @@ public final class CSVConverter {
         }
         switch type {
         case .integer, .real:
-            switch ValueParsing.parseNumber(t) {
+            switch decimalCommas[i] ? ValueParsing.parseDecimalCommaNumber(t) : ValueParsing.parseNumber(t) {
             case .integer(let v)? where type == .integer:
                 accumulators[i].add(integer: v)
                 return .integer(v)

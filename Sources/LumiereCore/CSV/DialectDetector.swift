@@ -23,6 +23,10 @@ public struct CSVDialect: Sendable, Equatable {
         self.columnCount = columnCount
     }
 
+    /// Whether numbers may be written with a decimal comma: not in comma-delimited files,
+    /// where an unquoted `1,5` would be two fields and `1,234` means one thousand.
+    public var allowsDecimalComma: Bool { delimiter != UInt8(ascii: ",") }
+
     /// The delimiter as text ("," ";" "\t" "|").
     public var delimiterText: String { String(UnicodeScalar(delimiter)) }
 }
@@ -78,7 +82,7 @@ public enum DialectDetector {
             let sampled = try sampleRows(sample, delimiter: UInt8(ascii: ","), isComplete: isComplete, limits: limits)
             return CSVDialect(delimiter: UInt8(ascii: ","), hasHeader: detectHeader(sampled.rows), columnCount: 1)
         }
-        let hasHeader = detectHeader(best.rows)
+        let hasHeader = detectHeader(best.rows, decimalComma: best.delimiter != UInt8(ascii: ","))
         let width = hasHeader ? (best.rows.first?.count ?? best.width) : best.width
         return CSVDialect(delimiter: best.delimiter, hasHeader: hasHeader, columnCount: max(1, width))
     }
@@ -105,11 +109,12 @@ public enum DialectDetector {
         return (rows, counts)
     }
 
-    static func isTyped(_ field: [UInt8]) -> Bool {
+    static func isTyped(_ field: [UInt8], decimalComma: Bool = false) -> Bool {
         field.withUnsafeBytes { raw in
             let t = ValueParsing.trim(raw)
             if ValueParsing.isNull(t) { return false }
             return ValueParsing.parseNumber(t) != nil || DateParsing.parse(t) != nil
+                || (decimalComma && ValueParsing.parseDecimalCommaNumber(t) != nil)
         }
     }
 
@@ -117,7 +122,8 @@ public enum DialectDetector {
         field.withUnsafeBytes { ValueParsing.trim($0).isEmpty }
     }
 
-    static func detectHeader(_ rows: [[[UInt8]]]) -> Bool {
+    static func detectHeader(_ rows: [[[UInt8]]], decimalComma: Bool = false) -> Bool {
+        let isTyped = { (field: [UInt8]) in Self.isTyped(field, decimalComma: decimalComma) }
         guard let first = rows.first else { return true }
         if first.contains(where: isTyped) { return false }
         let data = rows.dropFirst()

@@ -8,6 +8,10 @@
 // mixed); anything else, or no values at all, is TEXT and keeps the original text.
 // Slash dates: a first part > 12 forces D/M/Y, a second part > 12 forces M/D/Y, both
 // seen means not a date; neither means M/D/Y with a warning.
+// Decimal commas (only when the file is not comma-delimited): the column is also tried
+// as numbers written `1.234,56`; that reading wins when every value fits it and at least
+// one value has a comma between digits, so `1,5` is 1.5 but a column of `1.234` and
+// `2.5` keeps the dot reading. One value that fits neither makes the column TEXT.
 // Failure modes: none.
 
 public struct ColumnTypeInference: Sendable {
@@ -24,19 +28,26 @@ public struct ColumnTypeInference: Sendable {
     }
 
     var kinds = Kinds.all
+    /// Kinds (integer/real) the values still fit when read with a decimal comma; empty
+    /// when decimal commas are not considered.
+    var commaKinds: Kinds
+    var sawDecimalComma = false
     public private(set) var nonNullCount = 0
     var monthFirstPossible = true
     var dayFirstPossible = true
     var sawSlashDate = false
 
-    public init() {}
+    /// `decimalComma`: also try the decimal-comma reading (files not delimited by `,`).
+    public init(decimalComma: Bool = false) {
+        commaKinds = decimalComma ? .numeric : []
+    }
 
     /// Whether more values can still change the outcome.
-    @inline(__always) public var isSettledAsText: Bool { kinds.isEmpty }
+    @inline(__always) public var isSettledAsText: Bool { kinds.isEmpty && commaKinds.isEmpty }
 
     @inline(__always)
     public mutating func observe(_ field: UnsafeRawBufferPointer) {
-        if kinds.isEmpty { return }
+        if isSettledAsText { return }
         let t = ValueParsing.trim(field)
         if ValueParsing.isNull(t) { return }
         nonNullCount += 1
@@ -57,6 +68,14 @@ public struct ColumnTypeInference: Sendable {
             }
         }
         kinds.formIntersection(fits)
+        if !commaKinds.isEmpty {
+            switch ValueParsing.parseDecimalCommaNumber(t) {
+            case .integer?: break
+            case .real?: commaKinds.remove(.integer)
+            case nil: commaKinds = []
+            }
+            if !sawDecimalComma && ValueParsing.hasDecimalComma(t) { sawDecimalComma = true }
+        }
     }
 
     public struct Resolution: Sendable, Equatable {
@@ -64,6 +83,8 @@ public struct ColumnTypeInference: Sendable {
         public var slashOrder: SlashOrder
         /// True when slash dates could be read either way and M/D/Y was assumed.
         public var ambiguousSlashDates: Bool
+        /// True when numbers are read with a decimal comma (`1.234,56`).
+        public var decimalComma: Bool = false
     }
 
     public func resolve() -> Resolution {
@@ -71,6 +92,10 @@ public struct ColumnTypeInference: Sendable {
         var ambiguous = false
         if sawSlashDate && !monthFirstPossible { order = .dayFirst }
         if sawSlashDate && monthFirstPossible && dayFirstPossible { ambiguous = true }
+        if nonNullCount > 0 && sawDecimalComma && !commaKinds.isEmpty {
+            return Resolution(type: commaKinds.contains(.integer) ? .integer : .real, slashOrder: order,
+                              ambiguousSlashDates: false, decimalComma: true)
+        }
         let type: ColumnType
         if nonNullCount == 0 { type = .text }
         else if kinds.contains(.integer) { type = .integer }

@@ -11,7 +11,8 @@
 //   trailing `%` keeps the number as written (`45%` → 45.0, REAL), not divided by 100,
 //   so the stored value matches what people see. Leading zeros (`007`, `08123`) mean a
 //   code, not a number, and stay text. Integers beyond Int64 stay text (no value lost).
-//   Decimal commas (`3,5`) are not numbers.
+//   Decimal commas (`3,5`) are not numbers here; see `parseDecimalCommaNumber`, which
+//   type inference tries only in files not delimited by commas.
 // - Booleans: true/false, yes/no, t/f, y/n (any case); 0/1 are numbers first.
 // Failure modes: none; unparsable text returns nil.
 
@@ -221,6 +222,58 @@ public enum ValueParsing {
         }
         guard value.isFinite else { return nil }
         return .real(negative ? -value : value)
+    }
+
+    /// A number written with a decimal comma and `.` thousands separators (`1.234,56`,
+    /// `-3,5`, `12,0`, `(1.200,00 €)`), as `;`-delimited European exports write them.
+    /// Dots are thousands separators only in groups of three after 1-3 digits, and only
+    /// before the comma; at most one comma. Everything else follows `parseNumber` (the
+    /// text is rewritten to the dot form and parsed by it), so signs, currency, `%`,
+    /// parentheses and the leading-zero rule are the same. `1.234` alone is 1234 here.
+    public static func parseDecimalCommaNumber(_ t: UnsafeRawBufferPointer) -> ParsedNumber? {
+        let n = t.count
+        guard n > 0, n < 64 else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { out -> ParsedNumber? in
+            var used = 0
+            var sawComma = false, sawDot = false
+            var digitsBefore = 0   // digits of the integer part seen so far
+            var groupLen = 0       // digits since the last dot (or since the first digit)
+            for b in t {
+                switch b {
+                case 0x30...0x39:
+                    if !sawComma { digitsBefore += 1; groupLen += 1 }
+                    out[used] = b
+                    used += 1
+                case UInt8(ascii: "."):
+                    if sawComma || digitsBefore == 0 || (sawDot ? groupLen != 3 : groupLen > 3) { return nil }
+                    sawDot = true
+                    groupLen = 0
+                case UInt8(ascii: ","):
+                    if sawComma || (sawDot && groupLen != 3) { return nil }
+                    sawComma = true
+                    out[used] = UInt8(ascii: ".")
+                    used += 1
+                default:
+                    // A digit group may only be broken by a separator, never by a sign or
+                    // a letter in the middle; parseNumber checks the rest.
+                    if sawDot && !sawComma && groupLen != 3 { return nil }
+                    out[used] = b
+                    used += 1
+                }
+            }
+            if sawDot && !sawComma && groupLen != 3 { return nil }
+            return parseNumber(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(out)[..<used]))
+        }
+    }
+
+    /// Whether the field holds a comma between two digits (so it would read differently
+    /// with a decimal comma than without).
+    public static func hasDecimalComma(_ t: UnsafeRawBufferPointer) -> Bool {
+        guard t.count >= 3 else { return false }
+        for i in 1..<(t.count - 1) where t[i] == UInt8(ascii: ",") {
+            if t[i - 1] >= 0x30 && t[i - 1] <= 0x39 && t[i + 1] >= 0x30 && t[i + 1] <= 0x39 { return true }
+        }
+        return false
     }
 
     /// The common case — `-?digits(.digits)?`, at most 15 digits, no leading zero — in

@@ -5,7 +5,7 @@ public struct SourceProfile: Sendable, Codable, Equatable {
     public var rowCount: Int
     public var columns: [ColumnProfile]
     public var warnings: [String]
-    /// How the file was read: "utf-8", "utf-8-bom" or "windows-1252".
+    /// How the file was read: "utf-8", "utf-8-bom", "windows-1252", "utf-16le" or "utf-16be".
     public var encoding: String
     /// The field delimiter that was detected.
     public var delimiter: String

@@ -115,6 +115,17 @@ let package = Package(
         // Test support shared by test targets: a scripted HTTP/1.1 server on loopback that
         // plays an OpenAI-compatible LLM server (Glibc sockets, no dependencies).
         .target(name: "LumiereTestSupport", path: "Tests/LumiereTestSupport", swiftSettings: strict),
+        // The store contract on both backends (SQLite, and a real PostgreSQL 15 started by
+        // scripts/pg-test-server), claim races, a SIGKILLed claimer, a server restart.
+        .testTarget(name: "LumiereStorePostgresTests",
+                    dependencies: ["LumiereStorePostgres", "LumiereStore", "LumiereCore", "LumiereTestSupport",
+                                   "lumiere-pg-claimer", .product(name: "Logging", package: "swift-log")],
+                    swiftSettings: strict),
+        // A claimer process for those tests: claims jobs, holds their leases, waits to be killed.
+        .executableTarget(name: "lumiere-pg-claimer",
+                          dependencies: ["LumiereStorePostgres", "LumiereStore", "LumiereCore",
+                                         .product(name: "Logging", package: "swift-log")],
+                          path: "Tests/LumierePGClaimer", swiftSettings: strict),
         // The LLM client and engine through real libcurl against that server.
         .testTarget(name: "LumiereLLMTests", dependencies: ["LumiereLLM", "LumiereCore", "LumiereTestSupport"],
                     swiftSettings: strict),

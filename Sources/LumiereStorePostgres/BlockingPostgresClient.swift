@@ -9,14 +9,15 @@
 // That wait is only safe where the awaited work cannot need the waiting thread:
 //   - never on an event-loop thread: the query's reply is delivered on an event loop, so
 //     blocking one could wait for itself (checked with a precondition);
-//   - never inside a Swift task (the cooperative pool has one thread per core, two here):
-//     tasks blocked in store calls would starve the very tasks that run the queries, a
-//     deadlock under load (checked with a precondition; tests hop to a Dispatch queue).
-// Dispatch threads are neither, and the awaited Task runs on the cooperative pool and the
-// event loops, which no store call blocks. Every wait has a deadline (callTimeoutSeconds):
-// a server that hangs, or a pool that cannot connect, fails the call with
-// `database_unavailable` (transient) instead of pinning a worker forever; the Task is
-// cancelled, and the lease model makes a half-done claim harmless (it expires).
+//   - not on Swift's cooperative pool either, which has one thread per core (two here):
+//     callers blocked on it would starve the tasks that run the queries, a deadlock under
+//     load. So the awaited tasks do not run there: they prefer `StoreTaskExecutor`, a
+//     Dispatch queue of their own (Dispatch adds threads while others block), and any
+//     thread, a test's cooperative one included, may wait without starving them.
+// Every wait has a deadline (callTimeoutSeconds): a server that hangs, or a pool that
+// cannot connect, fails the call with `database_unavailable` (transient) instead of
+// pinning a worker forever; the task is cancelled, and the lease model makes a half-done
+// claim harmless (it expires).
 
 import Dispatch
 import Foundation
@@ -47,7 +48,7 @@ final class BlockingPostgresClient: Sendable {
         background.logLevel = max(logger.logLevel, .notice)
         let client = PostgresClient(configuration: config, backgroundLogger: background)
         self.client = client
-        runTask = Task.detached { await client.run() }
+        runTask = Task(executorPreference: StoreTaskExecutor.shared) { await client.run() }
     }
 
     static func clientTLS(_ mode: PostgresStoreSettings.TLSMode) -> PostgresClient.Configuration.TLS {
@@ -89,11 +90,9 @@ final class BlockingPostgresClient: Sendable {
         func wait<T: Sendable>(_ context: String, _ body: @escaping @Sendable () async throws -> T) throws(LumiereError) -> T {
             precondition(MultiThreadedEventLoopGroup.currentEventLoop == nil,
                          "a PostgreSQL store call blocked an event-loop thread (it would wait for itself)")
-            precondition(withUnsafeCurrentTask { $0 == nil },
-                         "a PostgreSQL store call blocked a Swift task; call the store from a Dispatch queue")
             let outcome = Mutex<Result<T, any Error>?>(nil)
             let done = DispatchSemaphore(value: 0)
-            let task = Task.detached {
+            let task = Task(executorPreference: StoreTaskExecutor.shared) {
                 let result: Result<T, any Error>
                 do { result = .success(try await body()) } catch { result = .failure(error) }
                 outcome.withLock { $0 = result }
@@ -167,5 +166,17 @@ enum PostgresErrors {
         LumiereError(.databaseUnavailable, "the state database \(location) is unavailable while \(context)",
                      hint: "check that the PostgreSQL server is up and reachable; this is retried",
                      transient: true, underlying: why)
+    }
+}
+
+/// Where the store's async work runs: a concurrent Dispatch queue, not the cooperative
+/// pool (see the header: a blocked caller must never be what the awaited work waits for).
+final class StoreTaskExecutor: TaskExecutor {
+    static let shared = StoreTaskExecutor()
+    private let queue = DispatchQueue(label: "lumiere.store.postgres", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }

@@ -206,7 +206,7 @@ public final class PostgresStateStore: StateBackend {
 
     private func startHeartbeat() {
         let interval = settings.heartbeatSeconds
-        let task = Task.detached { [weak self] in
+        let task = Task(executorPreference: StoreTaskExecutor.shared) { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
                 guard let self, !Task.isCancelled else { return }

@@ -12,7 +12,8 @@
 //     them with `lease_lost` once another daemon has taken the job over (fencing); the
 //     embedded one has a single daemon, so nothing can take a job over.
 //   - Calls are synchronous and block the calling thread: call them from Dispatch queues
-//     (the worker pool), never from Swift's cooperative thread pool or an event loop.
+//     (the worker pool), never from an NIO event loop; blocking Swift's cooperative pool
+//     works but wastes one of its few threads.
 
 import Foundation
 import LumiereCore

@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C wrappers: one module per system library.
@@ -46,6 +47,17 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+
+        // PostgreSQL (issue 13): the same queue, catalog and history for several daemons on
+        // several hosts, through postgres-nio. Only this target imports PostgresNIO.
+        .target(
+            name: "LumiereStorePostgres",
+            dependencies: [
+                "LumiereCore", "LumiereStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -124,6 +136,17 @@ let package = Package(
         // Test support shared by test targets: a scripted HTTP/1.1 server on loopback that
         // plays an OpenAI-compatible LLM server (Glibc sockets, no dependencies).
         .target(name: "LumiereTestSupport", path: "Tests/LumiereTestSupport", swiftSettings: strict),
+        // The store contract on both backends (SQLite, and a real PostgreSQL 15 started by
+        // scripts/pg-test-server), claim races, a SIGKILLed claimer, a server restart.
+        .testTarget(name: "LumiereStorePostgresTests",
+                    dependencies: ["LumiereStorePostgres", "LumiereStore", "LumiereCore", "LumiereTestSupport",
+                                   "lumiere-pg-claimer", .product(name: "Logging", package: "swift-log")],
+                    swiftSettings: strict),
+        // A claimer process for those tests: claims jobs, holds their leases, waits to be killed.
+        .executableTarget(name: "lumiere-pg-claimer",
+                          dependencies: ["LumiereStorePostgres", "LumiereStore", "LumiereCore",
+                                         .product(name: "Logging", package: "swift-log")],
+                          path: "Tests/LumierePGClaimer", swiftSettings: strict),
         // The LLM client and engine through real libcurl against that server.
         .testTarget(name: "LumiereLLMTests", dependencies: ["LumiereLLM", "LumiereCore", "LumiereTestSupport"],
                     swiftSettings: strict),

@@ -68,6 +68,10 @@ public struct LumiereError: Error, Sendable, CustomStringConvertible, Equatable 
         // Internal
         public static let databaseBusy: Code = "database_busy"
         public static let databaseError: Code = "database_error"
+        /// A shared state database (PostgreSQL) cannot be reached: down, restarting, network cut.
+        public static let databaseUnavailable: Code = "database_unavailable"
+        /// This daemon's lease on a job ran out and another daemon took the job over.
+        public static let leaseLost: Code = "lease_lost"
         public static let configError: Code = "config_error"
         public static let internalError: Code = "internal_error"
         public static let shuttingDown: Code = "shutting_down"

@@ -46,6 +46,39 @@ public struct Job: Sendable, Equatable {
     /// The outbox/index.jsonl line recorded with the outcome, and whether it was appended.
     public var summary: String?
     public var indexed: Bool
+    /// Shared backends only (PostgreSQL): the daemon holding the job while it runs, and
+    /// until when (unix time, the database server's clock) its lease lasts. nil in SQLite.
+    public var claimedBy: String? = nil
+    public var leaseUntil: Double? = nil
+
+    /// For backends other than SQLite, which build a job from their own rows.
+    public init(id: Int64, kind: JobKind, tenant: String, inputName: String, workName: String, state: JobState,
+                attempts: Int, notBefore: Double, waitSince: Double?, lastError: ErrorPayload?,
+                rejectError: ErrorPayload?, disposition: Disposition?, finalName: String?, createdAt: Double,
+                startedAt: Double?, finishedAt: Double?, timings: [String: Double], summary: String?, indexed: Bool,
+                claimedBy: String? = nil, leaseUntil: Double? = nil) {
+        self.id = id
+        self.kind = kind
+        self.tenant = tenant
+        self.inputName = inputName
+        self.workName = workName
+        self.state = state
+        self.attempts = attempts
+        self.notBefore = notBefore
+        self.waitSince = waitSince
+        self.lastError = lastError
+        self.rejectError = rejectError
+        self.disposition = disposition
+        self.finalName = finalName
+        self.createdAt = createdAt
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.timings = timings
+        self.summary = summary
+        self.indexed = indexed
+        self.claimedBy = claimedBy
+        self.leaseUntil = leaseUntil
+    }
 
     init(row: Row) {
         id = row["id"]

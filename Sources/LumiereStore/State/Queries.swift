@@ -28,6 +28,33 @@ public struct QueryRecord: Sendable, Equatable {
     public var createdAt: Double
     public var finishedAt: Double?
 
+    /// For backends other than SQLite, which build a record from their own rows.
+    public init(id: Int64, tenant: String, jobID: Int64?, rerunOf: Int64?, sourceID: Int64?, sourceName: String?,
+                sourceVersion: Int?, action: String, question: String?, status: String, engine: String?, sql: String?,
+                document: ResultDocument?, interpretation: String?, confidence: Double?, rowCount: Int?,
+                request: JSONValue?, errorCode: String?, createdAt: Double, finishedAt: Double?) {
+        self.id = id
+        self.tenant = tenant
+        self.jobID = jobID
+        self.rerunOf = rerunOf
+        self.sourceID = sourceID
+        self.sourceName = sourceName
+        self.sourceVersion = sourceVersion
+        self.action = action
+        self.question = question
+        self.status = status
+        self.engine = engine
+        self.sql = sql
+        self.document = document
+        self.interpretation = interpretation
+        self.confidence = confidence
+        self.rowCount = rowCount
+        self.request = request
+        self.errorCode = errorCode
+        self.createdAt = createdAt
+        self.finishedAt = finishedAt
+    }
+
     init(row: Row) {
         id = row["id"]
         tenant = row["tenant"]

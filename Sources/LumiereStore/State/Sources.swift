@@ -23,6 +23,27 @@ public struct SourceRecord: Sendable, Equatable, Codable {
     public var createdAt: Double
     public var updatedAt: Double
 
+    /// For backends other than SQLite, which build a record from their own rows.
+    public init(id: Int64, tenant: String, name: String, version: Int, description: String, fileName: String,
+                sizeBytes: Int64, sha256: String, rowCount: Int, columnCount: Int, profile: SourceProfile,
+                valueIndex: ValueIndex, databaseFile: String, createdAt: Double, updatedAt: Double) {
+        self.id = id
+        self.tenant = tenant
+        self.name = name
+        self.version = version
+        self.description = description
+        self.fileName = fileName
+        self.sizeBytes = sizeBytes
+        self.sha256 = sha256
+        self.rowCount = rowCount
+        self.columnCount = columnCount
+        self.profile = profile
+        self.valueIndex = valueIndex
+        self.databaseFile = databaseFile
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
     init(row: Row) {
         id = row["id"]
         tenant = row["tenant"]

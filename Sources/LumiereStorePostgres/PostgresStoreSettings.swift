@@ -76,13 +76,13 @@ public struct PostgresStoreSettings: Sendable {
 
     /// From the configuration: `store.url`, then `store.password_file` or the credential.
     public init(config: LumiereConfig, environment: [String: String]) throws(LumiereError) {
-        let url = config.string("store.url")
+        let url = config.store.url
         if url.isEmpty {
             throw LumiereError(.configError, "store.backend is \"postgres\" but store.url is empty",
                                hint: "set store.url = \"postgres://USER@HOST:5432/DATABASE\" and the password in store.password_file")
         }
         var settings = try Self.parse(url: url)
-        settings.password = try Self.password(file: config.string("store.password_file"), environment: environment)
+        settings.password = try Self.password(file: config.store.passwordFile, environment: environment)
         self = settings
     }
 

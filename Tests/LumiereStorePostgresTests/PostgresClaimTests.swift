@@ -227,10 +227,10 @@ struct PostgresClaimTests {
             url = "postgres://app@127.0.0.1:6543/lumiere"
             password_file = "\(dir)"
             """, environment: [:])
-        #expect(config.string("store.backend") == "postgres")
+        #expect(config.store.backend == .postgres)
         let settings = try PostgresStoreSettings(config: config, environment: [:])
         #expect(settings.port == 6543 && settings.password?.occurs(in: "s3cret") == true)
-        #expect(LumiereConfig().string("store.backend") == "sqlite", "SQLite stays the default")
+        #expect(LumiereConfig().store.backend == .sqlite, "SQLite stays the default")
         let empty = #expect(throws: LumiereError.self) { try PostgresStoreSettings(config: LumiereConfig(), environment: [:]) }
         #expect(empty?.code == .configError)
     }

@@ -135,7 +135,7 @@ public struct LumiereConfig: Sendable, Equatable {
         ConfigKey(name: "llm.auto_min_confidence", kind: .double(0...1), defaultValue: .float(0.7),
                   doc: "With engine = auto, the LLM is asked when the builtin engine refuses, or answers with less confidence than this."),
         // Where the queue, catalog and history live (issue 13; LumiereStorePostgres).
-        ConfigKey(name: "store.backend", kind: .string(["sqlite", "postgres"]), defaultValue: .string("sqlite"),
+        ConfigKey(name: "store.backend", kind: .string(StoreBackendKind.allCases.map(\.rawValue)), defaultValue: .string("sqlite"),
                   doc: "Where the job queue, source catalog and query history live: sqlite (state/lumiere.db, one daemon per spool) or postgres (one server several daemons share)."),
         ConfigKey(name: "store.url", kind: .string(nil), defaultValue: .string(""),
                   doc: "With backend = \"postgres\": postgres://USER@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]; never a password."),

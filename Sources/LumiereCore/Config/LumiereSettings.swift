@@ -36,6 +36,14 @@ public enum LogTargetSetting: String, Sendable, CaseIterable {
     case stderr
 }
 
+/// Where the queue, catalog and history live (`store.backend`).
+public enum StoreBackendKind: String, Sendable, CaseIterable {
+    /// state/lumiere.db in the spool; one daemon per spool.
+    case sqlite
+    /// A PostgreSQL server that several daemons share.
+    case postgres
+}
+
 /// What may leave the machine in LLM prompts (`llm.share`).
 public enum LLMShare: String, Sendable, CaseIterable {
     /// Column names, types, counts, and ranges of numeric and date columns.
@@ -62,6 +70,7 @@ public struct LumiereSettings: Sendable, Equatable {
     public var metrics: Metrics
     public var tenants: Tenants
     public var llm: LLM
+    public var store: Store
 
     public struct Spool: Sendable, Equatable {
         /// The spool directory (inbox/, outbox/, archive/, failed/, state/); a restart applies it.
@@ -153,6 +162,14 @@ public struct LumiereSettings: Sendable, Equatable {
         public var allowedUIDs: [String: Set<UInt32>]
     }
 
+    public struct Store: Sendable, Equatable {
+        public var backend: StoreBackendKind
+        /// postgres://USER@HOST[:PORT]/DATABASE[?sslmode=…]; never a password.
+        public var url: String
+        /// File holding the database password; empty: the credential store-password.
+        public var passwordFile: String
+    }
+
     /// The `[llm]` keys; LumiereLLM's `LLMSettings` is this type.
     public struct LLM: Sendable, Equatable {
         /// The API base without a trailing slash ("" = no LLM configured).
@@ -229,6 +246,8 @@ extension LumiereSettings {
         // old config on SIGHUP) with config_error.
         tenants = Tenants(enabled: v.bool("tenants.enabled"),
                           allowedUIDs: try TenantPolicy.parseBindings(v.string("tenants.allowed_uids")))
+        store = Store(backend: v.choice("store.backend"), url: v.string("store.url"),
+                      passwordFile: v.string("store.password_file"))
         var base = v.string("llm.base_url").trimmingCharacters(in: .whitespaces)
         while base.hasSuffix("/") { base.removeLast() }
         llm = LLM(baseURL: base, model: v.string("llm.model"),

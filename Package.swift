@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "LumiereService",
             dependencies: [
-                "LumiereCore", "LumiereStore", "LumiereSpool", "LumiereLLM",
+                "LumiereCore", "LumiereStore", "LumiereStorePostgres", "LumiereSpool", "LumiereLLM",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),

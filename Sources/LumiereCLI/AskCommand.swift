@@ -64,14 +64,16 @@ struct AskCommand: ParsableCommand {
             if csv != nil && options.spool == nil {
                 let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lumiere-ask-\(UUID().uuidString)").path
                 tempDir = dir
-                config = try options.load(extra: extra.merging(["spool.dir": dir]) { $1 })
+                // A throwaway spool keeps its state with it, whatever store.backend says:
+                // a one-off question must not add a source to a shared catalog.
+                config = try options.load(extra: extra.merging(["spool.dir": dir, "store.backend": "sqlite"]) { $1 })
             }
             let tenant = try TenantPolicy(config: config).resolve(self.tenant.tenant)
             var logger = Logger(label: "lumiere") { _ in StderrLogHandler(level: .warning) }
             logger.logLevel = .warning
             let layout = SpoolLayout(root: config.spoolDirectory)
             try layout.create()
-            let store = try StateStore(path: layout.database)
+            let store = try StateBackends.open(config: config, layout: layout, logger: logger)
             let analyst = Analyst(store: store, layout: layout, config: config, logger: logger)
             var sourceName = source
             if let csv {

@@ -41,7 +41,7 @@ struct DoctorReport {
 }
 
 enum DoctorChecks {
-    static func spool(_ config: LumiereConfig, store: inout StateStore?, into report: inout DoctorReport) {
+    static func spool(_ config: LumiereConfig, store: inout (any StateBackend)?, into report: inout DoctorReport) {
         let layout = SpoolLayout(root: config.spoolDirectory)
         var st = stat()
         guard lstat(layout.root, &st) == 0 else {
@@ -77,10 +77,12 @@ enum DoctorChecks {
                 report.ok("spool: \(freeMB) MB free")
             }
         }
-        if FileManager.default.fileExists(atPath: layout.state) {
+        if config.store.backend == .postgres || FileManager.default.fileExists(atPath: layout.state) {
             do {
-                store = try StateStore(path: layout.database)
-                report.ok("spool: state database \(layout.database) opens")
+                let logger = Logger(label: "lumiere.doctor") { _ in SwiftLogNoOpLogHandler() }
+                let opened = try StateBackends.open(config: config, layout: layout, logger: logger)
+                store = opened
+                report.ok("store: \(opened.backendName) state database \(opened.location) opens")
             } catch {
                 report.problem("spool: the state database cannot be opened: \(error.message)", fix: error.hint ?? "check \(layout.state)")
             }
@@ -92,7 +94,7 @@ enum DoctorChecks {
         }
     }
 
-    static func llm(_ config: LumiereConfig, store: StateStore?, into report: inout DoctorReport) {
+    static func llm(_ config: LumiereConfig, store: (any StateBackend)?, into report: inout DoctorReport) {
         let settings = LLMSettings(config: config)
         let environment = ProcessInfo.processInfo.environment
         guard settings.isConfigured else {

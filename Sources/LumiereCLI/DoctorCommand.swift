@@ -25,7 +25,7 @@ struct DoctorCommand: ParsableCommand {
             print(report.text, terminator: "")
             throw ExitCode(78)
         }
-        var store: StateStore?
+        var store: (any StateBackend)?
         DoctorChecks.spool(config, store: &store, into: &report)
         DoctorChecks.llm(config, store: store, into: &report)
         print(report.text, terminator: "")

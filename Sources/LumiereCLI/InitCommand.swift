@@ -5,6 +5,8 @@
 import ArgumentParser
 import Foundation
 import LumiereCore
+import Logging
+import LumiereService
 import LumiereSpool
 import LumiereStore
 
@@ -21,7 +23,9 @@ struct InitCommand: ParsableCommand {
             let config = try options.load()
             let layout = SpoolLayout(root: config.spoolDirectory)
             try layout.create()
-            _ = try StateStore(path: layout.database)
+            // Creates (and migrates) the state database, or checks the shared server answers.
+            let logger = Logger(label: "lumiere.init") { _ in StderrLogHandler(level: .warning) }
+            try StateBackends.open(config: config, layout: layout, logger: logger).close()
             let tenant = self.tenant.tenant == nil ? "" : try TenantPolicy(config: config).resolve(self.tenant.tenant)
             if !tenant.isEmpty {
                 if mkdir(layout.inbox(tenant: tenant), 0o775) != 0 && errno != EEXIST {

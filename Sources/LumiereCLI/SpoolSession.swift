@@ -46,12 +46,14 @@ struct SpoolSession {
 
     /// May this process open the state database itself?
     var canOpenState: Bool {
+        // A shared PostgreSQL store is reached over the network, not through the spool's files.
+        if config.store.backend == .postgres { return true }
         if access(layout.database, R_OK | W_OK) == 0 { return true }
         return errno == ENOENT && access(layout.state, R_OK | W_OK | X_OK) == 0
     }
 
     func analyst() throws(LumiereError) -> Analyst {
-        let store = try StateStore(path: layout.database)
+        let store = try StateBackends.open(config: config, layout: layout, logger: logger)
         return Analyst(store: store, layout: layout, config: config, logger: logger)
     }
 

@@ -97,7 +97,7 @@ struct StatusCommand: ParsableCommand {
             throw LumiereError(.ioError, "cannot open \(session.layout.database) as this user",
                                hint: "run `lumiere status` as the daemon's user (sudo -u lumiere) or root")
         }
-        let store = try StateStore(path: session.layout.database)
+        let store = try StateBackends.open(config: session.config, layout: session.layout, logger: session.logger)
         let (counts, oldest) = try store.queueCounts()
         let now = Date().timeIntervalSince1970
         let timings = try store.recentTimings(limit: Self.window)

@@ -32,7 +32,7 @@ public final class Intake: @unchecked Sendable {
     // @unchecked: all mutable state is touched only on `queue` (a serial queue).
     public let queue = DispatchQueue(label: "lumiere.intake")
     private let layout: SpoolLayout
-    private let store: StateStore
+    private let store: any StateBackend
     private var settings: Settings
     private let logger: Logger
     private let inbox: DirectoryHandle
@@ -76,7 +76,7 @@ public final class Intake: @unchecked Sendable {
     private var _pausedReason: String?
     private let pauseLock = NSLock()
 
-    public init(layout: SpoolLayout, store: StateStore, settings: Settings, logger: Logger) throws(LumiereError) {
+    public init(layout: SpoolLayout, store: any StateBackend, settings: Settings, logger: Logger) throws(LumiereError) {
         self.layout = layout
         self.store = store
         self.settings = settings

@@ -57,7 +57,7 @@ public struct RetentionReport: Sendable, Equatable {
 }
 
 public enum Retention {
-    public static func prune(layout: SpoolLayout, store: StateStore, limits: RetentionLimits, tenantsEnabled: Bool,
+    public static func prune(layout: SpoolLayout, store: any StateBackend, limits: RetentionLimits, tenantsEnabled: Bool,
                              now: Double = Date().timeIntervalSince1970, logger: Logger? = nil) -> RetentionReport {
         var report = RetentionReport()
         // Names that belong to jobs still in flight, per folder kind and tenant.

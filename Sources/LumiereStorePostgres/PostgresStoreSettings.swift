@@ -83,6 +83,8 @@ public struct PostgresStoreSettings: Sendable {
         }
         var settings = try Self.parse(url: url)
         settings.password = try Self.password(file: config.store.passwordFile, environment: environment)
+        settings.leaseSeconds = config.store.leaseSeconds
+        settings.heartbeatSeconds = config.store.leaseSeconds / 3
         self = settings
     }
 

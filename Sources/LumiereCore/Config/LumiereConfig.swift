@@ -141,6 +141,8 @@ public struct LumiereConfig: Sendable, Equatable {
                   doc: "With backend = \"postgres\": postgres://USER@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]; never a password."),
         ConfigKey(name: "store.password_file", kind: .string(nil), defaultValue: .string(""),
                   doc: "File holding the database password (trimmed; never logged); empty: systemd's credential store-password, else none."),
+        ConfigKey(name: "store.lease_ms", kind: .int(2_000...3_600_000), defaultValue: .integer(30_000),
+                  doc: "With backend = \"postgres\": how long a claimed job stays this daemon's without a heartbeat (renewed every third of it); a daemon that dies frees its jobs this long after its last heartbeat."),
     ]
 
     public private(set) var values: [String: TOMLValue]

@@ -168,6 +168,8 @@ public struct LumiereSettings: Sendable, Equatable {
         public var url: String
         /// File holding the database password; empty: the credential store-password.
         public var passwordFile: String
+        /// How long a PostgreSQL claim lasts without a heartbeat.
+        public var leaseSeconds: TimeInterval
     }
 
     /// The `[llm]` keys; LumiereLLM's `LLMSettings` is this type.
@@ -247,7 +249,8 @@ extension LumiereSettings {
         tenants = Tenants(enabled: v.bool("tenants.enabled"),
                           allowedUIDs: try TenantPolicy.parseBindings(v.string("tenants.allowed_uids")))
         store = Store(backend: v.choice("store.backend"), url: v.string("store.url"),
-                      passwordFile: v.string("store.password_file"))
+                      passwordFile: v.string("store.password_file"),
+                      leaseSeconds: v.milliseconds("store.lease_ms"))
         var base = v.string("llm.base_url").trimmingCharacters(in: .whitespaces)
         while base.hasSuffix("/") { base.removeLast() }
         llm = LLM(baseURL: base, model: v.string("llm.model"),

@@ -16,7 +16,7 @@ import LumiereSpool
 import LumiereStore
 
 public struct Analyst: Sendable {
-    public let store: StateStore
+    public let store: any StateBackend
     public let layout: SpoolLayout
     public let config: LumiereConfig
     public let logger: Logger
@@ -25,7 +25,7 @@ public struct Analyst: Sendable {
     /// The LLM engine (built from `[llm]`; unused with engine = builtin).
     public let llm: LLMRuntime
 
-    public init(store: StateStore, layout: SpoolLayout, config: LumiereConfig, logger: Logger,
+    public init(store: any StateBackend, layout: SpoolLayout, config: LumiereConfig, logger: Logger,
                 environment: [String: String] = ProcessInfo.processInfo.environment, metrics: DaemonMetrics? = nil) {
         self.store = store
         self.layout = layout

@@ -15,7 +15,7 @@ public final class LLMRuntime: Sendable {
     /// The engine, or why there is none.
     public let engine: Result<LLMEngine, LumiereError>
 
-    public init(config: LumiereConfig, store: StateStore, environment: [String: String], logger: Logger,
+    public init(config: LumiereConfig, store: any StateBackend, environment: [String: String], logger: Logger,
                 onCall: (@Sendable (LLMUsage.Call) -> Void)? = nil) {
         let settings = LLMSettings(config: config)
         self.settings = settings
@@ -39,10 +39,10 @@ public final class LLMRuntime: Sendable {
 /// The budget ledger over the state database: survives restarts, shared by the daemon's
 /// workers and `lumiere ask --spool` on the same spool.
 public struct StateStoreLLMLedger: LLMBudgetLedger {
-    let store: StateStore
+    let store: any StateBackend
     let clock: @Sendable () -> Date
 
-    public init(store: StateStore, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any StateBackend, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.clock = clock
     }

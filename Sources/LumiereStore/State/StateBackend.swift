@@ -128,6 +128,12 @@ extension QueryHistoryStore {
                         rerunOf: nil, request: nil)
     }
 
+    public func createQuery(tenant: String, jobID: Int64?, action: String, question: String?,
+                            sourceName: String?, request: Request?) throws(LumiereError) -> Int64 {
+        try createQuery(tenant: tenant, jobID: jobID, action: action, question: question, sourceName: sourceName,
+                        rerunOf: nil, request: request)
+    }
+
     public func listQueries(tenant: String) throws(LumiereError) -> [QueryRecord] {
         try listQueries(tenant: tenant, source: nil, status: nil, limit: 50)
     }

@@ -6,7 +6,9 @@
 //     → LumiereSpool / LumiereStore / LumiereLLM → LumiereCore
 // LumiereService is the application layer both front ends share (the request pipeline,
 // management actions, engine selection, intake, the spool lock, retention); LumiereDaemon
-// is the long-running process around it (scheduler, systemd); only the executable imports
+// is the long-running process around it (small services in a swift-service-lifecycle
+// ServiceGroup: inbox, worker pool, housekeeping, status, watchdog, signals; systemd);
+// only the executable imports
 // LumiereDaemon (`lumiere daemon`, Sources/lumiere/DaemonCommand.swift).
 // C libraries each sit in one thin wrapper target: SQLite through GRDB's GRDBSQLite,
 // libsystemd in CSystemd, zlib in CZlib, libcurl in CCurl (imported by LumiereLLM only).
@@ -28,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C wrappers: one module per system library.
@@ -86,12 +89,14 @@ let package = Package(
             ],
             swiftSettings: strict),
 
-        // The daemon: watcher, scheduler, worker pool, housekeeping, systemd integration.
+        // The daemon: small services (inbox, worker pool, housekeeping, status, watchdog, signals)
+        // built in DaemonBuilder and run by swift-service-lifecycle's ServiceGroup; systemd integration.
         .target(
             name: "LumiereDaemon",
             dependencies: [
                 "LumiereService", "LumiereCore", "LumiereStore", "LumiereSpool", "LumiereLLM", "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
 

@@ -24,18 +24,25 @@ struct DaemonStats {
         return sorted[idx]
     }
 
-    mutating func maybeWriteStatus(to layout: SpoolLayout, daemon: Daemon) {
-        guard Date().timeIntervalSince(lastWrite) >= 2 else { return }
-        writeStatus(to: layout, daemon: daemon, running: true)
+    /// The scheduler's figures at the moment of writing.
+    struct Snapshot {
+        var workersBusy: Int
+        var workers: Int
+        var paused: String?
     }
 
-    mutating func writeStatus(to layout: SpoolLayout, daemon: Daemon, running: Bool) {
+    mutating func maybeWriteStatus(to layout: SpoolLayout, snapshot: Snapshot) {
+        guard Date().timeIntervalSince(lastWrite) >= 2 else { return }
+        writeStatus(to: layout, snapshot: snapshot, running: true)
+    }
+
+    mutating func writeStatus(to layout: SpoolLayout, snapshot: Snapshot, running: Bool) {
         lastWrite = Date()
         let latency = ["job_total": ["p50": Self.percentile(totals, 50), "p95": Self.percentile(totals, 95),
                                      "p99": Self.percentile(totals, 99), "count": Double(totals.count)]]
         let status = DaemonStatus(pid: getpid(), running: running, updatedAt: isoTimestamp(), startedAt: startedAt,
-                                  workersBusy: daemon.busyWorkers, workers: daemon.configuredWorkers,
-                                  paused: daemon.pauseReason, latencyMs: latency)
+                                  workersBusy: snapshot.workersBusy, workers: snapshot.workers,
+                                  paused: snapshot.paused, latencyMs: latency)
         try? AtomicFile.write(encodeDocument(status), directory: layout.state, name: "status.json", mode: 0o644)
     }
 }

@@ -74,7 +74,7 @@ enum JobIndex {
 
     /// Append a job's recorded line and mark it indexed. Errors are logged: the line stays
     /// pending and is appended at the next start.
-    static func append(_ job: Job, line: String, layout: SpoolLayout, store: StateStore, logger: Logger) {
+    static func append(_ job: Job, line: String, layout: SpoolLayout, store: any StateBackend, logger: Logger) {
         do {
             try layout.createTenantFolders(job.tenant)
             try AppendLog.append(line: line, to: path(layout: layout, tenant: job.tenant))
@@ -86,7 +86,7 @@ enum JobIndex {
     }
 
     /// At start-up, before workers run: append lines recorded but not appended.
-    static func appendPending(layout: SpoolLayout, store: StateStore, logger: Logger) -> Int {
+    static func appendPending(layout: SpoolLayout, store: any StateBackend, logger: Logger) -> Int {
         guard let pending = try? store.unindexedJobs() else { return 0 }
         var count = 0
         for job in pending {

@@ -27,7 +27,7 @@ final class Scheduler: @unchecked Sendable {
     let control = DispatchQueue(label: "lumiere.scheduler")
     private let workQueue = DispatchQueue(label: "lumiere.workers", attributes: .concurrent)
     private let layout: SpoolLayout
-    private let store: StateStore
+    private let store: any StateBackend
     /// Replaced by a SIGHUP reload (`replaceProcessor`); each job keeps the one it started with.
     private var processor: any JobProcessor
     private let logger: Logger
@@ -48,7 +48,7 @@ final class Scheduler: @unchecked Sendable {
     var indexEnabled = true
     private var idleWaiters: [() -> Void] = []
 
-    init(layout: SpoolLayout, store: StateStore, processor: any JobProcessor, workers: Int,
+    init(layout: SpoolLayout, store: any StateBackend, processor: any JobProcessor, workers: Int,
          maxAttempts: Int, retryBase: Double, retryMax: Double, logger: Logger) {
         self.layout = layout
         self.store = store
@@ -227,7 +227,7 @@ final class Scheduler: @unchecked Sendable {
                 ? JobIndex.line(job: job, state: .failed, output: output, disposition: .failed, finalName: "",
                                 finishedAt: finishedAt).text
                 : nil
-            try store.finish(jobID: job.id, state: .failed, disposition: .failed, finalName: "", error: error.payload,
+            try store.finish(jobID: job.id, state: .failed, disposition: .failed, finalName: "", error: error.payload, timings: [:],
                              summary: line, finishedAt: finishedAt)
             if let line { JobIndex.append(job, line: line, layout: layout, store: store, logger: jobLogger) }
             jobLogger.error("job input vanished", metadata: ["error.code": "\(error.code)"])

@@ -7,7 +7,7 @@ import LumiereCLI
 import LumiereCore
 import LumiereDaemon
 
-struct DaemonCommand: ParsableCommand {
+struct DaemonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "daemon",
         abstract: "Watch the spool's inbox and process uploads and questions.")
@@ -20,7 +20,7 @@ struct DaemonCommand: ParsableCommand {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String?
 
-    func run() throws {
+    func run() async throws {
         var extra: [String: String] = [:]
         if let workers { extra["workers"] = String(workers) }
         if let logLevel { extra["log.level"] = logLevel }
@@ -28,13 +28,10 @@ struct DaemonCommand: ParsableCommand {
         do { config = try options.load(extra: extra) } catch { throw fail(error) }
         let logger = LumiereLogging.makeLogger(level: config.log.level, target: config.log.target)
         let (path, set, spool, overrides) = (options.configPath, options.set, options.spool, extra)
-        let daemon: Daemon
-        do {
-            daemon = try buildDaemon(config: config, logger: logger, reloadConfig: { () throws(LumiereError) in
-                try ConfigOptions.load(path: path, set: set, spool: spool, extra: overrides)
-            })
-        } catch { throw fail(error) }
-        let code = daemon.run()
+        let daemon = Daemon(config: config, logger: logger, reloadConfig: { () throws(LumiereError) in
+            try ConfigOptions.load(path: path, set: set, spool: spool, extra: overrides)
+        })
+        let code = await daemon.run()
         if code != 0 { throw ExitCode(code) }
     }
 }

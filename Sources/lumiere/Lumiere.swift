@@ -4,8 +4,9 @@
 import ArgumentParser
 import LumiereCLI
 
-struct Lumiere: ParsableCommand {
+// `@main` on the type, not a top-level `main()` call: in main.swift, ArgumentParser's
+// synchronous `main()` would be chosen and `lumiere daemon` (async) refused to run.
+@main
+struct Lumiere: AsyncParsableCommand {
     static let configuration = LumiereCommand.rootConfiguration(daemon: DaemonCommand.self)
 }
-
-Lumiere.main()

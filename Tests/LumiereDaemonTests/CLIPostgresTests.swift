@@ -56,3 +56,61 @@ struct CLIPostgresTests {
         }
     }
 }
+
+@Suite("The daemon on the PostgreSQL backend", .serialized,
+       .enabled(if: PostgresTestServer.enabled, "LUMIERE_PG_TESTS=0 turns the PostgreSQL tests off"))
+struct DaemonPostgresTests {
+    @Test("the daemon keeps its queue in PostgreSQL; after a SIGKILL the next start finishes every input once")
+    func daemonOnPostgres() throws {
+        let server = try PostgresTestServer.shared()
+        let database = try server.createDatabase(prefix: "daemon")
+        let env = ["LUMIERE_STORE_BACKEND": "postgres",
+                   "LUMIERE_STORE_URL": server.url(database: database),
+                   "LUMIERE_STORE_PASSWORD_FILE": server.passwordFile,
+                   "LUMIERE_STORE_LEASE_MS": "2000",
+                   "LUMIERE_WORKERS": "2"]
+        try withTemporaryDirectory { dir in
+            let spool = dir + "/spool"
+            var daemon = try DaemonProcess(spool: spool, environment: env)
+            try daemon.waitUntilStarted()
+            #expect(daemon.log.contains("store=postgres"), "\(daemon.log)")
+            try dropFile(TestPaths.sampleCSV, as: "sales.csv", into: spool + "/inbox")
+            let source = try waitForJSON(spool + "/outbox/sales.source.json")
+            #expect(source["status"] as? String == "succeeded", "\(source)")
+            // Two slow queries first (a recursive CTE counting to a few million), so the kill
+            // lands while jobs hold leases; their leases lapse and the next daemon runs them.
+            let slow = #"WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3000000) SELECT COUNT(*) AS n FROM r"#
+            let questions = 12
+            for i in 1...questions {
+                let body = i <= 2
+                    ? #"{"source": "sales", "sql": "\#(slow)", "chart": false, "insight": false}"#
+                    : #"{"source": "sales", "question": "What were the total sales by region?", "chart": false}"#
+                try drop(body, as: "q\(i).json", into: spool + "/inbox")
+            }
+            _ = try eventually(timeout: 30, "the slow jobs running") { () -> Bool? in
+                daemon.log.components(separatedBy: "job started").count - 1 >= 3 ? true : nil
+            }
+            daemon.killHard()
+            #expect(listDir(spool + "/archive").filter { $0.hasPrefix("q") }.count < questions,
+                    "the kill came after every job had finished; the test proves nothing")
+            #expect(!FileManager.default.fileExists(atPath: spool + "/state/lumiere.sqlite3"),
+                    "the postgres backend keeps no SQLite state database")
+            daemon = try DaemonProcess(spool: spool, environment: env)
+            try daemon.waitUntilStarted()
+            _ = try eventually(timeout: 60, "every question archived") { () -> Bool? in
+                listDir(spool + "/archive").filter { $0.hasPrefix("q") }.count == questions ? true : nil
+            }
+            for i in 1...questions {
+                let doc = try waitForJSON("\(spool)/outbox/q\(i).result.json", timeout: 5)
+                #expect(doc["status"] as? String == "succeeded", "q\(i): \(doc)")
+                #expect((doc["rows"] as? [Any])?.count == (i <= 2 ? 1 : 4), "q\(i): \(doc)")
+            }
+            #expect(listDir(spool + "/failed").isEmpty, "\(listDir(spool + "/failed"))")
+            #expect(listDir(spool + "/archive").sorted() == (["sales.csv"] + (1...questions).map { "q\($0).json" }).sorted())
+            #expect(listDir(spool + "/state/work").isEmpty)
+            let history = try runCLI(["queries", "list", "--spool", spool, "--limit", "100"], environment: env)
+            #expect(history.stdout.components(separatedBy: "succeeded").count - 1 >= questions, "\(history.stdout)")
+            #expect(try daemon.stop() == 0)
+        }
+    }
+}

@@ -41,9 +41,9 @@ struct DaemonBuilder {
         let settings = try DaemonSettings(config)
         let layout = SpoolLayout(root: config.spoolDirectory)
         try layout.create()
-        let lock = try SpoolLock(path: layout.lockFile)
+        let (workArea, lock) = try Self.claimWorkArea(config: config, layout: layout)
         let store = try StateBackends.open(config: config, layout: layout, logger: logger)
-        let recovered = try Reconciler(layout: layout, store: store, logger: logger).run()
+        let recovered = try Reconciler(layout: layout, workArea: workArea, store: store, logger: logger).run()
 
         // The processor opens its own handle on the state database (WAL: many connections).
         let metrics = DaemonMetrics()
@@ -58,9 +58,9 @@ struct DaemonBuilder {
         let status = StatusService(layout: layout, store: store, scheduler: scheduler, notifier: notifier)
         let watchdog = WatchdogService(notifier: notifier, control: scheduler.control)
         let housekeeping = HousekeepingService(layout: layout, store: store, scheduler: scheduler, metrics: metrics,
-                                               settings: settings, logger: logger)
-        let inbox = try InboxService(layout: layout, store: store, settings: settings, control: scheduler.control,
-                                     logger: logger, onClaimed: { scheduler.pump() })
+                                               settings: settings, sharedSpool: !workArea.isShared, logger: logger)
+        let inbox = try InboxService(layout: layout, workArea: workArea, store: store, settings: settings,
+                                     control: scheduler.control, logger: logger, onClaimed: { scheduler.pump() })
         let pool = WorkerPoolService(scheduler: scheduler, processor: processor, intake: inbox.intake,
                                      spoolRoot: layout.root, settings: settings, logger: logger)
         scheduler.onJobFinished = { _, state, timings in
@@ -89,7 +89,7 @@ struct DaemonBuilder {
         logger.info("daemon started", metadata: [
             "spool": "\(layout.root)", "workers": "\(config.workerCount)", "recovered": "\(recovered)",
             "pid": "\(getpid())", "config_digest": "\(config.digest)", "llm_key": "\(Self.llmKeyOrigin(config))",
-            "store": "\(store.backendName)",
+            "store": "\(store.backendName)", "work": "\(workArea.path)",
         ])
         typealias Config = ServiceGroupConfiguration.ServiceConfiguration
         return StartedDaemon(
@@ -105,6 +105,30 @@ struct DaemonBuilder {
             ],
             statusLine: { scheduler.control.sync { status.statusLine() } },
             recovered: recovered)
+    }
+
+    /// One daemon per spool with SQLite: the spool lock, and state/work/. With PostgreSQL,
+    /// several daemons (on several hosts) share the spool: each takes a lock on its own
+    /// name (state/daemons/<name>.lock, so two daemons never share a work folder) and
+    /// claims into state/work/<name>/.
+    static func claimWorkArea(config: LumiereConfig, layout: SpoolLayout) throws(LumiereError) -> (WorkArea, SpoolLock) {
+        guard config.store.backend == .postgres else {
+            return (.shared(layout), try SpoolLock(path: layout.lockFile))
+        }
+        let name = config.daemon.name.isEmpty ? ProcessInfo.processInfo.hostName : config.daemon.name
+        let area = try WorkArea.owned(by: name, in: layout)
+        let locks = "\(layout.state)/daemons"
+        if mkdir(locks, 0o700) != 0 && errno != EEXIST {
+            throw LumiereError(.ioError, "cannot create \(locks): \(String(cString: strerror(errno)))",
+                               hint: "check the permissions of the spool's state/ folder")
+        }
+        let lock: SpoolLock
+        do { lock = try SpoolLock(path: "\(locks)/\(name).lock") } catch where error.code == .spoolLocked {
+            throw LumiereError(.spoolLocked, "another lumiere daemon named \(name) is already running on this spool",
+                               hint: "give each daemon sharing a spool its own daemon.name (LUMIERE_DAEMON_NAME)")
+        }
+        try area.create()
+        return (area, lock)
     }
 
     /// Where an LLM API key would come from — never the key itself: llm.api_key_file,

@@ -85,11 +85,15 @@ enum JobIndex {
         }
     }
 
-    /// At start-up, before workers run: append lines recorded but not appended.
-    static func appendPending(layout: SpoolLayout, store: any StateBackend, logger: Logger) -> Int {
+    /// Append lines recorded but not appended: at start-up, before workers run. With
+    /// several daemons on one spool another daemon may be between finishing a job and
+    /// appending its line, so only jobs finished before `finishedBefore` are taken (and
+    /// housekeeping sweeps again later).
+    static func appendPending(layout: SpoolLayout, store: any StateBackend, logger: Logger,
+                              finishedBefore: Double = .infinity) -> Int {
         guard let pending = try? store.unindexedJobs() else { return 0 }
         var count = 0
-        for job in pending {
+        for job in pending where (job.finishedAt ?? 0) < finishedBefore {
             guard let line = job.summary else { try? store.markIndexed(jobID: job.id); continue }
             append(job, line: line, layout: layout, store: store, logger: logger)
             count += 1

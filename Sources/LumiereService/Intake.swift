@@ -36,6 +36,7 @@ public final class Intake: @unchecked Sendable {
     private var settings: Settings
     private let logger: Logger
     private let inbox: DirectoryHandle
+    private let workArea: WorkArea
     private let workDir: DirectoryHandle
 
     /// What was seen of an unsettled name, and since when it has not changed.
@@ -76,13 +77,16 @@ public final class Intake: @unchecked Sendable {
     private var _pausedReason: String?
     private let pauseLock = NSLock()
 
-    public init(layout: SpoolLayout, store: any StateBackend, settings: Settings, logger: Logger) throws(LumiereError) {
+    /// `workArea`: where claimed files go; state/work/ unless several daemons share the spool.
+    public init(layout: SpoolLayout, store: any StateBackend, settings: Settings, logger: Logger,
+                workArea: WorkArea? = nil) throws(LumiereError) {
         self.layout = layout
         self.store = store
         self.settings = settings
         self.logger = logger
+        self.workArea = workArea ?? .shared(layout)
         inbox = try DirectoryHandle(path: layout.inbox)
-        workDir = try DirectoryHandle(path: layout.work)
+        workDir = try DirectoryHandle(path: self.workArea.path)
     }
 
     public func update(settings: Settings) { queue.async { self.settings = settings } }
@@ -240,8 +244,10 @@ public final class Intake: @unchecked Sendable {
                        refusal: ErrorPayload?) -> NewJob? {
         counter += 1
         let uniq = String(format: "%012llx%04llx", UInt64(Date().timeIntervalSince1970 * 1000), counter & 0xffff)
-        let workName = tenant.isEmpty ? "\(uniq)--\(name)" : "\(uniq)@\(tenant)--\(name)"
-        if renameat(dir.fd, name, workDir.fd, workName) != 0 {
+        let fileName = tenant.isEmpty ? "\(uniq)--\(name)" : "\(uniq)@\(tenant)--\(name)"
+        // The rename is the claim: with several daemons on one spool exactly one of them
+        // renames the file; the others get ENOENT and move on.
+        if renameat(dir.fd, name, workDir.fd, fileName) != 0 {
             let e = errno
             if e != ENOENT {
                 logger.warning("cannot claim an inbox file", metadata: ["file": "\(name)", "tenant": "\(tenant)",
@@ -250,7 +256,8 @@ public final class Intake: @unchecked Sendable {
             return nil
         }
         touchedFolders.insert(dir.path)
-        return NewJob(kind: kind, tenant: tenant, inputName: name, workName: workName, rejectError: refusal)
+        return NewJob(kind: kind, tenant: tenant, inputName: name, workName: workArea.workName(fileName),
+                      rejectError: refusal)
     }
 
     /// Inbox folders renamed out of since the last flush (their entries must be synced).
@@ -262,7 +269,7 @@ public final class Intake: @unchecked Sendable {
         guard !jobs.isEmpty else { return }
         do {
             // The directory entry of each rename must be durable before the row says so.
-            try AtomicFile.syncDirectory(layout.work)
+            try AtomicFile.syncDirectory(workArea.path)
             for folder in touchedFolders.sorted() { try AtomicFile.syncDirectory(folder) }
             touchedFolders.removeAll()
             // Work names are unique, so inserting a batch again never duplicates a job.

@@ -68,6 +68,7 @@ struct DaemonPostgresTests {
                    "LUMIERE_STORE_URL": server.url(database: database),
                    "LUMIERE_STORE_PASSWORD_FILE": server.passwordFile,
                    "LUMIERE_STORE_LEASE_MS": "2000",
+                   "LUMIERE_DAEMON_NAME": "alpha",
                    "LUMIERE_WORKERS": "2"]
         try withTemporaryDirectory { dir in
             let spool = dir + "/spool"
@@ -107,10 +108,40 @@ struct DaemonPostgresTests {
             }
             #expect(listDir(spool + "/failed").isEmpty, "\(listDir(spool + "/failed"))")
             #expect(listDir(spool + "/archive").sorted() == (["sales.csv"] + (1...questions).map { "q\($0).json" }).sorted())
-            #expect(listDir(spool + "/state/work").isEmpty)
+            // The daemon claims into a work folder of its own name, and leaves it empty.
+            #expect(listDir(spool + "/state/work") == ["alpha"])
+            #expect(listDir(spool + "/state/work/alpha").isEmpty)
+            #expect(FileManager.default.fileExists(atPath: spool + "/state/daemons/alpha.lock"))
             let history = try runCLI(["queries", "list", "--spool", spool, "--limit", "100"], environment: env)
             #expect(history.stdout.components(separatedBy: "succeeded").count - 1 >= questions, "\(history.stdout)")
             #expect(try daemon.stop() == 0)
+        }
+    }
+
+    @Test("daemons share a spool under their own names; a second daemon with a taken name is refused")
+    func namesOnASharedSpool() throws {
+        let server = try PostgresTestServer.shared()
+        let database = try server.createDatabase(prefix: "names")
+        let env = ["LUMIERE_STORE_BACKEND": "postgres",
+                   "LUMIERE_STORE_URL": server.url(database: database),
+                   "LUMIERE_STORE_PASSWORD_FILE": server.passwordFile]
+        try withTemporaryDirectory { dir in
+            let spool = dir + "/spool"
+            let a = try DaemonProcess(spool: spool, environment: env.merging(["LUMIERE_DAEMON_NAME": "a"]) { $1 })
+            try a.waitUntilStarted()
+            let b = try DaemonProcess(spool: spool, environment: env.merging(["LUMIERE_DAEMON_NAME": "b"]) { $1 })
+            try b.waitUntilStarted()
+            let again = try runCLI(["daemon", "--spool", spool], environment: env.merging(["LUMIERE_DAEMON_NAME": "a"]) { $1 })
+            #expect(again.status == 3, "\(again.stderr)")
+            #expect(again.stderr.contains("another lumiere daemon named a"), "\(again.stderr)")
+            let bad = try runCLI(["daemon", "--spool", spool], environment: env.merging(["LUMIERE_DAEMON_NAME": "x--y"]) { $1 })
+            #expect(bad.status == 1 && bad.stderr.contains("daemon.name"), "\(bad.stderr)")
+            try dropFile(TestPaths.sampleCSV, as: "sales.csv", into: spool + "/inbox")
+            let source = try waitForJSON(spool + "/outbox/sales.source.json")
+            #expect(source["status"] as? String == "succeeded", "\(source)")
+            #expect(Set(listDir(spool + "/state/work")) == ["a", "b"])
+            #expect(try a.stop() == 0)
+            #expect(try b.stop() == 0)
         }
     }
 }

@@ -58,6 +58,8 @@ public struct LumiereConfig: Sendable, Equatable {
                   doc: "How long a question waits for its source's upload to be ingested before failing."),
         ConfigKey(name: "daemon.shutdown_timeout_s", kind: .int(0...3600), defaultValue: .integer(30),
                   doc: "On SIGTERM, running jobs get this long to finish; unfinished ones are re-queued at next start."),
+        ConfigKey(name: "daemon.name", kind: .string(nil), defaultValue: .string(""),
+                  doc: "With store.backend = \"postgres\", this daemon's name among those sharing the spool: it claims into state/work/<name>/ (empty: the host name)."),
         ConfigKey(name: "sql.timeout_s", kind: .double(0.05...3600), defaultValue: .float(10),
                   doc: "A query running longer than this is stopped (sql_timeout)."),
         ConfigKey(name: "sql.max_rows", kind: .int(1...1_000_000), defaultValue: .integer(10_000),

@@ -106,6 +106,10 @@ public struct LumiereSettings: Sendable, Equatable {
     public struct Daemon: Sendable, Equatable {
         /// On SIGTERM, running jobs get this long to finish.
         public var shutdownTimeoutSeconds: TimeInterval
+        /// With the PostgreSQL backend: this daemon's name among those sharing the spool
+        /// (its work folder state/work/<name>/ and lock state/daemons/<name>.lock); empty
+        /// means the host name.
+        public var name: String
     }
 
     public struct SQL: Sendable, Equatable {
@@ -229,7 +233,7 @@ extension LumiereSettings {
                       retryBaseSeconds: v.milliseconds("queue.retry_base_ms"),
                       retryMaxSeconds: v.milliseconds("queue.retry_max_ms"),
                       sourceWaitSeconds: v.double("queue.source_wait_s"))
-        daemon = Daemon(shutdownTimeoutSeconds: v.double("daemon.shutdown_timeout_s"))
+        daemon = Daemon(shutdownTimeoutSeconds: v.double("daemon.shutdown_timeout_s"), name: v.string("daemon.name"))
         sql = SQL(timeoutSeconds: v.double("sql.timeout_s"), maxRows: v.int("sql.max_rows"),
                   heapLimitBytes: v.megabytes("sql.heap_limit_mb"))
         ingest = Ingest(maxColumns: v.int("ingest.max_columns"),

@@ -1,7 +1,9 @@
 // HousekeepingService: the metrics file every metrics.interval_s and retention every
 // retention.interval_s, on a queue of their own so the scheduler's tick never waits for a
 // long prune. At shutdown it waits for a prune in progress and writes the metrics file
-// one last time with lumiere_up 0.
+// one last time with lumiere_up 0. On a spool shared by several daemons it also appends,
+// every minute, index lines a daemon killed between finishing a job and appending left
+// behind (at start-up only jobs finished a minute ago are taken, see JobIndex).
 
 import Foundation
 import Logging
@@ -24,11 +26,14 @@ final class HousekeepingService: Service, ReloadableService, @unchecked Sendable
     private var config: LumiereConfig
     private var lastMetricsWrite = Date.distantPast
     private var lastRetention = Date.distantPast
+    private var lastIndexSweep = Date()
+    private let sharedSpool: Bool
     private var retentionRunning = false
     private var timer: (any DispatchSourceTimer)?
 
     init(layout: SpoolLayout, store: any StateBackend, scheduler: Scheduler, metrics: DaemonMetrics,
-         settings: DaemonSettings, logger: Logger) {
+         settings: DaemonSettings, sharedSpool: Bool, logger: Logger) {
+        self.sharedSpool = sharedSpool
         self.layout = layout
         self.store = store
         self.scheduler = scheduler
@@ -65,6 +70,14 @@ final class HousekeepingService: Service, ReloadableService, @unchecked Sendable
         if !config.metrics.file.isEmpty, now.timeIntervalSince(lastMetricsWrite) >= config.metrics.intervalSeconds {
             lastMetricsWrite = now
             if let write = metricsWrite(up: true) { queue.async(execute: write) }
+        }
+        if sharedSpool, now.timeIntervalSince(lastIndexSweep) >= 60 {
+            lastIndexSweep = now
+            let (layout, store, logger) = (self.layout, self.store, self.logger)
+            queue.async {
+                _ = JobIndex.appendPending(layout: layout, store: store, logger: logger,
+                                           finishedBefore: Date().timeIntervalSince1970 - 60)
+            }
         }
         if !retentionRunning, now.timeIntervalSince(lastRetention) >= config.retention.intervalSeconds {
             lastRetention = now

@@ -28,15 +28,16 @@ final class InboxService: Service, ReloadableService, @unchecked Sendable {
     private let scanLock = NSLock()
     private var scanPending = false
 
-    init(layout: SpoolLayout, store: any StateBackend, settings: DaemonSettings, control: DispatchQueue,
-         logger: Logger, onClaimed: @escaping () -> Void) throws(LumiereError) {
+    init(layout: SpoolLayout, workArea: WorkArea, store: any StateBackend, settings: DaemonSettings,
+         control: DispatchQueue, logger: Logger, onClaimed: @escaping () -> Void) throws(LumiereError) {
         self.layout = layout
         self.store = store
         self.control = control
         self.logger = logger
         self.onClaimed = onClaimed
         self.rescanSeconds = settings.config.spool.rescanSeconds
-        self.intake = try Intake(layout: layout, store: store, settings: settings.intake, logger: logger)
+        self.intake = try Intake(layout: layout, store: store, settings: settings.intake, logger: logger,
+                                 workArea: workArea)
     }
 
     /// Watch the inbox, start the rescan timer and request the first scan. The watch is in

@@ -6,6 +6,11 @@
 //   - source databases no catalog row points to (an ingest killed before it was
 //     recorded) are removed once older than a minute;
 //   - stale temporary files of atomic writes are removed from outbox/ and failed/.
+// With several daemons on one spool (the PostgreSQL backend) each reconciles only its own
+// work folder: a file in another daemon's folder without a row may be that daemon's claim
+// in progress. Finished jobs' inputs are moved from any folder (the job is over; whoever
+// renames first wins, the other sees ENOENT), and orphaned source databases must be a day
+// old, since another host may be ingesting a large upload right now.
 
 import Foundation
 import Logging
@@ -16,6 +21,7 @@ import LumiereStore
 
 struct Reconciler {
     let layout: SpoolLayout
+    let workArea: WorkArea
     let store: any StateBackend
     let logger: Logger
 
@@ -25,13 +31,14 @@ struct Reconciler {
         AtomicFile.removeStaleTemps(in: layout.failed)
         var recovered = try store.requeueInterrupted()
         try store.deleteAbandonedQueries()
-        let files = Set(try DirectoryHandle(path: layout.work).names())
-        recovered += try enqueueOrphans(files.subtracting(try store.allWorkNames()))
-        recovered += try finishMoves(files)
-        removeOrphanedSourceDatabases()
+        let own = Set(try DirectoryHandle(path: workArea.path).names().map(workArea.workName))
+        recovered += try enqueueOrphans(own.subtracting(try store.allWorkNames()))
+        recovered += try finishMoves(workArea.isShared ? own : Set(workArea.allWorkNames()))
+        removeOrphanedSourceDatabases(olderThan: workArea.isShared ? 60 : 86_400)
         // Queued jobs whose input is gone cannot run; the worker fails them with a result.
         if recovered > 0 { logger.notice("recovered work after an unclean stop", metadata: ["items": "\(recovered)"]) }
-        let indexed = JobIndex.appendPending(layout: layout, store: store, logger: logger)
+        let indexed = JobIndex.appendPending(layout: layout, store: store, logger: logger,
+                                             finishedBefore: workArea.isShared ? .infinity : Date().timeIntervalSince1970 - 60)
         if indexed > 0 { logger.notice("appended job index lines left by an unclean stop", metadata: ["jobs": "\(indexed)"]) }
         return recovered
     }
@@ -72,11 +79,11 @@ struct Reconciler {
     }
 
     /// Source databases no catalog row points to: an ingest killed before it was recorded
-    /// (or its temp file). Only those older than a minute, so a concurrent
-    /// `lumiere ask --spool` ingest is left alone.
-    private func removeOrphanedSourceDatabases() {
+    /// (or its temp file). Only those older than `age` seconds, so a concurrent
+    /// `lumiere ask --spool` ingest (or another host's) is left alone.
+    private func removeOrphanedSourceDatabases(olderThan age: Double) {
         guard let referenced = try? store.allSourceFiles() else { return }
-        let cutoff = Date().timeIntervalSince1970 - 60
+        let cutoff = Date().timeIntervalSince1970 - age
         for name in (try? FileManager.default.contentsOfDirectory(atPath: layout.sources)) ?? []
         where !referenced.contains("sources/\(name)") {
             let path = "\(layout.sources)/\(name)"

@@ -157,7 +157,7 @@ public struct SpoolJobProcessor: JobProcessor {
         }
         let inbox = (try? FileManager.default.contentsOfDirectory(atPath: analyst.layout.inbox(tenant: tenant))) ?? []
         if inbox.contains(where: isUpload) { return true }
-        let work = (try? FileManager.default.contentsOfDirectory(atPath: analyst.layout.work)) ?? []
+        let work = WorkArea.shared(analyst.layout).allWorkNames()
         if work.contains(where: { Intake.tenant(fromWorkName: $0) == tenant && isUpload(Intake.inputName(fromWorkName: $0)) }) {
             return true
         }

@@ -121,6 +121,8 @@ def main():
     p.add_argument("--rounds", type=int, default=0)
     p.add_argument("--workers", type=int, default=2)
     args = p.parse_args()
+    args.binary = os.path.abspath(args.binary)
+    args.sample = os.path.abspath(args.sample)
     args.requests = args.requests or (300 if args.short else 1000)
     args.rounds = args.rounds or (1 if args.short else 3)
     return Bench(args).run()

@@ -13,7 +13,9 @@
 # archive/ or failed/ exists once, under the input's own name; every failed input has its
 # .error.json; inputs meant to fail never archived; nothing left in any daemon's
 # state/work/<name>/ or in the inbox; every daemon stopped by SIGTERM at the end exits 0.
-# Output: phase lines, the outcome histogram, one summary line "soak --postgres: ...".
+# Output: phase lines, the outcome histogram, one summary line "soak --postgres: ...", with
+# the jobs that needed more than one attempt (taken over after a kill or the restart) and
+# how many jobs each daemon finished.
 # Exit 1 when an invariant breaks, 2 on a set-up error.
 
 import argparse
@@ -270,11 +272,18 @@ class MultiSoak:
             if d["expect"] == "ok" and disp != "archive" and code not in ("too_many_attempts",):
                 wrong.append(f"{name} ({d['kind']}) failed: {code}")
         self.codes = codes
+        retried = int(self.pg.query("lumiere_soak", "SELECT COUNT(*) FROM jobs WHERE attempts > 1")[0][0])
+        per_daemon = []
+        for d in self.daemons:
+            with open(d.log_path, errors="replace") as f:
+                text = f.read()
+            per_daemon.append(text.count("job succeeded") + text.count("job failed"))
         self.figures = dict(daemons=len(self.daemons), inputs=len(names), results=len(names) - len(no_result),
                             archived=archived, failed=failed_n, duplicates=len(dups) + len(renamed),
                             unknown_jobs=len(unknown), stuck=len(stuck), work_left=len(work),
                             inbox_left=len(inbox_left), missing_error_json=len(missing_err),
-                            unexpected=len(wrong), kills=self.kills, db_restarts=self.db_restarts)
+                            unexpected=len(wrong), kills=self.kills, db_restarts=self.db_restarts,
+                            retried=retried, finished_per_daemon="/".join(map(str, per_daemon)))
         if not (len(names) == len(jobs) == archived + failed_n) or no_result:
             self.breaks.append(f"inputs {len(names)} / jobs {len(jobs)} / archived {archived} + failed {failed_n}"
                                f" / without result {len(no_result)} differ, e.g. {no_result[:3]}")
@@ -318,6 +327,8 @@ def main():
     p.add_argument("--seed", type=int, default=11)
     p.add_argument("--keep", action="store_true", help="keep the spool, the logs and the server's directory")
     args = p.parse_args()
+    args.binary = os.path.abspath(args.binary)
+    args.sample = os.path.abspath(args.sample)
     soak = MultiSoak(args)
     try:
         soak.run()

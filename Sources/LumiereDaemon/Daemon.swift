@@ -160,7 +160,7 @@ public final class Daemon: @unchecked Sendable {
             }
             let refusal = kind == .reject
                 ? LumiereError(.unsupportedFile, "\(input) is not a supported file type",
-                               hint: "drop .csv, .tsv or .csv.gz files to upload data and .json files to ask questions").payload
+                               hint: SpoolNames.supportedFilesHint).payload
                 : nil
             orphans.append(NewJob(kind: kind, tenant: tenant, inputName: input, workName: name, rejectError: refusal))
         }

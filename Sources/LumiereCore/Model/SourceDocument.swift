@@ -10,9 +10,17 @@ public struct SourceProfile: Sendable, Codable, Equatable {
     /// The field delimiter that was detected.
     public var delimiter: String
     public var hasHeader: Bool
+    /// The upload's format: "csv" or "jsonl" (absent in profiles made before other
+    /// formats existed, which are all CSV). JSON Lines have no delimiter (""); their
+    /// header is the keys.
+    public var format: String?
+    /// The workbook sheet that was read (workbooks only; nil otherwise).
+    public var sheet: String?
 
     public init(rowCount: Int, columns: [ColumnProfile], warnings: [String] = [], encoding: String = "utf-8",
-                delimiter: String = ",", hasHeader: Bool = true) {
+                delimiter: String = ",", hasHeader: Bool = true, format: String? = nil, sheet: String? = nil) {
+        self.format = format
+        self.sheet = sheet
         self.rowCount = rowCount
         self.columns = columns
         self.warnings = warnings
@@ -22,7 +30,7 @@ public struct SourceProfile: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case columns, warnings, encoding, delimiter
+        case columns, warnings, encoding, delimiter, format, sheet
         case rowCount = "row_count"
         case hasHeader = "has_header"
     }

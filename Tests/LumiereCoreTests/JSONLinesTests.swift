@@ -58,6 +58,12 @@ struct JSONLinesTests {
         #expect(Self.strings(table) == [["café \"q\" 😀\n", "9007199254740993"], ["lone \u{FFFD}", "-1"]])
     }
 
+    @Test func stringsAreTypedByTheirTextLikeCSVFields() throws {
+        let table = try Self.read("{\"n\": \"12\", \"d\": \"2024-01-05\", \"b\": \"false\"}\n{\"n\": 3, \"d\": null, \"b\": true}\n")
+        #expect(CSVTest.types(table) == [.integer, .date, .boolean])
+        #expect(Self.strings(table) == [["12", "2024-01-05", "0"], ["3", "NULL", "1"]])
+    }
+
     @Test func nestedValuesAreStoredAsTheirJSONTextWithAWarning() throws {
         let table = try Self.read("""
             {"id": 1, "tags": ["a", "b"], "meta": {"x": {"y": [1, 2]}}}

@@ -282,12 +282,17 @@ public struct JSONLineParser {
     }
 
     private func skipLiteral(_ p: UnsafeRawBufferPointer, _ i: inout Int) throws(LumiereError) {
-        for word in ["true", "false", "null"] {
-            let w = Array(word.utf8)
-            if i + w.count <= p.count && (0..<w.count).allSatisfy({ p[i + $0] == w[$0] }) {
-                i += w.count
-                return
-            }
+        // Compared byte by byte: this runs for every true/false/null, so nothing is allocated.
+        @inline(__always) func matches(_ word: StaticString) -> Bool {
+            let count = word.utf8CodeUnitCount
+            guard i + count <= p.count else { return false }
+            let w = word.utf8Start
+            for k in 0..<count where p[i + k] != w[k] { return false }
+            return true
+        }
+        for word: StaticString in ["true", "false", "null"] where matches(word) {
+            i += word.utf8CodeUnitCount
+            return
         }
         throw malformed("a value must be a string, number, object, array, true, false or null")
     }
@@ -295,27 +300,28 @@ public struct JSONLineParser {
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
     private func skipNumber(_ p: UnsafeRawBufferPointer, _ i: inout Int) throws(LumiereError) {
         let n = p.count
-        let bad = malformed("a value must be a string, number, object, array, true, false or null")
+        // Built only when thrown: this runs for every number.
+        func bad() -> LumiereError { malformed("a value must be a string, number, object, array, true, false or null") }
         func digits(_ i: inout Int) -> Int {
             var count = 0
             while i < n && p[i] >= 0x30 && p[i] <= 0x39 { i += 1; count += 1 }
             return count
         }
         if i < n && p[i] == UInt8(ascii: "-") { i += 1 }
-        guard i < n else { throw bad }
+        guard i < n else { throw bad() }
         if p[i] == UInt8(ascii: "0") {
             i += 1
         } else if digits(&i) == 0 {
-            throw bad
+            throw bad()
         }
         if i < n && p[i] == UInt8(ascii: ".") {
             i += 1
-            if digits(&i) == 0 { throw bad }
+            if digits(&i) == 0 { throw bad() }
         }
         if i < n && (p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E")) {
             i += 1
             if i < n && (p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-")) { i += 1 }
-            if digits(&i) == 0 { throw bad }
+            if digits(&i) == 0 { throw bad() }
         }
     }
 }

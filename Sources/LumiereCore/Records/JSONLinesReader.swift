@@ -122,7 +122,7 @@ struct KeyColumns {
     /// The column of the key at `position` in the line; new keys get the next column
     /// when `adding`, else nil (pass 2 knows every key from pass 1).
     mutating func column(_ key: UnsafeRawBufferPointer, position: Int, adding: Bool) -> Int? {
-        if position < lastKeys.count, lastKeys[position].elementsEqual(key) { return lastColumns[position] }
+        if position < lastKeys.count, Self.same(lastKeys[position], key) { return lastColumns[position] }
         let text = String(decoding: key, as: UTF8.self)
         let column: Int
         if let known = index[text] {
@@ -139,6 +139,13 @@ struct KeyColumns {
             lastColumns.append(column)
         }
         return column
+    }
+
+    @inline(__always)
+    private static func same(_ known: [UInt8], _ key: UnsafeRawBufferPointer) -> Bool {
+        guard known.count == key.count else { return false }
+        guard let base = key.baseAddress, !known.isEmpty else { return true }
+        return known.withUnsafeBytes { memcmp($0.baseAddress!, base, key.count) == 0 }
     }
 
     private mutating func insert(_ key: String) -> Int {

@@ -119,12 +119,12 @@ public final class CSVConverter: UploadRowConverter {
                                     warnings: analysis.warnings, encoding: analysis.encoding.rawValue,
                                     delimiter: isCSV ? analysis.dialect.delimiterText : "",
                                     hasHeader: analysis.dialect.hasHeader,
-                                    format: analysis.format.rawValue, sheet: analysis.sheet)
+                                    format: analysis.format.rawValue)
         return (profile, index)
     }
 
-    /// One record given as fields by column (JSON Lines, workbook rows): nil or a missing
-    /// trailing field is NULL. The caller leaves out a header row.
+    /// One record given as fields by column (JSON Lines): nil or a missing
+    /// trailing field is NULL.
     public func convert<Sink: CSVRowSink>(fields: UnsafeBufferPointer<UnsafeRawBufferPointer?>,
                                           into sink: inout Sink) throws(LumiereError) {
         let n = columnCount

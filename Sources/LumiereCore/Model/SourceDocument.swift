@@ -14,13 +14,10 @@ public struct SourceProfile: Sendable, Codable, Equatable {
     /// formats existed, which are all CSV). JSON Lines have no delimiter (""); their
     /// header is the keys.
     public var format: String?
-    /// The workbook sheet that was read (workbooks only; nil otherwise).
-    public var sheet: String?
 
     public init(rowCount: Int, columns: [ColumnProfile], warnings: [String] = [], encoding: String = "utf-8",
-                delimiter: String = ",", hasHeader: Bool = true, format: String? = nil, sheet: String? = nil) {
+                delimiter: String = ",", hasHeader: Bool = true, format: String? = nil) {
         self.format = format
-        self.sheet = sheet
         self.rowCount = rowCount
         self.columns = columns
         self.warnings = warnings
@@ -30,7 +27,7 @@ public struct SourceProfile: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case columns, warnings, encoding, delimiter, format, sheet
+        case columns, warnings, encoding, delimiter, format
         case rowCount = "row_count"
         case hasHeader = "has_header"
     }

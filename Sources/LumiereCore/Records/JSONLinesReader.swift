@@ -171,7 +171,7 @@ public final class JSONLinesAnalyzer {
         self.limits = limits
         splitter = LineSplitter(maxLineBytes: limits.maxRowBytes)
         parser = JSONLineParser(maxDepth: maxDepth, maxFieldBytes: limits.maxFieldBytes)
-        table = RecordTableAnalyzer(limits: limits, detectsHeader: false)
+        table = RecordTableAnalyzer(limits: limits)
     }
 
     public func feed(_ chunk: UnsafeRawBufferPointer) throws(LumiereError) {

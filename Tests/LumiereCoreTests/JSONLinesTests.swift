@@ -167,6 +167,11 @@ struct JSONLinesTests {
         })
         #expect(error.code == .tooManyColumns)
         #expect(error.message == "the data has more than 3 columns")
+        // One key repeated past the cap is refused on its line, before it builds entries.
+        let repeated = "{\"a\": 1}\n{" + Array(repeating: "\"a\": 1", count: 4).joined(separator: ", ") + "}\n"
+        let repeatedError = try #require(CSVTest.error { () throws(LumiereError) in try Self.read(repeated, limits: limits) })
+        #expect(repeatedError.code == .tooManyColumns)
+        #expect(repeatedError.message == "line 2 has more than 3 keys")
     }
 
     @Test func bytesThatAreNotUTF8AreRefused() throws {

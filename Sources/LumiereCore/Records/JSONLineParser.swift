@@ -13,7 +13,8 @@
 // with no bytes. Valid until the next `parse`.
 // Failure modes: `malformed_json` (not JSON, not an object, text after it; with the line
 // number), `json_too_deep` (nesting beyond `maxDepth`; the top-level object is depth 1),
-// `field_too_large` (a key or value over `maxFieldBytes`).
+// `field_too_large` (a key or value over `maxFieldBytes`), `too_many_columns` (more
+// than `maxKeys` pairs on the line).
 
 public struct JSONLineParser {
     public enum Kind: UInt8, Sendable {
@@ -28,13 +29,18 @@ public struct JSONLineParser {
 
     public let maxDepth: Int
     public let maxFieldBytes: Int
+    /// The most key/value pairs one line may hold. More distinct keys could not become
+    /// columns anyway, and the cap keeps a 64 MiB line of `"a":1,"a":1,...` from
+    /// building millions of entries.
+    public let maxKeys: Int
     public private(set) var arena: [UInt8] = []
     public private(set) var entries: [Entry] = []
     private var line = 0
 
-    public init(maxDepth: Int = 32, maxFieldBytes: Int = 1 << 20) {
+    public init(maxDepth: Int = 32, maxFieldBytes: Int = 1 << 20, maxKeys: Int = 2000) {
         self.maxDepth = max(1, maxDepth)
         self.maxFieldBytes = maxFieldBytes
+        self.maxKeys = max(1, maxKeys)
     }
 
     public mutating func parse(_ p: UnsafeRawBufferPointer, line: Int) throws(LumiereError) {
@@ -56,6 +62,10 @@ public struct JSONLineParser {
             while true {
                 skipSpace(p, &i)
                 guard i < n, p[i] == UInt8(ascii: "\"") else { throw malformed("a key in double quotes was expected") }
+                if entries.count == maxKeys {
+                    throw LumiereError(.tooManyColumns, "line \(line) has more than \(maxKeys) keys",
+                                       hint: "remove keys, or raise ingest.max_columns (SQLite allows up to 2000)")
+                }
                 let keyStart = arena.count
                 try readString(p, &i)
                 let key = keyStart..<arena.count

@@ -170,7 +170,7 @@ public final class JSONLinesAnalyzer {
     public init(limits: CSVLimits = CSVLimits(), maxDepth: Int = 32) {
         self.limits = limits
         splitter = LineSplitter(maxLineBytes: limits.maxRowBytes)
-        parser = JSONLineParser(maxDepth: maxDepth, maxFieldBytes: limits.maxFieldBytes)
+        parser = JSONLineParser(maxDepth: maxDepth, maxFieldBytes: limits.maxFieldBytes, maxKeys: limits.maxColumns)
         table = RecordTableAnalyzer(limits: limits)
     }
 
@@ -230,7 +230,7 @@ public final class JSONLinesConverter: UploadRowConverter {
                 profileOptions: CSVProfileOptions = CSVProfileOptions(), maxDepth: Int = 32) {
         converter = CSVConverter(analysis: analysis, limits: limits, profileOptions: profileOptions)
         splitter = LineSplitter(maxLineBytes: limits.maxRowBytes)
-        parser = JSONLineParser(maxDepth: maxDepth, maxFieldBytes: limits.maxFieldBytes)
+        parser = JSONLineParser(maxDepth: maxDepth, maxFieldBytes: limits.maxFieldBytes, maxKeys: limits.maxColumns)
         keyColumns = KeyColumns(keys: analysis.recordKeys ?? [])
         fields = Array(repeating: nil, count: analysis.columns.count)
     }

@@ -34,7 +34,11 @@ enum ManagementRenderer {
             "Updated:     \(day(s.updatedAt))",
         ]
         if !s.description.isEmpty { out.append("Description: \(s.description)") }
-        if let encoding = s.encoding { out.append("Encoding:    \(encoding), delimiter \(s.delimiter.map { $0 == "\t" ? "tab" : "\"\($0)\"" } ?? "?")") }
+        if let encoding = s.encoding {
+            // JSON Lines have no delimiter to show.
+            out.append(s.format == "jsonl" ? "Encoding:    \(encoding), JSON Lines"
+                : "Encoding:    \(encoding), delimiter \(s.delimiter.map { $0 == "\t" ? "tab" : "\"\($0)\"" } ?? "?")")
+        }
         if let columns = s.columns, !columns.isEmpty {
             out.append("")
             out.append(TextRenderer.table(["COLUMN", "TYPE", "NULLS", "DISTINCT", "MIN", "MAX"], columns.map { c in

@@ -1,4 +1,4 @@
-// `lumiere sources add FILE [--name NAME]`: upload a CSV as a new source, or as the next
+// `lumiere sources add FILE [--name NAME]`: upload a CSV or JSON Lines file as a new source, or as the next
 // version of an existing one (POST /data/upload; as a file: drop NAME.csv into the inbox).
 //
 // With no daemon on the spool, the file is ingested here and now, under the spool lock.
@@ -14,11 +14,12 @@ import LumiereSpool
 
 struct SourcesAddCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "add", abstract: "Upload a CSV (.csv, .tsv, .csv.gz) as a source, or a new version of one.",
+        commandName: "add", abstract: "Upload a CSV (.csv, .tsv, .csv.gz) or JSON Lines (.jsonl, .jsonl.gz) file as a source, or a new version of one.",
         discussion: """
             Examples:
               lumiere sources add sales.csv
               lumiere sources add export-2024-06.csv.gz --name sales
+              lumiere sources add events.jsonl
             """)
 
     @OptionGroup var options: ConfigOptions
@@ -32,7 +33,7 @@ struct SourcesAddCommand: ParsableCommand {
     @Flag(name: .long, help: "When a daemon runs, return once the file is in the inbox instead of waiting for the ingest.")
     var noWait = false
 
-    @Argument(help: "The CSV file.", completion: .file())
+    @Argument(help: "The CSV or JSON Lines file.", completion: .file())
     var file: String
 
     var fileName: String { URL(fileURLWithPath: file).lastPathComponent }
@@ -40,13 +41,13 @@ struct SourcesAddCommand: ParsableCommand {
     /// The upload extension of the file, as the inbox recognises it.
     var uploadExtension: String? {
         let lower = fileName.lowercased()
-        return [".csv.gz", ".csv", ".tsv"].first { lower.hasSuffix($0) }
+        return SpoolNames.uploadExtensions.first { lower.hasSuffix($0.suffix) }?.suffix
     }
 
     var sourceName: String { name ?? SpoolNames.sourceName(forUpload: fileName) }
 
     func validate() throws {
-        if uploadExtension == nil { throw ValidationError("\(fileName) is not a .csv, .tsv or .csv.gz file") }
+        if uploadExtension == nil { throw ValidationError("\(fileName) is not a .csv, .tsv, .csv.gz, .jsonl or .jsonl.gz file") }
         if let name, SpoolNames.sanitize(name) != name {
             throw ValidationError("\"\(name)\" is not a valid source name; use letters, digits, _, - and ., e.g. \(SpoolNames.sanitize(name))")
         }

@@ -228,7 +228,7 @@ public final class Intake: @unchecked Sendable {
                                        hint: "tenants.allowed_uids limits who may use inbox/\(tenant)/; ask the administrator to add uid \(id.uid)")
             } else if SpoolNames.kind(of: name) == nil {
                 refusal = LumiereError(.unsupportedFile, "\(name) is not a supported file type",
-                                       hint: "drop .csv, .tsv or .csv.gz files to upload data and .json files to ask questions")
+                                       hint: SpoolNames.supportedFilesHint)
             } else {
                 refusal = nil
             }

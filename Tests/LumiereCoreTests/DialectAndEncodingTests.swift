@@ -67,6 +67,34 @@ struct DialectAndEncodingTests {
         #expect(table.profile.warnings.contains { $0.contains("Windows-1252") })
     }
 
+    /// Every byte 0x80...0xFF decodes to the Windows-1252 character, and the five bytes
+    /// Windows-1252 leaves undefined to the Latin-1 (ISO 8859-1) code point of the same value.
+    @Test func windows1252HighBytesMatchTheCodePageWithLatin1ForUndefinedBytes() throws {
+        let expected: [UInt8: Unicode.Scalar] = [
+            0x80: "\u{20AC}", 0x81: "\u{81}", 0x82: "\u{201A}", 0x85: "\u{2026}", 0x8A: "\u{160}", 0x8D: "\u{8D}",
+            0x8F: "\u{8F}", 0x90: "\u{90}", 0x91: "\u{2018}", 0x92: "\u{2019}", 0x93: "\u{201C}", 0x94: "\u{201D}",
+            0x96: "\u{2013}", 0x97: "\u{2014}", 0x99: "\u{2122}", 0x9D: "\u{9D}", 0x9F: "\u{178}",
+            0xA0: "\u{A0}", 0xE9: "\u{E9}", 0xFF: "\u{FF}",
+        ]
+        var decoder = CSVByteDecoder(encoding: .windows1252)
+        for (byte, scalar) in expected {
+            var out: [UInt8] = []
+            try [byte].withBytes { (p) throws(LumiereError) in
+                try decoder.decode(p) { (t) throws(LumiereError) in out.append(contentsOf: t) }
+            }
+            #expect(String(decoding: out, as: UTF8.self).unicodeScalars.map { $0 } == [scalar], "byte \(byte)")
+        }
+    }
+
+    @Test func smartQuotesInWindows1252AreReadAsText() throws {
+        // “Zoë’s” – pick, in Windows-1252.
+        let bytes: [UInt8] = Array("Name,Note\n".utf8) + [0x93] + Array("Zo".utf8) + [0xEB, 0x92] + Array("s".utf8)
+            + [0x94, 0x20, 0x96] + Array(" pick,1\n".utf8)
+        let table = try CSVMemoryReader.read(bytes, chunkSize: 3)
+        #expect(table.profile.encoding == "windows-1252")
+        #expect(table.rows == [[.text("\u{201C}Zoë\u{2019}s\u{201D} \u{2013} pick"), .integer(1)]])
+    }
+
     @Test func nonUTF8AfterTheSampleRestartsAsWindows1252() throws {
         var bytes = Array("Name,Qty\n".utf8)
         for i in 0..<20_000 { bytes += Array("Item \(i),\(i)\n".utf8) }

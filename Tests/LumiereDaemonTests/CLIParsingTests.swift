@@ -62,6 +62,8 @@ struct CLIParsingTests {
         #expect(add.sourceName == "sales" && add.uploadExtension == ".csv.gz")
         let derived = try #require(try LumiereCommand.parseAsRoot(["sources", "add", "/tmp/my data.csv"]) as? SourcesAddCommand)
         #expect(derived.sourceName == "my_data")
+        let jsonl = try #require(try LumiereCommand.parseAsRoot(["sources", "add", "x/Events.JSONL.gz"]) as? SourcesAddCommand)
+        #expect(jsonl.sourceName == "Events" && jsonl.uploadExtension == ".jsonl.gz")
         let del = try #require(try LumiereCommand.parseAsRoot(["sources", "delete", "sales", "--version", "2"]) as? SourcesDeleteCommand)
         #expect(del.version == 2)
         let chart = try #require(try LumiereCommand.parseAsRoot(["queries", "chart", "3", "--type", "donut"]) as? QueriesChartCommand)

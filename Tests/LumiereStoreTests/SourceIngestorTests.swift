@@ -92,6 +92,31 @@ struct SourceIngestorTests {
         }
     }
 
+    /// A Windows "ANSI" export: é/è/ê/ë, € (0x80), smart quotes (0x91-0x94), an en dash
+    /// and an ellipsis, plus the five bytes Windows-1252 leaves undefined (0x81 0x8D 0x8F
+    /// 0x90 0x9D), which are read as Latin-1 (the C1 control of the same value) so no byte
+    /// is lost or refused.
+    @Test func cp1252FileWithSmartQuotesAndEuroIsTranscoded() throws {
+        try IngestTest.withTemporaryDirectory { dir in
+            let db = dir + "/cp1252.sqlite"
+            let outcome = try SourceIngestor.ingest(inputPath: try IngestTest.fixturePath("cp1252.csv"), gzip: false,
+                                                    databasePath: db, limits: IngestLimits())
+            #expect(outcome.profile.encoding == "windows-1252")
+            #expect(outcome.profile.warnings.contains("the file is not valid UTF-8; it was read as Windows-1252 (Latin-1)"))
+            #expect(try IngestTest.schema(db) == [[.text("Product"), .text("TEXT")], [.text("Note"), .text("TEXT")],
+                                                  [.text("Price"), .text("REAL")]])
+            #expect(try IngestTest.rows(db, "SELECT Product, Note, Price FROM data") == [
+                [.text("Café crème"), .text("\u{201C}best seller\u{201D}"), .real(4.5)],
+                [.text("Crêpe"), .text("\u{2018}new\u{2019} \u{2013} try it"), .real(3.2)],
+                [.text("Thé glacé"), .text("Zoë\u{2019}s pick\u{2026}"), .real(2.8)],
+                [.text("Odd\u{81}"), .text("bytes\u{8D}\u{8F}\u{90}\u{9D}"), .real(1)],
+            ])
+            // The stored profile (what `sources show` prints) records the encoding too.
+            let json = try #require(try IngestTest.rows(db, "SELECT value FROM lumiere_meta WHERE key = 'profile'").first?.first?.textValue)
+            #expect(try JSONDecoder().decode(SourceProfile.self, from: Data(json.utf8)).encoding == "windows-1252")
+        }
+    }
+
     @Test func utf16FileWithBOMIsTranscoded() throws {
         try IngestTest.withTemporaryDirectory { dir in
             let db = dir + "/utf16.sqlite"

@@ -34,6 +34,23 @@ public struct CSVAnalysis: Sendable, Equatable {
     /// Data records (the header excluded).
     public var rowCount: Int
     public var warnings: [String]
+    /// The upload's format; for JSON Lines the second pass is fed records
+    /// (`CSVConverter.convert(fields:into:)`), not bytes.
+    public var format: UploadFormat = .csv
+    /// JSON Lines: the key of every column, in column order (names may differ: they are
+    /// made unique ignoring case, as SQLite compares them).
+    public var recordKeys: [String]?
+
+    public init(encoding: CSVEncoding, dialect: CSVDialect, columns: [InferredColumn], rowCount: Int,
+                warnings: [String], format: UploadFormat = .csv, recordKeys: [String]? = nil) {
+        self.encoding = encoding
+        self.dialect = dialect
+        self.columns = columns
+        self.rowCount = rowCount
+        self.warnings = warnings
+        self.format = format
+        self.recordKeys = recordKeys
+    }
 }
 
 public final class CSVAnalyzer {

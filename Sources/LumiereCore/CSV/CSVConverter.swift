@@ -24,7 +24,15 @@ public protocol CSVRowSink {
     mutating func consume(_ cells: UnsafeBufferPointer<CSVCell>) throws(LumiereError)
 }
 
-public final class CSVConverter {
+/// The second pass of any upload format: bytes in, rows into a sink, a profile at the end.
+/// The store's ingest drives CSV and JSON Lines through this one shape.
+public protocol UploadRowConverter: AnyObject {
+    func feed<Sink: CSVRowSink>(_ chunk: UnsafeRawBufferPointer, into sink: inout Sink) throws(LumiereError)
+    func finish<Sink: CSVRowSink>(into sink: inout Sink) throws(LumiereError)
+    func profile() -> (SourceProfile, ValueIndex)
+}
+
+public final class CSVConverter: UploadRowConverter {
     // Stored properties skip Swift's dynamic exclusivity checks (about 4% of ingest time
     // in perf): the instance is used from one thread and no method overlaps accesses.
     public let analysis: CSVAnalysis
@@ -106,10 +114,25 @@ public final class CSVConverter {
             index.values[a.name] = a.indexValues
             if a.indexTruncated { index.truncatedColumns.append(a.name) }
         }
+        let isCSV = analysis.format == .csv
         let profile = SourceProfile(rowCount: rowCount, columns: all.map(\.profile),
                                     warnings: analysis.warnings, encoding: analysis.encoding.rawValue,
-                                    delimiter: analysis.dialect.delimiterText, hasHeader: analysis.dialect.hasHeader)
+                                    delimiter: isCSV ? analysis.dialect.delimiterText : "",
+                                    hasHeader: analysis.dialect.hasHeader,
+                                    format: analysis.format.rawValue)
         return (profile, index)
+    }
+
+    /// One record given as fields by column (JSON Lines): nil or a missing
+    /// trailing field is NULL.
+    public func convert<Sink: CSVRowSink>(fields: UnsafeBufferPointer<UnsafeRawBufferPointer?>,
+                                          into sink: inout Sink) throws(LumiereError) {
+        let n = columnCount
+        for i in 0..<n {
+            cells[i] = cell(i < fields.count ? fields[i] : nil, column: i)
+        }
+        rowCount += 1
+        try sink.consume(UnsafeBufferPointer(start: cells, count: n))
     }
 
     @inline(__always)

@@ -54,6 +54,8 @@ public struct LumiereError: Error, Sendable, CustomStringConvertible, Equatable 
         public static let notCSV: Code = "not_csv"
         public static let tooManyColumns: Code = "too_many_columns"
         public static let fieldTooLarge: Code = "field_too_large"
+        public static let malformedJSON: Code = "malformed_json"
+        public static let jsonTooDeep: Code = "json_too_deep"
         // SQL execution
         public static let forbiddenSQL: Code = "forbidden_sql"
         public static let sqlTimeout: Code = "sql_timeout"

@@ -22,6 +22,9 @@ public struct SourceInfo: Sendable, Codable, Equatable {
     public var columns: [ColumnProfile]?
     public var encoding: String?
     public var delimiter: String?
+    /// "csv" or "jsonl" (show_source only; nil for sources stored before the field existed,
+    /// which are CSV).
+    public var format: String?
     public var warnings: [String]?
 
     public init(id: Int64, name: String, version: Int, versions: [Int], description: String, fileName: String,
@@ -41,7 +44,7 @@ public struct SourceInfo: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, version, versions, description, sha256, columns, encoding, delimiter, warnings
+        case id, name, version, versions, description, sha256, columns, encoding, delimiter, format, warnings
         case fileName = "file_name"
         case sizeBytes = "size_bytes"
         case rowCount = "row_count"

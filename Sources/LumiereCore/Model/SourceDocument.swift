@@ -10,9 +10,14 @@ public struct SourceProfile: Sendable, Codable, Equatable {
     /// The field delimiter that was detected.
     public var delimiter: String
     public var hasHeader: Bool
+    /// The upload's format: "csv" or "jsonl" (absent in profiles made before other
+    /// formats existed, which are all CSV). JSON Lines have no delimiter (""); their
+    /// header is the keys.
+    public var format: String?
 
     public init(rowCount: Int, columns: [ColumnProfile], warnings: [String] = [], encoding: String = "utf-8",
-                delimiter: String = ",", hasHeader: Bool = true) {
+                delimiter: String = ",", hasHeader: Bool = true, format: String? = nil) {
+        self.format = format
         self.rowCount = rowCount
         self.columns = columns
         self.warnings = warnings
@@ -22,7 +27,7 @@ public struct SourceProfile: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case columns, warnings, encoding, delimiter
+        case columns, warnings, encoding, delimiter, format
         case rowCount = "row_count"
         case hasHeader = "has_header"
     }

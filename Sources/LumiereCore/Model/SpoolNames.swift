@@ -5,6 +5,14 @@ public enum InputKind: String, Sendable, Equatable {
     case upload, request
 }
 
+/// How an upload's bytes are read, by its extension.
+public enum UploadFormat: String, Sendable, Equatable, Codable {
+    /// `.csv`, `.tsv`, `.csv.gz`: delimited text.
+    case csv
+    /// `.jsonl`, `.jsonl.gz`: JSON Lines, one object per line.
+    case jsonl
+}
+
 public enum SpoolNames {
     /// Names a writer uses while a file is incomplete: dotfiles (rsync's `.name.XXXXXX`,
     /// NiFi), `*.tmp`, `*.part`, `*.partial`, `*~`. The daemon never touches them.
@@ -14,12 +22,26 @@ public enum SpoolNames {
         return lower.hasSuffix(".tmp") || lower.hasSuffix(".part") || lower.hasSuffix(".partial")
     }
 
+    /// Upload extensions, longest first (so `.csv.gz` is found before `.gz` would be).
+    public static let uploadExtensions: [(suffix: String, format: UploadFormat)] = [
+        (".jsonl.gz", .jsonl), (".csv.gz", .csv), (".jsonl", .jsonl), (".csv", .csv), (".tsv", .csv),
+    ]
+
+    /// The hint of `unsupported_file`: what may be dropped into the inbox.
+    public static let supportedFilesHint =
+        "drop .csv, .tsv, .csv.gz, .jsonl or .jsonl.gz files to upload data and .json files to ask questions"
+
     /// The kind of input by extension; nil for anything else (refused as unsupported_file).
     public static func kind(of name: String) -> InputKind? {
-        let lower = name.lowercased()
-        if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") || lower.hasSuffix(".csv.gz") { return .upload }
-        if lower.hasSuffix(".json") { return .request }
+        if uploadFormat(of: name) != nil { return .upload }
+        if name.lowercased().hasSuffix(".json") { return .request }
         return nil
+    }
+
+    /// The format of an upload by its extension; nil when the name is not an upload.
+    public static func uploadFormat(of name: String) -> UploadFormat? {
+        let lower = name.lowercased()
+        return uploadExtensions.first { lower.hasSuffix($0.suffix) }?.format
     }
 
     public static func isGzip(_ name: String) -> Bool { name.lowercased().hasSuffix(".gz") }
@@ -27,7 +49,7 @@ public enum SpoolNames {
     /// The file name without its recognised extension (`sales.csv.gz` → `sales`).
     public static func stem(of name: String) -> String {
         let lower = name.lowercased()
-        for ext in [".csv.gz", ".csv", ".tsv", ".json"] where lower.hasSuffix(ext) && name.count > ext.count {
+        for ext in uploadExtensions.map(\.suffix) + [".json"] where lower.hasSuffix(ext) && name.count > ext.count {
             return String(name.dropLast(ext.count))
         }
         return name

@@ -56,7 +56,7 @@ struct Reconciler {
             }
             let refusal = kind == .reject
                 ? LumiereError(.unsupportedFile, "\(input) is not a supported file type",
-                               hint: "drop .csv, .tsv or .csv.gz files to upload data and .json files to ask questions").payload
+                               hint: SpoolNames.supportedFilesHint).payload
                 : nil
             orphans.append(NewJob(kind: kind, tenant: Intake.tenant(fromWorkName: name), inputName: input,
                                   workName: name, rejectError: refusal))

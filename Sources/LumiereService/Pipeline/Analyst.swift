@@ -64,6 +64,7 @@ public struct Analyst: Sendable {
         let dbPath = "\(layout.state)/\(relative)"
         let started = Date()
         let outcome = try SourceIngestor.ingest(inputPath: inputPath, gzip: SpoolNames.isGzip(inputName),
+                                                format: SpoolNames.uploadFormat(of: inputName) ?? .csv,
                                                 databasePath: dbPath, limits: ingestLimits)
         let record: SourceRecord
         do {

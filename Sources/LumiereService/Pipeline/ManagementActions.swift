@@ -111,6 +111,7 @@ extension Analyst {
             info.columns = record.profile.columns
             info.encoding = record.profile.encoding
             info.delimiter = record.profile.delimiter
+            info.format = record.profile.format
             info.warnings = record.profile.warnings.isEmpty ? nil : record.profile.warnings
         }
         return info

@@ -1,4 +1,4 @@
-// IngestInput: streams an input file's bytes from the start, decompressing `.csv.gz`.
+// IngestInput: streams an input file's bytes from the start, decompressing `.csv.gz` and `.jsonl.gz`.
 //
 // Inputs: a path (opened O_RDONLY|O_NOFOLLOW|O_CLOEXEC, so a planted symlink is
 // refused), whether it is gzip, and the byte cap.
@@ -103,7 +103,7 @@ final class IngestInput {
         // An empty .gz file is an empty file (the analyzer says so), not a damaged one.
         if let inflater, !inflater.finished, offset > 0 {
             throw LumiereError(.notCSV, "the gzip data ends before its end marker (the file is truncated)",
-                               hint: "upload the complete .csv.gz file")
+                               hint: "upload the complete .gz file")
         }
         return hasher.map { $0.finalize().map { String(format: "%02x", $0) }.joined() }
     }
@@ -147,7 +147,7 @@ final class Inflater {
             case Z_BUF_ERROR where produced == 0: return
             default:
                 throw LumiereError(.notCSV, "the file is not valid gzip data (zlib code \(rc))",
-                                   hint: "check that the .csv.gz file was compressed with gzip and is complete")
+                                   hint: "check that the .gz file was compressed with gzip and is complete")
             }
         }
     }

@@ -22,13 +22,18 @@ public struct IngestLimits: Sendable, Equatable {
     /// HyperLogLog estimate. The default is 100 000.
     public var distinctExactCap: Int
 
+    /// JSON Lines: the deepest nesting of objects and arrays accepted (the line's own
+    /// object is level 1). The default is 32.
+    public var maxJSONDepth: Int
+
     public init(maxBytes: Int64 = 2 << 30, maxColumns: Int = 2000, maxFieldBytes: Int = 1 << 20,
-                valueIndexCap: Int = 1000, distinctExactCap: Int = 100_000) {
+                valueIndexCap: Int = 1000, distinctExactCap: Int = 100_000, maxJSONDepth: Int = 32) {
         self.maxBytes = maxBytes
         self.maxColumns = maxColumns
         self.maxFieldBytes = maxFieldBytes
         self.valueIndexCap = valueIndexCap
         self.distinctExactCap = distinctExactCap
+        self.maxJSONDepth = maxJSONDepth
     }
 
     var csvLimits: CSVLimits { CSVLimits(maxColumns: maxColumns, maxFieldBytes: maxFieldBytes) }

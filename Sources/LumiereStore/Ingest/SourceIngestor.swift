@@ -1,12 +1,15 @@
-// SourceIngestor: a CSV (or .csv.gz) file in, a new typed SQLite source database out.
+// SourceIngestor: a CSV or JSON Lines file (optionally gzip) in, a new typed SQLite
+// source database out.
 //
-// Inputs: the input path, whether it is gzip, the database path to create, limits.
+// Inputs: the input path, whether it is gzip, its format, the database path to create, limits.
 // Outputs: the database at `databasePath` (table `data` and `lumiere_meta`), and an
 // `IngestOutcome` with the profile, value index, SHA-256, size and stage timings.
 // How: pass 1 streams the file through `CSVAnalyzer` (encoding, dialect, header, types;
 // SHA-256 on the way; restarted once as Windows-1252 if non-UTF-8 bytes appear after
 // the sample); pass 2 streams it again through `CSVConverter` on a second thread while
 // this one runs the prepared INSERTs (`RowBatchPipeline`, `SourceDatabaseWriter`).
+// JSON Lines take the same two passes through `JSONLinesAnalyzer` / `JSONLinesConverter`
+// (UTF-8 only, so there is no restart), and so share the types, profile and memory bound.
 // The database is built as `databasePath + ".tmp"`, synced, and renamed into place only
 // when complete, so readers never see a partial source. Two ingests must not target the
 // same `databasePath` at once (they would share the temporary name).
@@ -18,30 +21,22 @@ import Foundation
 import LumiereCore
 
 public enum SourceIngestor {
-    public static func ingest(inputPath: String, gzip: Bool, databasePath: String,
+    public static func ingest(inputPath: String, gzip: Bool, format: UploadFormat = .csv, databasePath: String,
                               limits: IngestLimits = IngestLimits()) throws(LumiereError) -> IngestOutcome {
         let started = now()
         let input = try IngestInput(path: inputPath, gzip: gzip, maxBytes: limits.maxBytes)
-
-        // Pass 1: analysis and hash.
-        let analyzer = CSVAnalyzer(limits: limits.csvLimits)
-        var sha = try input.stream(hashing: true) { (chunk) throws(LumiereError) in
-            try analyzer.feed(chunk)
-            return !analyzer.needsWindows1252Restart
-        }
-        var analysis = try analyzer.finish()
-        if analysis == nil {
-            // Not UTF-8 after all: read the whole file again as Windows-1252.
-            let retry = CSVAnalyzer(limits: limits.csvLimits, forcedEncoding: .windows1252)
+        let analysis: CSVAnalysis
+        var sha: String?
+        switch format {
+        case .csv:
+            (analysis, sha) = try analyzeCSV(input, limits)
+        case .jsonl:
+            let analyzer = JSONLinesAnalyzer(limits: limits.csvLimits, maxDepth: limits.maxJSONDepth)
             sha = try input.stream(hashing: true) { (chunk) throws(LumiereError) in
-                try retry.feed(chunk)
+                try analyzer.feed(chunk)
                 return true
             }
-            analysis = try retry.finish()
-        }
-        guard let analysis else {
-            throw LumiereError(.internalError, "the CSV analysis did not settle on an encoding",
-                               hint: "this is a bug in Lumiere; please report it with the file")
+            analysis = try analyzer.finish()
         }
         let analyzed = now()
 
@@ -50,8 +45,14 @@ public enum SourceIngestor {
         removeDatabaseFiles(temporaryPath)
         let outcome: IngestOutcome
         do throws(LumiereError) {
-            let converter = CSVConverter(analysis: analysis, limits: limits.csvLimits,
-                                         profileOptions: limits.profileOptions)
+            let converter: any UploadRowConverter
+            switch format {
+            case .csv:
+                converter = CSVConverter(analysis: analysis, limits: limits.csvLimits, profileOptions: limits.profileOptions)
+            case .jsonl:
+                converter = JSONLinesConverter(analysis: analysis, limits: limits.csvLimits,
+                                               profileOptions: limits.profileOptions, maxDepth: limits.maxJSONDepth)
+            }
             let loaded: Double
             do {
                 let writer = try SourceDatabaseWriter(path: temporaryPath, columns: analysis.columns)
@@ -89,6 +90,31 @@ public enum SourceIngestor {
         return outcome
     }
 
+    /// CSV pass 1: analysis and hash, restarted once as Windows-1252 if bytes that are not
+    /// UTF-8 turn up after the sample.
+    private static func analyzeCSV(_ input: IngestInput, _ limits: IngestLimits) throws(LumiereError) -> (CSVAnalysis, String?) {
+        let analyzer = CSVAnalyzer(limits: limits.csvLimits)
+        var sha = try input.stream(hashing: true) { (chunk) throws(LumiereError) in
+            try analyzer.feed(chunk)
+            return !analyzer.needsWindows1252Restart
+        }
+        var analysis = try analyzer.finish()
+        if analysis == nil {
+            // Not UTF-8 after all: read the whole file again as Windows-1252.
+            let retry = CSVAnalyzer(limits: limits.csvLimits, forcedEncoding: .windows1252)
+            sha = try input.stream(hashing: true) { (chunk) throws(LumiereError) in
+                try retry.feed(chunk)
+                return true
+            }
+            analysis = try retry.finish()
+        }
+        guard let analysis else {
+            throw LumiereError(.internalError, "the CSV analysis did not settle on an encoding",
+                               hint: "this is a bug in Lumiere; please report it with the file")
+        }
+        return (analysis, sha)
+    }
+
     /// Makes the rename durable. Best effort: a failure here leaves a complete database
     /// that a crash could only make disappear, so it is not reported.
     private static func syncDirectory(of path: String) {
@@ -116,9 +142,9 @@ public enum SourceIngestor {
 /// producer thread finished with them.
 private final class ProducerParts: @unchecked Sendable {
     let input: IngestInput
-    let converter: CSVConverter
+    let converter: any UploadRowConverter
 
-    init(input: IngestInput, converter: CSVConverter) {
+    init(input: IngestInput, converter: any UploadRowConverter) {
         self.input = input
         self.converter = converter
     }

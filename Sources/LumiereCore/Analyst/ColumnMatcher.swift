@@ -154,9 +154,24 @@ struct ColumnMatcher: Sendable {
     }
 
     /// A numeric column an adjective stands for: "heavy" → weight, "expensive" → price.
-    func column(forAdjective word: String) -> String? {
+    func column(forAdjective word: String) -> String? { hit(forAdjective: word)?.column }
+
+    /// The number columns an adjective names ("warmer" → `temp_max`, `temp_min`), as a hit
+    /// whose alternatives keep the ambiguity for the planner to ask about.
+    func hit(forAdjective word: String) -> ColumnHit? {
         for stem in Lexicon.adjectiveMeasures[word] ?? [] {
-            if let hit = match([stem]), profile(hit.column)?.type.isNumeric == true { return hit.column }
+            guard let hit = match([stem]), profile(hit.column)?.type.isNumeric == true else { continue }
+            // Every number column whose name holds the measure's word: "warmer" may be
+            // `temp_max` or `temp_min`, and picking one silently would be a guess.
+            var alternatives = [hit.column]
+            let named = entries.filter { e in
+                e.profile.type.isNumeric
+                    && Tokenizer.nameStems(e.profile.name).map { Lexicon.abbreviations[$0] ?? $0 }.contains(stem)
+            }.map(\.profile.name)
+            for c in hit.alternatives + named where profile(c)?.type.isNumeric == true && !alternatives.contains(c) {
+                alternatives.append(c)
+            }
+            return ColumnHit(column: hit.column, strength: .synonym, alternatives: alternatives)
         }
         return nil
     }

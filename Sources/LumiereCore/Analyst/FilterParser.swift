@@ -141,6 +141,23 @@ extension PlanningState {
         return nil
     }
 
+    // MARK: - Comparatives
+
+    /// "was 2014 warmer than 2013", "is north colder than south": a comparative adjective with
+    /// "than" between two named periods or values compares them by its measure, side by side.
+    /// (The answer shows both figures; the engine does not answer yes or no.)
+    mutating func parseComparativeAdjectives() {
+        for i in tags.indices where !tags[i].consumed && Lexicon.comparativeAdjectives.contains(tags[i].text) {
+            guard tags[i].columnHit != nil, i + 1 < tags.count, tags[i + 1].text == "than" else { continue }
+            let periods = dateFilters.filter(\.isPeriod).count
+            let values = tags.filter { $0.valueHit != nil }.count
+            if periods >= 2 || values >= 2 {
+                comparesByAdjective = true
+                tags[i + 1].consumed = true
+            }
+        }
+    }
+
     // MARK: - Values
 
     mutating func parseValues() {
@@ -223,7 +240,7 @@ extension PlanningState {
                 conditions.append([condition])
             }
         }
-        if hasLex(.compare) || has({ if case .compare = $0 { return true } else { return false } }) {
+        if isCompare {
             if let compared = merged.first(where: { !$0.negated && $0.values.count >= 2 }) {
                 comparedColumn = compared.column
             }
@@ -285,6 +302,19 @@ extension PlanningState {
             switch t.lex {
             case .superlativeHigh?, .superlativeLow?:
                 if let m = measureForAdjective(t.text) { return m }
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    /// A superlative that names its own measure ("wettest", "heaviest") when no column of
+    /// the schema is that measure: the word, else nil.
+    func superlativeWithoutItsMeasure() -> String? {
+        for t in tags {
+            switch t.lex {
+            case .superlativeHigh?, .superlativeLow?:
+                if Lexicon.adjectiveMeasures[t.text] != nil, measureForAdjective(t.text) == nil { return t.text }
             default: continue
             }
         }

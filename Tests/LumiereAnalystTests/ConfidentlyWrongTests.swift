@@ -1,0 +1,87 @@
+// Readings that used to come back confidently wrong on unseen questions (corpus 2, issue
+// #11 item 3), each pinned with a fresh phrasing over a fixture table: the engine must now
+// answer right, ask which column was meant, or refuse.
+
+import Foundation
+@testable import LumiereCore
+import Testing
+
+@Suite("Analyst: never confidently wrong")
+struct ConfidentlyWrongTests {
+    func outcome(_ question: String, _ fixture: String) throws -> AnalystOutcome {
+        BuiltinAnalyst().translate(question, schema: try FixtureDatabase(fixture).schema)
+    }
+
+    func sql(_ question: String, _ fixture: String) throws -> String? {
+        if case .answer(let q) = try outcome(question, fixture) { return q.sql }
+        return nil
+    }
+
+    @Test("first and last of a date column asks for both ends")
+    func bothEnds() throws {
+        #expect(try sql("earliest and latest hire date", "hr")
+                == #"SELECT MIN("Hire Date") AS "min_hire_date", MAX("Hire Date") AS "max_hire_date" FROM "data""#)
+        #expect(try sql("what is the earliest hire date", "hr") == #"SELECT MIN("Hire Date") AS "min_hire_date" FROM "data""#)
+    }
+
+    @Test("a superlative whose measure the table lacks is refused, not answered with a count")
+    func superlativeWithoutMeasure() throws {
+        guard case .refuse(let e) = try outcome("which month was the wettest", "sales") else {
+            Issue.record("expected a refusal")
+            return
+        }
+        #expect(e.code == .unsupportedQuestion && e.message.contains("wettest"))
+        // With its measure present the superlative ranks by it.
+        #expect(try sql("which location was the wettest", "sensors")?.contains(#"ORDER BY AVG("humidity_pct") DESC"#) == true)
+    }
+
+    @Test("how many different values of a number column counts the distinct values")
+    func distinctNumbers() throws {
+        #expect(try sql("how many different quantities are there", "sales")
+                == #"SELECT COUNT(DISTINCT "Quantity") AS "distinct_quantity_count" FROM "data""#)
+    }
+
+    @Test("top N rows by a number column rank by that column, not by another named number")
+    func rankByColumnAfterBy() throws {
+        #expect(try sql("top 3 items by shipping cost", "shipping")
+                == #"SELECT * FROM "data" WHERE "shipping_cost" IS NOT NULL ORDER BY "shipping_cost" DESC LIMIT 3"#)
+    }
+
+    @Test("an aggregate over all of a text column is one figure, not one per value")
+    func allTogether() throws {
+        #expect(try sql("average price of all products by region", "sales")
+                == #"SELECT "Region", AVG("Price") AS "avg_price" FROM "data" GROUP BY "Region" ORDER BY "avg_price" DESC"#)
+        #expect(try sql("total sales of all products", "sales") == #"SELECT SUM("Sales") AS "total_sales" FROM "data""#)
+    }
+
+    @Test("prices named in the plural with no aggregate list the rows; an aggregate word still averages")
+    func pluralPricesList() throws {
+        #expect(try sql("widget a prices in march", "sales")
+                == #"SELECT * FROM "data" WHERE "Product" = 'Widget A' AND strftime('%m', "Date") = '03'"#)
+        #expect(try sql("average price of widget a", "sales")
+                == #"SELECT AVG("Price") AS "avg_price" FROM "data" WHERE "Product" = 'Widget A'"#)
+    }
+
+    @Test("a comparative between two values compares them side by side")
+    func comparativeValues() throws {
+        let q = try #require(try sql("was the greenhouse warmer than the office", "sensors"))
+        #expect(q.contains(#"AVG("temperature_c")"#) && q.contains(#"GROUP BY "location""#)
+                && q.contains(#""location" IN ('Greenhouse', 'Office')"#))
+    }
+
+    @Test("a comparative between two years groups by year, and asks which column when two fit")
+    func comparativePeriods() throws {
+        let schema = SourceSchema(rowCount: 730, columns: [
+            ColumnProfile(name: "day", type: .date, distinctCount: 730, min: .text("2020-01-01"), max: .text("2021-12-31")),
+            ColumnProfile(name: "temp_max", type: .real, distinctCount: 300),
+            ColumnProfile(name: "temp_min", type: .real, distinctCount: 300),
+        ])
+        guard case .clarify(let candidates) = BuiltinAnalyst().translate("was 2021 hotter than 2020", schema: schema) else {
+            Issue.record("expected a question back: temp_max or temp_min")
+            return
+        }
+        #expect(candidates.count == 2)
+        #expect(candidates.contains { $0.sql.contains(#"AVG("temp_max")"#) } && candidates.contains { $0.sql.contains(#"AVG("temp_min")"#) })
+        #expect(candidates.allSatisfy { $0.sql.contains(#"GROUP BY strftime('%Y', "day")"#) })
+    }
+}

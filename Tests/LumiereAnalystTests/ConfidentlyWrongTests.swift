@@ -84,4 +84,37 @@ struct ConfidentlyWrongTests {
         #expect(candidates.contains { $0.sql.contains(#"AVG("temp_max")"#) } && candidates.contains { $0.sql.contains(#"AVG("temp_min")"#) })
         #expect(candidates.allSatisfy { $0.sql.contains(#"GROUP BY strftime('%Y', "day")"#) })
     }
+
+    @Test("a superlative that names its measure ranks by it and shows the other column")
+    func superlativeRanksByItsMeasure() throws {
+        #expect(try sql("the heaviest order's shipping cost", "shipping")
+                == #"SELECT * FROM "data" WHERE "weight_kg" IS NOT NULL ORDER BY "weight_kg" DESC LIMIT 1"#)
+    }
+
+    func answer(_ question: String, _ fixture: String, source: String?) throws -> AnalystOutcome {
+        var schema = try FixtureDatabase(fixture).schema
+        schema.sourceName = source
+        return BuiltinAnalyst().translate(question, schema: schema)
+    }
+
+    @Test("the source's name says what a row is; without it the same noun is still refused")
+    func rowNounFromSourceName() throws {
+        guard case .answer(let top) = try answer("top 3 widgets by price", "sales", source: "shop_widgets") else {
+            Issue.record("expected an answer")
+            return
+        }
+        #expect(top.sql == #"SELECT * FROM "data" WHERE "Price" IS NOT NULL ORDER BY "Price" DESC LIMIT 3"#)
+        guard case .answer(let which) = try answer("which widget has the highest price", "sales", source: "widgets") else {
+            Issue.record("expected an answer")
+            return
+        }
+        #expect(which.sql.hasSuffix(#"ORDER BY "Price" DESC LIMIT 1"#))
+        for source in [nil, "sales_2024", "s"] as [String?] {
+            guard case .refuse(let e) = try answer("which widget has the highest price", "sales", source: source) else {
+                Issue.record("a noun the source name does not give must not read as the rows (source \(source ?? "nil"))")
+                continue
+            }
+            #expect(e.code == .unsupportedQuestion && e.message.contains("widget"))
+        }
+    }
 }

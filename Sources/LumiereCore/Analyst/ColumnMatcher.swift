@@ -51,7 +51,22 @@ struct ColumnMatcher: Sendable {
     /// Name words that alone are too generic to identify a column.
     static let weakParts: Set<String> = ["is", "has", "id", "of", "the", "a", "no", "number", "nr", "num", "flag"]
 
+    /// The last word of the source's name, lowercased letters only ("mtcars", "diamonds",
+    /// "weather" for "seattle_weather"), or "".
+    let sourceNoun: String
+
+    /// True when a question's noun (a singular stem) names what a row of this source is: the
+    /// source's name ends in its plural ("cars" in "mtcars", "diamonds") or is it. At least
+    /// three letters, so "s" or "es" never match by accident.
+    func namesRows(_ stem: String) -> Bool {
+        guard stem.count >= 3, !sourceNoun.isEmpty else { return false }
+        return sourceNoun == stem || sourceNoun.hasSuffix(stem + "s") || sourceNoun.hasSuffix(stem + "es")
+            || (stem.hasSuffix("y") && sourceNoun.hasSuffix(stem.dropLast() + "ies"))
+    }
+
     init(schema: SourceSchema) {
+        let words = (schema.sourceName ?? "").lowercased().split { !$0.isLetter }
+        sourceNoun = words.last.map(String.init) ?? ""
         entries = schema.columns.map { col in
             let raw = Tokenizer.nameStems(col.name)
             let expanded = raw.map { Lexicon.abbreviations[$0] ?? $0 }

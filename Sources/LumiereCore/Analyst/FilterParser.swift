@@ -335,6 +335,8 @@ extension PlanningState {
     }
 
     static func isEntityNoun(stem: String, columns: ColumnMatcher) -> Bool {
+        // "cars" over a source named `mtcars`: the source's own name for its rows.
+        if columns.namesRows(stem) { return true }
         for group in Lexicon.entityGroups where group.contains(stem) {
             if group.contains(where: { columns.nameContains($0) }) { return true }
         }

@@ -211,8 +211,10 @@ extension PlanningState {
     /// Rows ranked by a column ("top 5 orders by shipping cost", "heaviest order"), or the
     /// extreme value itself ("what is the highest price").
     private mutating func rowRankingPlan(_ roles: Roles) -> QueryPlan? {
-        guard let m = rankBy.flatMap({ roles.bareMeasures.contains($0) ? $0 : nil }) ?? roles.bareMeasures.first
-                ?? adjectiveMeasureInQuestion()
+        // A superlative that names its measure ranks by it: "the most expensive diamond's
+        // carat" ranks by price and shows the carat.
+        guard let m = rankBy.flatMap({ roles.bareMeasures.contains($0) ? $0 : nil }) ?? adjectiveMeasureInQuestion()
+                ?? roles.bareMeasures.first
                 ?? (isPerformance ? columns.defaultMeasure : nil) else {
             problems.append("I could not tell what to rank by")
             return nil

@@ -117,4 +117,24 @@ struct ConfidentlyWrongTests {
             #expect(e.code == .unsupportedQuestion && e.message.contains("widget"))
         }
     }
+
+    @Test("a number beside a coded number column is its value; outside the column's range it is refused")
+    func codedNumbers() throws {
+        let schema = SourceSchema(rowCount: 32, columns: [
+            ColumnProfile(name: "mpg", type: .real, distinctCount: 25, min: .real(10.4), max: .real(33.9)),
+            ColumnProfile(name: "cyl", type: .integer, distinctCount: 3, min: .integer(4), max: .integer(8)),
+        ], sourceName: "mtcars")
+        let analyst = BuiltinAnalyst()
+        guard case .answer(let before) = analyst.translate("median mpg of the 6 cylinder cars", schema: schema),
+              case .answer(let after) = analyst.translate("average mpg at cyl 4", schema: schema) else {
+            Issue.record("expected answers")
+            return
+        }
+        #expect(before.sql.uppercased().contains(#"MEDIAN("MPG")"#) && before.sql.hasSuffix(#"WHERE "cyl" = 6"#))
+        #expect(after.sql == #"SELECT AVG("mpg") AS "avg_mpg" FROM "data" WHERE "cyl" = 4"#)
+        guard case .refuse = analyst.translate("median mpg of the 12 cylinder cars", schema: schema) else {
+            Issue.record("12 is no value of cyl: must refuse")
+            return
+        }
+    }
 }

@@ -141,6 +141,38 @@ extension PlanningState {
         return nil
     }
 
+    // MARK: - Coded numbers
+
+    /// "8 cylinder cars", "cars with 3 gears", "at dose 2": a number right beside a coded number
+    /// column (a handful of values: cylinders, gears, doses) is that value, an equality filter.
+    /// Only numbers inside the column's range, and not a count or limit ("top 3 …"), nor the
+    /// end of a comparison.
+    mutating func parseCodedNumbers() {
+        for i in tags.indices where !tags[i].consumed {
+            guard case .number(let n, _) = tags[i].kind else { continue }
+            if i > 0, tags[i - 1].lex.map(Self.bindsNumber) == true { continue }
+            for k in [i + 1, i - 1] where k >= 0 && k < tags.count && !tags[k].consumed {
+                guard let hit = tags[k].columnHit, isCodeLike(hit.column), hit.alternatives.count <= 1,
+                      let p = profile(hit.column), let lo = p.min?.doubleValue, let hi = p.max?.doubleValue,
+                      lo <= n, n <= hi else { continue }
+                tags[i].consumed = true
+                tags[k].consumed = true
+                addCondition(.compare(column: hit.column, op: .eq, value: n))
+                break
+            }
+        }
+    }
+
+    /// Words that own the number after them: a limit, a rank, a comparison.
+    private static func bindsNumber(_ w: LexWord) -> Bool {
+        switch w {
+        case .top, .bottom, .first, .last, .best, .worst, .superlativeHigh, .superlativeLow, .comparator, .between, .and, .or:
+            return true
+        default:
+            return false
+        }
+    }
+
     // MARK: - Comparatives
 
     /// "was 2014 warmer than 2013", "is north colder than south": a comparative adjective with

@@ -19,6 +19,7 @@ enum Planner {
         state.parseRowLimit()
         state.parseEdgeRows()
         state.parseComparisons()
+        state.parseCodedNumbers()
         state.parseComparativeAdjectives()
         state.parseValues()
         state.parseNullChecks()

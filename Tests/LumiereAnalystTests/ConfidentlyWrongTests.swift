@@ -137,4 +137,35 @@ struct ConfidentlyWrongTests {
             return
         }
     }
+
+    func daily(distinctDates: Int, dateColumn: String = "date") -> SourceSchema {
+        SourceSchema(rowCount: 10, columns: [
+            ColumnProfile(name: dateColumn, type: .date, distinctCount: distinctDates, min: .text("2024-01-01"), max: .text("2024-01-10")),
+            ColumnProfile(name: "weather", type: .text, distinctCount: 2),
+            ColumnProfile(name: "precipitation", type: .real, distinctCount: 8),
+        ], valueIndex: ValueIndex(values: ["weather": ["rain", "sun"]]))
+    }
+
+    @Test("in a table with one row per date, \"days\" names the rows; with dates shared it is refused")
+    func dailyRows() throws {
+        let analyst = BuiltinAnalyst()
+        guard case .answer(let top) = analyst.translate("top 2 wettest days", schema: daily(distinctDates: 10)),
+              case .answer(let count) = analyst.translate("how many sun days", schema: daily(distinctDates: 10)) else {
+            Issue.record("expected answers")
+            return
+        }
+        #expect(top.sql == #"SELECT * FROM "data" WHERE "precipitation" IS NOT NULL ORDER BY "precipitation" DESC LIMIT 2"#)
+        #expect(count.sql == #"SELECT COUNT(*) AS "row_count" FROM "data" WHERE "weather" = 'sun'"#)
+        guard case .refuse = analyst.translate("how many sun days", schema: daily(distinctDates: 4)) else {
+            Issue.record("rows sharing a date are not days: must refuse")
+            return
+        }
+        // A date column named `day`: "days" names the column, and the superlative still ranks
+        // by its own measure, not by the date.
+        guard case .answer(let byDay) = analyst.translate("top 2 wettest days", schema: daily(distinctDates: 10, dateColumn: "day")) else {
+            Issue.record("expected an answer")
+            return
+        }
+        #expect(byDay.sql == top.sql)
+    }
 }

@@ -181,7 +181,11 @@ extension PlanningState {
 
     /// "the oldest hire date", "latest order date": the extreme of a named date column.
     private func dateExtremePlan(_ roles: Roles) -> QueryPlan? {
+        // "the 2 wettest days" over a column `day`: the superlative names another measure, so
+        // the rows are ranked by it, not the date ("oldest", "latest" still name the date's ends).
         guard let column = roles.dateColumnNamed, isRanking || has({ $0 == .first || $0 == .last }),
+              adjectiveMeasureInQuestion() == nil
+                || tags.contains(where: { Lexicon.earliestDateWords.contains($0.text) || Lexicon.latestDateWords.contains($0.text) }),
               groups.isEmpty, roles.otherText.isEmpty, roles.bareMeasures.isEmpty, measures.isEmpty, !countRows
         else { return nil }
         let wantsEarliest = tags.contains { Lexicon.earliestDateWords.contains($0.text) }

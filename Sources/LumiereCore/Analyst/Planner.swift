@@ -16,6 +16,7 @@ enum Planner {
         var state = PlanningState(schema: schema, columns: columns, tags: tags, choices: choices)
         state.parseInTotal()
         state.parseTime()
+        state.parseDailyRows()
         state.parseRowLimit()
         state.parseEdgeRows()
         state.parseComparisons()

@@ -51,7 +51,22 @@ struct ColumnMatcher: Sendable {
     /// Name words that alone are too generic to identify a column.
     static let weakParts: Set<String> = ["is", "has", "id", "of", "the", "a", "no", "number", "nr", "num", "flag"]
 
+    /// The last word of the source's name, lowercased letters only ("mtcars", "diamonds",
+    /// "weather" for "seattle_weather"), or "".
+    let sourceNoun: String
+
+    /// True when a question's noun (a singular stem) names what a row of this source is: the
+    /// source's name ends in its plural ("cars" in "mtcars", "diamonds") or is it. At least
+    /// three letters, so "s" or "es" never match by accident.
+    func namesRows(_ stem: String) -> Bool {
+        guard stem.count >= 3, !sourceNoun.isEmpty else { return false }
+        return sourceNoun == stem || sourceNoun.hasSuffix(stem + "s") || sourceNoun.hasSuffix(stem + "es")
+            || (stem.hasSuffix("y") && sourceNoun.hasSuffix(stem.dropLast() + "ies"))
+    }
+
     init(schema: SourceSchema) {
+        let words = (schema.sourceName ?? "").lowercased().split { !$0.isLetter }
+        sourceNoun = words.last.map(String.init) ?? ""
         entries = schema.columns.map { col in
             let raw = Tokenizer.nameStems(col.name)
             let expanded = raw.map { Lexicon.abbreviations[$0] ?? $0 }
@@ -154,9 +169,24 @@ struct ColumnMatcher: Sendable {
     }
 
     /// A numeric column an adjective stands for: "heavy" → weight, "expensive" → price.
-    func column(forAdjective word: String) -> String? {
+    func column(forAdjective word: String) -> String? { hit(forAdjective: word)?.column }
+
+    /// The number columns an adjective names ("warmer" → `temp_max`, `temp_min`), as a hit
+    /// whose alternatives keep the ambiguity for the planner to ask about.
+    func hit(forAdjective word: String) -> ColumnHit? {
         for stem in Lexicon.adjectiveMeasures[word] ?? [] {
-            if let hit = match([stem]), profile(hit.column)?.type.isNumeric == true { return hit.column }
+            guard let hit = match([stem]), profile(hit.column)?.type.isNumeric == true else { continue }
+            // Every number column whose name holds the measure's word: "warmer" may be
+            // `temp_max` or `temp_min`, and picking one silently would be a guess.
+            var alternatives = [hit.column]
+            let named = entries.filter { e in
+                e.profile.type.isNumeric
+                    && Tokenizer.nameStems(e.profile.name).map { Lexicon.abbreviations[$0] ?? $0 }.contains(stem)
+            }.map(\.profile.name)
+            for c in hit.alternatives + named where profile(c)?.type.isNumeric == true && !alternatives.contains(c) {
+                alternatives.append(c)
+            }
+            return ColumnHit(column: hit.column, strength: .synonym, alternatives: alternatives)
         }
         return nil
     }

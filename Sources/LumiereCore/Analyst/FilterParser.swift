@@ -141,6 +141,55 @@ extension PlanningState {
         return nil
     }
 
+    // MARK: - Coded numbers
+
+    /// "8 cylinder cars", "cars with 3 gears", "at dose 2": a number right beside a coded number
+    /// column (a handful of values: cylinders, gears, doses) is that value, an equality filter.
+    /// Only numbers inside the column's range, and not a count or limit ("top 3 …"), nor the
+    /// end of a comparison.
+    mutating func parseCodedNumbers() {
+        for i in tags.indices where !tags[i].consumed {
+            guard case .number(let n, _) = tags[i].kind else { continue }
+            if i > 0, tags[i - 1].lex.map(Self.bindsNumber) == true { continue }
+            for k in [i + 1, i - 1] where k >= 0 && k < tags.count && !tags[k].consumed {
+                guard let hit = tags[k].columnHit, isCodeLike(hit.column), hit.alternatives.count <= 1,
+                      let p = profile(hit.column), let lo = p.min?.doubleValue, let hi = p.max?.doubleValue,
+                      lo <= n, n <= hi else { continue }
+                tags[i].consumed = true
+                tags[k].consumed = true
+                addCondition(.compare(column: hit.column, op: .eq, value: n))
+                break
+            }
+        }
+    }
+
+    /// Words that own the number after them: a limit, a rank, a comparison.
+    private static func bindsNumber(_ w: LexWord) -> Bool {
+        switch w {
+        case .top, .bottom, .first, .last, .best, .worst, .superlativeHigh, .superlativeLow, .comparator, .between, .and, .or:
+            return true
+        default:
+            return false
+        }
+    }
+
+    // MARK: - Comparatives
+
+    /// "was 2014 warmer than 2013", "is north colder than south": a comparative adjective with
+    /// "than" between two named periods or values compares them by its measure, side by side.
+    /// (The answer shows both figures; the engine does not answer yes or no.)
+    mutating func parseComparativeAdjectives() {
+        for i in tags.indices where !tags[i].consumed && Lexicon.comparativeAdjectives.contains(tags[i].text) {
+            guard tags[i].columnHit != nil, i + 1 < tags.count, tags[i + 1].text == "than" else { continue }
+            let periods = dateFilters.filter(\.isPeriod).count
+            let values = tags.filter { $0.valueHit != nil }.count
+            if periods >= 2 || values >= 2 {
+                comparesByAdjective = true
+                tags[i + 1].consumed = true
+            }
+        }
+    }
+
     // MARK: - Values
 
     mutating func parseValues() {
@@ -223,7 +272,7 @@ extension PlanningState {
                 conditions.append([condition])
             }
         }
-        if hasLex(.compare) || has({ if case .compare = $0 { return true } else { return false } }) {
+        if isCompare {
             if let compared = merged.first(where: { !$0.negated && $0.values.count >= 2 }) {
                 comparedColumn = compared.column
             }
@@ -291,6 +340,19 @@ extension PlanningState {
         return nil
     }
 
+    /// A superlative that names its own measure ("wettest", "heaviest") when no column of
+    /// the schema is that measure: the word, else nil.
+    func superlativeWithoutItsMeasure() -> String? {
+        for t in tags {
+            switch t.lex {
+            case .superlativeHigh?, .superlativeLow?:
+                if Lexicon.adjectiveMeasures[t.text] != nil, measureForAdjective(t.text) == nil { return t.text }
+            default: continue
+            }
+        }
+        return nil
+    }
+
     func isPersonNoun(_ i: Int) -> Bool {
         let persons: Set<String> = ["employee", "staff", "person", "worker", "people", "patient", "customer",
                                     "client", "student", "member", "user", "pupil"]
@@ -305,6 +367,8 @@ extension PlanningState {
     }
 
     static func isEntityNoun(stem: String, columns: ColumnMatcher) -> Bool {
+        // "cars" over a source named `mtcars`: the source's own name for its rows.
+        if columns.namesRows(stem) { return true }
         for group in Lexicon.entityGroups where group.contains(stem) {
             if group.contains(where: { columns.nameContains($0) }) { return true }
         }

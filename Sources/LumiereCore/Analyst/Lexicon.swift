@@ -412,9 +412,26 @@ enum Lexicon {
         "warmest": ["temperature", "temp"], "hottest": ["temperature", "temp"], "coldest": ["temperature", "temp"],
         "coolest": ["temperature", "temp"], "warm": ["temperature", "temp"], "hot": ["temperature", "temp"],
         "cold": ["temperature", "temp"], "warmer": ["temperature", "temp"], "colder": ["temperature", "temp"],
-        "wettest": ["humidity"], "driest": ["humidity"], "most humid": ["humidity"], "least humid": ["humidity"],
-        "humid": ["humidity"],
+        "wettest": ["precipitation", "rainfall", "rain", "humidity"], "driest": ["precipitation", "rainfall", "rain", "humidity"],
+        "wetter": ["precipitation", "rainfall", "rain", "humidity"], "drier": ["precipitation", "rainfall", "rain", "humidity"],
+        "dryer": ["precipitation", "rainfall", "rain", "humidity"], "rainier": ["precipitation", "rainfall", "rain"],
+        "most humid": ["humidity"], "least humid": ["humidity"], "humid": ["humidity"],
+        "hotter": ["temperature", "temp"], "cooler": ["temperature", "temp"],
     ]
+
+    /// Words asking for the early end of a date column ("the oldest hire date") and for the
+    /// late end ("latest order date"); a question with both ("first and last date") asks for
+    /// both ends.
+    static let earliestDateWords: Set<String> = ["oldest", "earliest", "first", "lowest", "smallest", "min",
+                                                 "minimum", "initial"]
+    static let latestDateWords: Set<String> = ["newest", "latest", "last", "most recent", "recent", "highest",
+                                               "largest", "max", "maximum", "final"]
+
+    /// Comparative adjectives that name their measure ("warmer", "heavier"): "was 2014 warmer
+    /// than 2013" compares the two named periods (or values) by that measure.
+    static let comparativeAdjectives: Set<String> = ["warmer", "hotter", "colder", "cooler", "heavier", "lighter",
+                                                     "older", "younger", "longer", "shorter", "cheaper", "costlier",
+                                                     "wetter", "drier", "dryer", "rainier"]
 
     /// Articles after which an unknown noun reads as "a row" ("the price of a house").
     static let indefiniteArticles: Set<String> = ["a", "an"]

@@ -139,6 +139,15 @@ extension PlanningState {
             plan.conditions = conditions
             return plan
         }
+        // "AAPL prices in 2009", "temperatures in March": a price or rate named in the plural
+        // with no aggregate word asks for the values, not their average.
+        if measures.isEmpty, !countRows, roles.orphanAggregate == nil, !isRanking, !isCompare, !howMuch, !isPerformance,
+           groups.isEmpty, roles.otherText.isEmpty, ratios.isEmpty, periodAverage == nil, !roles.bareMeasures.isEmpty,
+           roles.bareMeasures.allSatisfy({ c in !isAdditive(c) && tags.contains { $0.isPlural && $0.columnHit?.column == c } }) {
+            plan.projections = listProjection(roles.bareMeasures)
+            plan.conditions = conditions
+            return plan
+        }
         if isListVerb, measures.isEmpty, !countRows, roles.orphanAggregate == nil, !isRanking, groups.isEmpty {
             plan.projections = listProjection(roles.otherText + roles.bareMeasures)
             plan.conditions = conditions
@@ -172,11 +181,15 @@ extension PlanningState {
 
     /// "the oldest hire date", "latest order date": the extreme of a named date column.
     private func dateExtremePlan(_ roles: Roles) -> QueryPlan? {
+        // "the 2 wettest days" over a column `day`: the superlative names another measure, so
+        // the rows are ranked by it, not the date ("oldest", "latest" still name the date's ends).
         guard let column = roles.dateColumnNamed, isRanking || has({ $0 == .first || $0 == .last }),
+              adjectiveMeasureInQuestion() == nil
+                || tags.contains(where: { Lexicon.earliestDateWords.contains($0.text) || Lexicon.latestDateWords.contains($0.text) }),
               groups.isEmpty, roles.otherText.isEmpty, roles.bareMeasures.isEmpty, measures.isEmpty, !countRows
         else { return nil }
-        let early: Set<String> = ["oldest", "earliest", "first", "lowest", "smallest", "min", "minimum"]
-        let wantsEarliest = tags.contains { early.contains($0.text) }
+        let wantsEarliest = tags.contains { Lexicon.earliestDateWords.contains($0.text) }
+        let wantsLatest = tags.contains { Lexicon.latestDateWords.contains($0.text) }
         var plan = QueryPlan()
         if tags.contains(where: { $0.text == "who" }) {
             // "who was hired first": the row (the person), not only the date.
@@ -187,7 +200,13 @@ extension PlanningState {
             plan.intent = .listing
             return plan
         }
-        plan.projections = [.measure(Measure(function: wantsEarliest ? .min : .max, column: column))]
+        // "first and last date": both ends of the range, not just the first word's end.
+        if wantsEarliest && wantsLatest {
+            plan.projections = [.measure(Measure(function: .min, column: column)),
+                                .measure(Measure(function: .max, column: column))]
+        } else {
+            plan.projections = [.measure(Measure(function: wantsEarliest ? .min : .max, column: column))]
+        }
         plan.conditions = conditions
         plan.intent = .single
         return plan
@@ -196,7 +215,10 @@ extension PlanningState {
     /// Rows ranked by a column ("top 5 orders by shipping cost", "heaviest order"), or the
     /// extreme value itself ("what is the highest price").
     private mutating func rowRankingPlan(_ roles: Roles) -> QueryPlan? {
-        guard let m = roles.bareMeasures.first ?? adjectiveMeasureInQuestion()
+        // A superlative that names its measure ranks by it: "the most expensive diamond's
+        // carat" ranks by price and shows the carat.
+        guard let m = rankBy.flatMap({ roles.bareMeasures.contains($0) ? $0 : nil }) ?? adjectiveMeasureInQuestion()
+                ?? roles.bareMeasures.first
                 ?? (isPerformance ? columns.defaultMeasure : nil) else {
             problems.append("I could not tell what to rank by")
             return nil
@@ -304,6 +326,12 @@ extension PlanningState {
             // "most expensive ship mode on average"
             let f = roles.orphanAggregate.flatMap { $0 == .count ? nil : $0 } ?? defaultAggregate(m)
             return [Measure(function: f, column: m)]
+        }
+        if let word = superlativeWithoutItsMeasure() {
+            // "which year was the wettest" with no rain column: counting rows instead would be
+            // confidently wrong.
+            problems.append("I could not find the column \"\(word)\" is measured by; name it")
+            return nil
         }
         if howMuch, let m = columns.defaultMeasure {
             // "how much did we sell": the main amount.

@@ -16,9 +16,12 @@ enum Planner {
         var state = PlanningState(schema: schema, columns: columns, tags: tags, choices: choices)
         state.parseInTotal()
         state.parseTime()
+        state.parseDailyRows()
         state.parseRowLimit()
         state.parseEdgeRows()
         state.parseComparisons()
+        state.parseCodedNumbers()
+        state.parseComparativeAdjectives()
         state.parseValues()
         state.parseNullChecks()
         state.parseNegatedColumns()
@@ -67,7 +70,7 @@ extension PlanningState {
     var rankLow: Bool { has { $0 == .superlativeLow || $0 == .bottom || $0 == .worst } }
     var isRanking: Bool { rankHigh || rankLow }
     var isPerformance: Bool { has { $0 == .best || $0 == .worst || $0 == .performance } }
-    var isCompare: Bool { hasLex(.compare) }
+    var isCompare: Bool { hasLex(.compare) || comparesByAdjective }
     var isShare: Bool { hasLex(.share) }
     var isListVerb: Bool { hasLex(.list) }
     /// Descending unless the first ranking word asks for the low end.

@@ -49,6 +49,12 @@ struct PlanningState {
     var howMuch = false
     /// The grouping "which X" / "top X" asks about, when a question also groups by another.
     var rankTarget: GroupKey?
+    /// The number column named after "by" in a ranking ("top 5 days by ozone"): rows are
+    /// ranked by it, whatever other number columns the question names.
+    var rankBy: String?
+    /// Set when a comparative adjective stands between two named periods or values ("was 2014
+    /// warmer than 2013"): they are compared side by side, like "2014 vs 2013".
+    var comparesByAdjective = false
     /// Ratios named as "X per Y" with both numeric ("cost per kg").
     var ratios: [(String, String)] = []
     var explicitAggregate = false

@@ -73,8 +73,12 @@ extension PlanningState {
                     k = b
                 }
             } else if tags[j].valueHit != nil || tags[j].columnHit != nil {
-                // "shipped by air", "top 3 products by sales": not a grouping.
+                // "shipped by air", "top 3 products by sales": not a grouping. In a ranking, a
+                // number column after "by" is what the rows are ranked by ("top 5 days by ozone").
                 tags[i].consumed = true
+                if isRanking, rankBy == nil, let hit = tags[j].columnHit, profile(hit.column)?.type.isNumeric == true {
+                    rankBy = hit.column
+                }
             }
         }
         for i in tags.indices where !tags[i].consumed {
@@ -259,7 +263,14 @@ extension PlanningState {
                 guard let column = column(of: i), let type = profile(column)?.type else { continue }
                 tags[i].consumed = true
                 if type.isNumeric {
-                    if pendingCount, let f = pendingAggregate, !aggregateApplied {
+                    if pendingCount && pendingDistinct {
+                        // "how many different carburetor counts": the distinct values of a
+                        // numeric column, counted — not the rows.
+                        addMeasure(Measure(function: .countDistinct, column: column))
+                        explicitAggregate = true
+                        pendingCount = false
+                        pendingDistinct = false
+                    } else if pendingCount, let f = pendingAggregate, !aggregateApplied {
                         // "average number of items": the count words are part of the column's name.
                         addMeasure(Measure(function: f, column: column))
                         explicitAggregate = true
@@ -311,6 +322,10 @@ extension PlanningState {
                     } else if let f = pendingAggregate, !aggregateApplied, f != .count {
                         problems.append("\(f.phrase) of \"\(column)\" makes no sense: it holds text")
                         aggregateApplied = true
+                    } else if i > 0, tags[i - 1].lex == .all, tags[i].isPlural, pendingAggregate != nil || !measures.isEmpty {
+                        // "average price of all stocks": every stock together, not one figure per
+                        // stock (as "across all stores").
+                        penalty += 0.05
                     } else if !roles.otherText.contains(column) {
                         roles.otherText.append(column)
                     }

@@ -124,8 +124,12 @@ struct Tagger: Sendable {
                 tags.append(Tag(kind: kind, text: span.map(\.text).joined(separator: " "),
                                 isPlural: span.last?.isPlural ?? false))
                 i += n
-            } else if t.kind == .word, let column = columns.dateColumn(forVerb: t.text) ?? columns.column(forInflection: t.text)
-                        ?? columns.column(forAdjective: t.text) {
+            } else if t.kind == .word, columns.dateColumn(forVerb: t.text) == nil, columns.column(forInflection: t.text) == nil,
+                      let hit = columns.hit(forAdjective: t.text) {
+                // "warmer": the measure the adjective names, every column it could be.
+                tags.append(Tag(kind: .column(hit), text: t.text, isPlural: false))
+                i += 1
+            } else if t.kind == .word, let column = columns.dateColumn(forVerb: t.text) ?? columns.column(forInflection: t.text) {
                 // "hired in 2020": the verb stands for its date column.
                 tags.append(Tag(kind: .column(ColumnHit(column: column, strength: .synonym, alternatives: [column])),
                                 text: t.text, isPlural: false))

@@ -66,6 +66,18 @@ extension PlanningState {
         }
     }
 
+    /// "rainy days per year", "top 3 wettest days", "how many snow days": in a table with one
+    /// row per date, "days" left over by the date phrases ("last 30 days") names the rows. Not
+    /// after "by"/"per" (a grouping) and not when some rows share a date.
+    mutating func parseDailyRows() {
+        guard let column = soleDateColumn, let p = profile(column), !p.distinctIsEstimate,
+              p.distinctCount == schema.rowCount, p.nullCount == 0 else { return }
+        for i in tags.indices where !tags[i].consumed && tags[i].isPlural && tags[i].lex == .timeUnit(.day) {
+            if let b = previous(before: i), tags[b].lex == .groupCue { continue }
+            tags[i].kind = .lex(.rowNoun)
+        }
+    }
+
     /// A month-of-year without a year, placed in the year of the newest date.
     private mutating func anchorMonth(_ r: (range: DateRange?, month: Int?)) -> DateRange? {
         if let range = r.range { return range }

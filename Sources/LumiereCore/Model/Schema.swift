@@ -84,11 +84,16 @@ public struct SourceSchema: Sendable, Codable, Equatable {
     public var rowCount: Int
     public var columns: [ColumnProfile]
     public var valueIndex: ValueIndex
+    /// The source's name as its owner gave it ("mtcars", "diamonds"): its last word names what
+    /// a row is, so "top 5 cars by mpg" over `mtcars` reads "cars" as the rows. Not stored with
+    /// the schema; whoever opens the source sets it. The default is nil (no row noun known).
+    public var sourceName: String? = nil
 
-    public init(rowCount: Int, columns: [ColumnProfile], valueIndex: ValueIndex = ValueIndex()) {
+    public init(rowCount: Int, columns: [ColumnProfile], valueIndex: ValueIndex = ValueIndex(), sourceName: String? = nil) {
         self.rowCount = rowCount
         self.columns = columns
         self.valueIndex = valueIndex
+        self.sourceName = sourceName
     }
 
     public func column(named name: String) -> ColumnProfile? {

@@ -63,7 +63,7 @@ public struct SourceRecord: Sendable, Equatable, Codable {
     }
 
     public var ref: SourceRef { SourceRef(id: id, name: name, version: version, rowCount: rowCount) }
-    public var schema: SourceSchema { SourceSchema(rowCount: rowCount, columns: profile.columns, valueIndex: valueIndex) }
+    public var schema: SourceSchema { SourceSchema(rowCount: rowCount, columns: profile.columns, valueIndex: valueIndex, sourceName: name) }
 
     enum CodingKeys: String, CodingKey {
         case id, tenant, name, version, description, sha256, profile

@@ -148,19 +148,34 @@ extension PlanningState {
     /// Only numbers inside the column's range, and not a count or limit ("top 3 …"), nor the
     /// end of a comparison.
     mutating func parseCodedNumbers() {
-        for i in tags.indices where !tags[i].consumed {
-            guard case .number(let n, _) = tags[i].kind else { continue }
-            if i > 0, tags[i - 1].lex.map(Self.bindsNumber) == true { continue }
-            for k in [i + 1, i - 1] where k >= 0 && k < tags.count && !tags[k].consumed {
-                guard let hit = tags[k].columnHit, isCodeLike(hit.column), hit.alternatives.count <= 1,
-                      let p = profile(hit.column), let lo = p.min?.doubleValue, let hi = p.max?.doubleValue,
-                      lo <= n, n <= hi else { continue }
-                tags[i].consumed = true
-                tags[k].consumed = true
-                addCondition(.compare(column: hit.column, op: .eq, value: n))
-                break
-            }
+        // Written as a lookup, then the mutation: the nested-loop form (a `where` clause,
+        // `guard … continue` and `break` over `tags` inside a mutating method) crashed the
+        // Swift 6.3.1 optimizer's ownership verifier in release builds.
+        for i in tags.indices {
+            let tag = tags[i]
+            guard !tag.consumed, case .number(let n, _) = tag.kind, !numberIsBound(at: i),
+                  let (k, column) = codedNeighbour(of: i, value: n) else { continue }
+            tags[i].consumed = true
+            tags[k].consumed = true
+            addCondition(.compare(column: column, op: .eq, value: n))
         }
+    }
+
+    /// Whether the word before tag `i` owns its number (a limit, a rank, a comparison).
+    private func numberIsBound(at i: Int) -> Bool {
+        guard i > 0, let word = tags[i - 1].lex else { return false }
+        return Self.bindsNumber(word)
+    }
+
+    /// The unconsumed coded column right after (or else right before) tag `i` whose range holds `n`.
+    private func codedNeighbour(of i: Int, value n: Double) -> (Int, String)? {
+        for k in [i + 1, i - 1] {
+            guard k >= 0, k < tags.count, !tags[k].consumed, let hit = tags[k].columnHit,
+                  isCodeLike(hit.column), hit.alternatives.count <= 1, let p = profile(hit.column),
+                  let lo = p.min?.doubleValue, let hi = p.max?.doubleValue, lo <= n, n <= hi else { continue }
+            return (k, hit.column)
+        }
+        return nil
     }
 
     /// Words that own the number after them: a limit, a rank, a comparison.

@@ -52,7 +52,7 @@ class Bench:
         """Requests per second for one fresh spool with `daemons` daemons."""
         self.runs += 1
         spool = os.path.join(self.root, f"spool{self.runs}")
-        env = {"LUMIERE_WORKERS": str(self.args.workers), "LUMIERE_LOG_LEVEL": "warning",
+        env = {"LUMIERE_WORKERS": str(self.args.workers), "LUMIERE_LOG_LEVEL": "info",
                "LUMIERE_LOG_TARGET": "stderr", "LUMIERE_SPOOL_SETTLE_MS": "0", "LUMIERE_SPOOL_MAX_QUEUED": "100000"}
         if backend == "postgres":
             db = f"bench{self.runs}"

@@ -125,7 +125,7 @@ public final class Intake: @unchecked Sendable {
                         pass.seen.insert(Self.key("", name))
                         let error = LumiereError(.invalidTenant, "the inbox folder \"\(name)\" is not a valid tenant name: \(why)",
                                                  hint: "rename the folder (letters, digits, _, - and .) and move its files in again")
-                        if let job = claim(name, from: inbox, tenant: "", kind: .reject, refusal: error.payload) { pass.add(job) }
+                        if let job = claim(name, identity: id, from: inbox, tenant: "", kind: .reject, refusal: error.payload) { pass.add(job) }
                     } else {
                         folders.append(name)
                     }
@@ -193,7 +193,7 @@ public final class Intake: @unchecked Sendable {
         // Not a regular file / hard link / too big: refuse at once, never opened.
         if let refusal = InboxSafety.refusal(for: id, name: name, maxBytes: settings.maxFileBytes),
            !id.isRegular || id.links > 1 {
-            if let job = claim(name, from: dir, tenant: tenant, kind: .reject, refusal: refusal.payload) { pass.add(job) }
+            if let job = claim(name, identity: id, from: dir, tenant: tenant, kind: .reject, refusal: refusal.payload) { pass.add(job) }
             return
         }
         // Regular file: wait until it is stable for the settle interval.
@@ -216,7 +216,7 @@ public final class Intake: @unchecked Sendable {
             pass.recheck(after: max(settings.settleSeconds, 0.05))
             return
         case .refused(let error):
-            if let job = claim(name, from: dir, tenant: tenant, kind: .reject, refusal: error.payload) { pass.add(job) }
+            if let job = claim(name, identity: id, from: dir, tenant: tenant, kind: .reject, refusal: error.payload) { pass.add(job) }
         case .ok:
             let refusal: LumiereError?
             if let tooBig = InboxSafety.refusal(for: id, name: name, maxBytes: settings.maxFileBytes) {
@@ -233,14 +233,14 @@ public final class Intake: @unchecked Sendable {
                 refusal = nil
             }
             let kind: JobKind = refusal != nil ? .reject : SpoolNames.kind(of: name) == .upload ? .upload : .request
-            if let job = claim(name, from: dir, tenant: tenant, kind: kind, refusal: refusal?.payload) { pass.add(job) }
+            if let job = claim(name, identity: id, from: dir, tenant: tenant, kind: kind, refusal: refusal?.payload) { pass.add(job) }
         }
         sightings[key] = nil
         if pass.batch.count >= 256 { flush(&pass.batch) }
     }
 
     /// Rename one inbox name into the work area. The job row is inserted with its batch.
-    private func claim(_ name: String, from dir: DirectoryHandle, tenant: String, kind: JobKind,
+    private func claim(_ name: String, identity: FileIdentity, from dir: DirectoryHandle, tenant: String, kind: JobKind,
                        refusal: ErrorPayload?) -> NewJob? {
         counter += 1
         let uniq = String(format: "%012llx%04llx", UInt64(Date().timeIntervalSince1970 * 1000), counter & 0xffff)
@@ -256,8 +256,9 @@ public final class Intake: @unchecked Sendable {
             return nil
         }
         touchedFolders.insert(dir.path)
+        let key = "\(identity.device):\(identity.inode):\(identity.size):\(identity.mtimeNanos)"
         return NewJob(kind: kind, tenant: tenant, inputName: name, workName: workArea.workName(fileName),
-                      rejectError: refusal)
+                      rejectError: refusal, claimKey: key)
     }
 
     /// Inbox folders renamed out of since the last flush (their entries must be synced).
@@ -275,6 +276,12 @@ public final class Intake: @unchecked Sendable {
             // Work names are unique, so inserting a batch again never duplicates a job.
             let ids = try store.enqueue(jobs)
             unrecorded = []
+            if ids.count < jobs.count {
+                // Rows already there: a batch inserted again after an error, or (several
+                // daemons on one spool) a file another daemon's row already claims.
+                logger.notice("some claimed files already had a job row",
+                              metadata: ["claimed": "\(jobs.count)", "inserted": "\(ids.count)"])
+            }
             logger.debug("claimed inbox files", metadata: ["count": "\(ids.count)"])
         } catch {
             // The files are in the work area: the next scan inserts them (start-up

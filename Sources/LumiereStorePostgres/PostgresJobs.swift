@@ -48,10 +48,10 @@ extension PostgresStateStore { // JobQueueStore
             var ids: [Int64] = []
             for job in jobs {
                 let rows = try await connection.query("""
-                    INSERT INTO jobs (kind, tenant, input_name, work_name, state, reject_error, created_at)
+                    INSERT INTO jobs (kind, tenant, input_name, work_name, state, reject_error, created_at, claim_key)
                     VALUES (\(job.kind.rawValue), \(job.tenant), \(job.inputName), \(job.workName), 'queued',
-                            \(job.rejectError.map(StoredJSON.encode)), \(t))
-                    ON CONFLICT (work_name) DO NOTHING RETURNING id
+                            \(job.rejectError.map(StoredJSON.encode)), \(t), \(job.claimKey))
+                    ON CONFLICT DO NOTHING RETURNING id
                     """, logger: logger)
                 for try await id in rows.decode(Int64.self) { ids.append(id) }
             }

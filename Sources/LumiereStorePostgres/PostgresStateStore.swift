@@ -160,6 +160,16 @@ public final class PostgresStateStore: StateBackend {
             )
             """,
         ]),
+        // One inbox file, one unfinished job, whichever daemon renamed it (NewJob.claimKey).
+        // Only while the job is queued or running: a file moved from archive/ back into the
+        // inbox keeps its inode and mtime, and must become a new job.
+        ("v2_claim_key", [
+            "ALTER TABLE jobs ADD COLUMN claim_key TEXT",
+            """
+            CREATE UNIQUE INDEX jobs_by_claim_key ON jobs(claim_key)
+            WHERE claim_key IS NOT NULL AND state IN ('queued', 'running')
+            """,
+        ]),
     ]
 
     /// Names of the migrations applied, in order (for tests and `lumiere doctor`).

@@ -46,6 +46,26 @@ struct PostgresClaimTests {
         #expect(try stores[2].jobs(inStates: [.succeeded]).allSatisfy { $0.attempts == 1 })
     }
 
+    @Test("one inbox file, one unfinished job: a second row with the same claim key is not inserted, a new one after it finished is")
+    func claimKeyIsUniqueWhileUnfinished() throws {
+        let settings = try TestStores.postgresSettings(on: try PostgresTestServer.shared())
+        let (a, b) = (try open(settings, id: "a"), try open(settings, id: "b"))
+        defer { a.close(); b.close() }
+        let first = try a.enqueue([NewJob(kind: .request, inputName: "q.json", workName: "a/1--q.json", claimKey: "1:42:10:7")])
+        #expect(first.count == 1)
+        // Another daemon believes it renamed the same file (same identity) into its folder.
+        let second = try b.enqueue([NewJob(kind: .request, inputName: "q.json", workName: "b/1--q.json", claimKey: "1:42:10:7"),
+                                    NewJob(kind: .request, inputName: "r.json", workName: "b/2--r.json", claimKey: "1:43:10:7")])
+        #expect(second.count == 1, "only r.json is new")
+        #expect(try a.allWorkNames() == ["a/1--q.json", "b/2--r.json"])
+        let job = try #require(try a.claimNext())
+        #expect(job.workName == "a/1--q.json")
+        try a.finish(jobID: job.id, state: .succeeded, disposition: .archive, finalName: "q.json", error: nil)
+        // The same file moved back from archive/ into the inbox: a new job.
+        let again = try b.enqueue([NewJob(kind: .request, inputName: "q.json", workName: "b/3--q.json", claimKey: "1:42:10:7")])
+        #expect(again.count == 1)
+    }
+
     @Test("a claimer SIGKILLed while holding leases: its jobs are claimed again once the leases run out, and finished")
     func killedClaimerIsTakenOver() throws {
         let server = try PostgresTestServer.shared()

@@ -110,13 +110,21 @@ public struct NewJob: Sendable {
     public var inputName: String
     public var workName: String
     public var rejectError: ErrorPayload?
+    /// The inbox file's identity when it was claimed (device, inode, size, mtime). With
+    /// several daemons on one spool the PostgreSQL store keeps it unique among unfinished
+    /// jobs, so one file becomes one job even where a shared file system's rename is not
+    /// trustworthy (an NFS reply retransmitted to two clients); the SQLite store, one
+    /// daemon, ignores it.
+    public var claimKey: String?
 
-    public init(kind: JobKind, tenant: String = "", inputName: String, workName: String, rejectError: ErrorPayload? = nil) {
+    public init(kind: JobKind, tenant: String = "", inputName: String, workName: String, rejectError: ErrorPayload? = nil,
+                claimKey: String? = nil) {
         self.kind = kind
         self.tenant = tenant
         self.inputName = inputName
         self.workName = workName
         self.rejectError = rejectError
+        self.claimKey = claimKey
     }
 }
 

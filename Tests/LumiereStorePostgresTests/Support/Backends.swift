@@ -19,17 +19,22 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
 }
 
 /// Logs kept in memory, to check what a store writes (and that no password is in it).
-final class RecordingLogHandler: LogHandler, @unchecked Sendable {
-    // @unchecked: `lines` is behind its own Mutex; the LogHandler value properties are set
-    // before the logger is shared.
-    let lines = Mutex<[String]>([])
+/// A struct, as swift-log expects: postgres-nio sets metadata on its own copies of the
+/// logger from its event-loop threads, and a class here had them all write one
+/// dictionary at once (a crash under load: swift_isUniquelyReferenced on `metadata`).
+/// Copies share only `lines`, behind a Mutex.
+struct RecordingLogHandler: LogHandler {
+    private final class Lines: Sendable {
+        let lines = Mutex<[String]>([])
+    }
+    private let store = Lines()
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level = .trace
 
     func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
              file: String, function: String, line: UInt) {
         let all = self.metadata.merging(metadata ?? [:]) { $1 }
-        lines.withLock { $0.append("\(level) \(message) \(all.map { "\($0.key)=\($0.value)" }.sorted())") }
+        store.lines.withLock { $0.append("\(level) \(message) \(all.map { "\($0.key)=\($0.value)" }.sorted())") }
     }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -37,7 +42,7 @@ final class RecordingLogHandler: LogHandler, @unchecked Sendable {
         set { metadata[key] = newValue }
     }
 
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+    var text: String { store.lines.withLock { $0.joined(separator: "\n") } }
 }
 
 enum TestStores {

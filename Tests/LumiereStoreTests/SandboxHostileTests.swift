@@ -183,10 +183,14 @@ struct SandboxHostileTests {
     /// sqlite3 shell, so on these 8 MiB ones it would take (64² × 26 s) about a day. The
     /// sandbox's replacement answers in well under a second alone; the bound is loose (60 s)
     /// so a loaded CI machine cannot fail it, yet a quadratic function can never meet it.
+    /// The executor's own deadline is raised to that bound too: at the default 10 s the query
+    /// was stopped (sql_timeout) on a fresh clone while a release build ran beside the tests.
     @Test func quadraticStringFunctionsAreLinear() throws {
         try withSandboxDirectory { dir in
             let path = try SandboxFixture.makeSource(in: dir)
-            let executor = try SandboxedExecutor(databasePath: path)
+            var limits = SandboxLimits()
+            limits.timeoutSeconds = 60
+            let executor = try SandboxedExecutor(databasePath: path, limits: limits)
             let big = "(WITH RECURSIVE r(s, n) AS (SELECT 'a', 0 UNION ALL SELECT s || s, n + 1 FROM r WHERE n < 23) "
                 + "SELECT s FROM r WHERE n = 23)"  // 8 MiB of 'a'
             let start = ContinuousClock.now

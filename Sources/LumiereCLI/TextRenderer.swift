@@ -1,6 +1,6 @@
 // TextRenderer: a result document for a terminal — warnings, interpretation, the engine
 // when an LLM wrote the SQL, SQL, an aligned table (first 50 rows), insights,
-// clarification candidates.
+// clarification candidates, follow-up suggestions.
 
 import Foundation
 
@@ -33,6 +33,11 @@ enum TextRenderer {
                 out.append("Next questions:")
                 for r in insights.recommendations { out.append("  → \(r)") }
             }
+        }
+        if let suggestions = doc.suggestions, !suggestions.isEmpty {
+            out.append("")
+            out.append("Follow-up questions:")
+            for q in suggestions { out.append("  ? \(q)") }
         }
         return out.joined(separator: "\n")
     }

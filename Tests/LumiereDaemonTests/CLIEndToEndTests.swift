@@ -45,6 +45,17 @@ struct CLIEndToEndTests {
             let asked = try runCLI(["ask", "--source", "revenue", "--json", "What were the total sales by region?"] + s)
             #expect(asked.status == 0, "\(asked.stderr)")
             let queryID = try #require(asked.json?["query_id"] as? Int)
+            #expect(asked.json?["suggestions"] as? [String]
+                == ["total Sales by Category", "monthly total Sales", "total Sales by Customer_Type"])
+            // (a throwaway spool: this history's query count stays as the steps below expect)
+            let askedText = try runCLI(["ask", "--csv", TestPaths.sampleCSV, "total sales by category"])
+            #expect(askedText.stdout.hasSuffix("""
+                Follow-up questions:
+                  ? total Sales by Customer_Type
+                  ? monthly total Sales
+                  ? top 3 Region by total Sales
+
+                """), "\(askedText.stdout)")
             // GET /ai/queries
             let queries = try runCLI(["queries", "list"] + s)
             #expect(queries.stdout.contains("\(queryID)   succeeded  revenue@1  4"))

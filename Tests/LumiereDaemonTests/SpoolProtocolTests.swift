@@ -25,6 +25,7 @@ struct SpoolProtocolTests {
             let source = try #require(result["source"] as? [String: Any])
             #expect(source["name"] as? String == "test_sales_data")
             #expect(source["row_count"] as? Int == 15)
+            #expect(result["suggestions"] == nil, "SQL as given has no follow-ups: \(result)")
             let upload = try waitForJSON(spool + "/outbox/test_sales_data.source.json")
             #expect(upload["status"] as? String == "succeeded")
             _ = try eventually(timeout: 10, "inputs archived") { () -> Bool? in
@@ -53,6 +54,13 @@ struct SpoolProtocolTests {
             #expect(FileManager.default.fileExists(atPath: spool + "/outbox/q1.report.html"))
             #expect((result["chart"] as? [String: Any])?["type"] as? String != nil)
             #expect((result["insights"] as? [String: Any])?["summary"] as? String != nil)
+            // Follow-ups the builtin engine answers on this source, in the outbox document.
+            #expect(result["suggestions"] as? [String]
+                == ["total Sales by Category", "monthly total Sales", "total Sales by Customer_Type"], "\(result)")
+            try drop(#"{"source": "test_sales_data", "question": "who won the world cup"}"#, as: "q2.json", into: spool + "/inbox")
+            let refused = try waitForJSON(spool + "/outbox/q2.result.json")
+            #expect(refused["status"] as? String == "failed")
+            #expect(refused["suggestions"] == nil, "a failed answer has no follow-ups: \(refused)")
             #expect(try daemon.stop() == 0)
         }
     }

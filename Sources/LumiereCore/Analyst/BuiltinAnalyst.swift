@@ -19,6 +19,28 @@ public struct BuiltinAnalyst: Sendable {
     public init() {}
 
     public func translate(_ question: String, schema: SourceSchema) -> AnalystOutcome {
+        switch readings(question, schema: schema) {
+        case .answer(let reading): return .answer(reading.query)
+        case .clarify(let readings): return .clarify(readings.map(\.query))
+        case .refuse(let error): return .refuse(error)
+        }
+    }
+
+    /// One reading of a question: the generated query and the plan it was rendered from
+    /// (follow-up suggestions read the plan; see FollowUpSuggester).
+    struct Reading: Sendable {
+        var query: GeneratedQuery
+        var plan: QueryPlan
+    }
+
+    enum Readings: Sendable {
+        case answer(Reading)
+        case clarify([Reading])
+        case refuse(LumiereError)
+    }
+
+    /// `translate`, keeping the plan of each reading.
+    func readings(_ question: String, schema: SourceSchema) -> Readings {
         let columns = ColumnMatcher(schema: schema)
         guard !schema.columns.isEmpty else {
             return .refuse(LumiereError(.unsupportedQuestion, "the source has no columns to ask about",
@@ -52,15 +74,17 @@ public struct BuiltinAnalyst: Sendable {
         case .refuse(let unmatched, let problems):
             return .refuse(RefusalHints.error(unmatched: unmatched, problems: problems, schema: schema, columns: columns))
         case .plan(let plan, let confidence, nil):
-            return .answer(Self.generated(Self.rules(plan, tokens), confidence: confidence - fuzzyPenalty, assumed: assumed))
+            let ruled = Self.rules(plan, tokens)
+            return .answer(Reading(query: Self.generated(ruled, confidence: confidence - fuzzyPenalty, assumed: assumed), plan: ruled))
         case .plan(_, _, let ambiguity?):
             // Re-plan once per option of the first ambiguity; later ambiguities take option 0.
-            var candidates: [GeneratedQuery] = []
+            var candidates: [Reading] = []
             for option in 0..<ambiguity.options {
                 if case .plan(let p, let c, _) = Planner.plan(tags: tags, schema: schema, columns: columns,
                                                             choices: [ambiguity.key: option]) {
-                    let q = Self.generated(Self.rules(p, tokens), confidence: min(c - fuzzyPenalty, 0.5), assumed: assumed)
-                    if !candidates.contains(where: { $0.sql == q.sql }) { candidates.append(q) }
+                    let ruled = Self.rules(p, tokens)
+                    let q = Self.generated(ruled, confidence: min(c - fuzzyPenalty, 0.5), assumed: assumed)
+                    if !candidates.contains(where: { $0.query.sql == q.sql }) { candidates.append(Reading(query: q, plan: ruled)) }
                 }
             }
             if candidates.count >= 2 { return .clarify(Array(candidates.prefix(3))) }

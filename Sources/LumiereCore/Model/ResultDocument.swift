@@ -138,6 +138,10 @@ public struct ResultDocument: Sendable, Codable, Equatable {
     public var chart: ChartPayload?
     public var insights: Insights?
     public var candidates: [Candidate]?
+    /// Follow-up questions the builtin engine answers on this source (FollowUpSuggester):
+    /// present, possibly empty, on every succeeded question result (`ask`, `choose`); absent
+    /// on failed and needs_clarification results, SQL requests and management actions.
+    public var suggestions: [String]?
     /// Extra payload of management actions (lists, source details, previews).
     public var data: JSONValue?
     public var timingsMs: [String: Double]
@@ -157,7 +161,7 @@ public struct ResultDocument: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case schema, status, request, source, question, sql, interpretation, confidence, engine, engines
-        case columns, rows, truncated, chart, insights, candidates, data, error, warnings, provenance
+        case columns, rows, truncated, chart, insights, candidates, suggestions, data, error, warnings, provenance
         case llm
         case jobID = "job_id"
         case queryID = "query_id"
@@ -178,5 +182,6 @@ public struct ResultDocument: Sendable, Codable, Equatable {
     public mutating func fail(_ error: LumiereError) {
         status = .failed
         self.error = error.payload
+        suggestions = nil  // a failed answer has nothing to follow up on
     }
 }

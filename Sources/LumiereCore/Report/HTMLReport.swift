@@ -1,5 +1,5 @@
 // HTMLReport: one result document as a self-contained HTML page for people — question,
-// interpretation, status, chart (inline SVG), insights, result table, SQL, errors or
+// interpretation, status, chart (inline SVG), insights, result table, follow-up questions, SQL, errors or
 // clarification candidates, and provenance in small print.
 //
 // Self-contained: inline CSS, no scripts, no network; a Content-Security-Policy forbids
@@ -34,6 +34,11 @@ public enum HTMLReport {
         chartBlock(document.chart, svg: svg, &page)
         if let insights = document.insights { insightsBlock(insights, &page) }
         tableBlock(document, &page)
+        if let suggestions = document.suggestions, !suggestions.isEmpty {
+            page.raw("<section class=\"suggestions\"><h2>Follow-up questions</h2><ul>\n")
+            for q in suggestions { page.raw("<li>\(esc(q))</li>\n") }
+            page.raw("</ul></section>\n")
+        }
         if let data = document.data { dataBlock(data, &page) }
         if let sql = document.sql, !sql.isEmpty {
             page.raw("<section class=\"sql\"><h2>SQL</h2><pre><code>\(esc(sql))</code></pre></section>\n")

@@ -186,6 +186,12 @@ public struct Analyst: Sendable {
             }
             doc.sql = sql
             try execute(sql, on: source, request: request, intent: intent, into: &doc, svg: &svg, ran: ran)
+            if request.sql == nil, let question = request.question {
+                // Questions only: SQL as given has no plan to follow up on.
+                let t = Date()
+                doc.suggestions = FollowUpSuggester().suggest(question: question, answeredSQL: sql, schema: source.schema)
+                doc.timingsMs["suggestions"] = ms(since: t)
+            }
             doc.provenance = provenance(source, engine: doc.engine ?? "builtin")
         } catch {
             if error.isTransient { throw error }

@@ -4,8 +4,9 @@
 // Inputs: --rows (source size), --rounds (timed passes over the question set; the median
 // pass counts), --dir (the generated CSV is cached there).
 // Outputs: one table: generation alone, execution alone of the same SQL (the reference),
-// generation + execution, each as questions/s and µs per question, and the ratio of
-// generation + execution to execution alone (the engine's share of an answer's time).
+// generation + execution, follow-up suggestions (FollowUpSuggester after each answer), each
+// as questions/s and µs per question; the ratio of generation + execution to execution alone
+// (the engine's share of an answer's time) and of suggestions to generation.
 // Failure modes: exits non-zero when a question of the set is refused or its SQL fails:
 // the set is meant to be answerable, so a refusal is a regression, not a figure.
 
@@ -113,6 +114,15 @@ struct AnalystBenchmark: ParsableCommand {
                 }
             }
         }
+        // Follow-up suggestions as the pipeline makes them after an answer: at most
+        // FollowUpSuggester.maxPlans candidates planned per question.
+        let suggestions = medianPass {
+            for _ in 0..<repeats {
+                for (q, sql) in zip(Self.questions, sqls) {
+                    _ = FollowUpSuggester().suggest(question: q, answeredSQL: sql, schema: schema)
+                }
+            }
+        } / Double(repeats)
         func row(_ name: String, _ seconds: Double) -> String {
             let cells = [name, String(format: "%.0f", n / seconds), String(format: "%.1f", seconds / n * 1e6)]
             return cells[0].padding(toLength: 34, withPad: " ", startingAt: 0)
@@ -123,7 +133,9 @@ struct AnalystBenchmark: ParsableCommand {
         print(row("generation alone", generation))
         print(row("execution alone (reference)", execution))
         print(row("generation + execution", both))
+        print(row("follow-up suggestions", suggestions))
         print(String(format: "ratio (generation + execution) / execution alone: %.3f", both / execution))
+        print(String(format: "ratio suggestions / generation: %.2f", suggestions / generation))
     }
 }
 

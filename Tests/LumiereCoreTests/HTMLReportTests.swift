@@ -95,6 +95,20 @@ struct HTMLReportTests {
         #expect(html.contains("Region with highest total &lt;sales&gt;"))
     }
 
+    @Test func followUpSuggestionsAreListedEscapedAndGoWhenTheAnswerFails() {
+        var d = Self.succeeded()
+        d.suggestions = ["total Sales by Category", "top 3 <b>Region</b> by total Sales"]
+        let html = Self.render(d)
+        #expect(html.contains("<section class=\"suggestions\"><h2>Follow-up questions</h2><ul>\n<li>total Sales by Category</li>\n<li>top 3 &lt;b&gt;Region&lt;/b&gt; by total Sales</li>\n</ul></section>"))
+        // An empty list draws no section; a failed document has no suggestions to draw.
+        d.suggestions = []
+        #expect(!Self.render(d).contains("Follow-up questions"))
+        d.suggestions = ["total Sales by Category"]
+        d.fail(LumiereError(.sqlTimeout, "the query ran too long", hint: "narrow it"))
+        #expect(d.suggestions == nil)
+        #expect(!Self.render(d).contains("Follow-up questions"))
+    }
+
     @Test func longResultsAreCutInTheTable() {
         let result = ChartSamples.manyCategories(HTMLReport.maxTableRows + 50)
         var d = Self.succeeded(result)

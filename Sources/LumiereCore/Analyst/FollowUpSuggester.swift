@@ -15,7 +15,7 @@
 // schema alone frames them: the default measure (or a row count), nothing excluded.
 // Verification: every candidate is planned by the builtin engine and offered only when it is
 // answered (no refusal, no clarification), its plan has the shape the suggestion promises
-// (groups by that category, buckets by that grain, keeps the filters) and its SQL differs from
+// (groups by that category, buckets by that grain, keeps the carried filters and adds none) and its SQL differs from
 // the answer's and from earlier suggestions'. At most `maxPlans` candidates are planned.
 // Pure and deterministic: the same question, SQL and schema give the same suggestions.
 
@@ -50,6 +50,10 @@ public struct FollowUpSuggester: Sendable {
             plans += 1
             guard case .answer(let reading) = engine.readings(text, schema: schema), shape(reading.plan),
                   carriedConditions.allSatisfy(reading.plan.conditions.contains),
+                  // no filter beyond the carried ones but the engine's own "IS NOT NULL"
+                  // guards: a stored value read back as more words ("North by Category")
+                  // must not add conditions the suggestion does not show
+                  reading.plan.conditions.allSatisfy({ carriedConditions.contains($0) || $0.allSatisfy(Self.isNotNullGuard) }),
                   seenSQL.insert(reading.query.sql).inserted else { return }
             out.append(text)
         }
@@ -74,6 +78,10 @@ public struct FollowUpSuggester: Sendable {
             offer("\(phrase) by \(dim)\(suffix)") { $0.groupBy.contains(.column(dim)) }
         }
         return out
+    }
+
+    static func isNotNullGuard(_ c: Condition) -> Bool {
+        if case .isNull(_, negated: true) = c { return true } else { return false }
     }
 
     /// The builtin engine's plan of the answered reading.

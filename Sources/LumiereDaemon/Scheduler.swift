@@ -124,7 +124,8 @@ final class Scheduler: @unchecked Sendable {
             return
         }
         var st = stat()
-        if lstat(inputPath, &st) != 0 {
+        // A standing rerun has no input file (its run row says what to answer).
+        if job.kind != .standing && lstat(inputPath, &st) != 0 {
             let error = LumiereError(.ioError, "the input \(job.inputName) vanished from the work area",
                                      hint: "something removed a file from the daemon's private state/work/ folder")
             finishWithoutInput(job, error, settings: settings, logger: jobLogger)
@@ -162,14 +163,17 @@ final class Scheduler: @unchecked Sendable {
             }
             let disposition: Disposition = output.error == nil ? .archive : .failed
             let dir = disposition == .archive ? layout.archive(tenant: job.tenant) : layout.failed(tenant: job.tenant)
-            let finalName = Self.freeName(in: dir, for: job.inputName, jobID: job.id)
+            // A standing rerun has no input to move: no final name, its failure record
+            // goes under the job's input name.
+            let hasInput = job.kind != .standing
+            let finalName = hasInput ? Self.freeName(in: dir, for: job.inputName, jobID: job.id) : ""
             if let error = output.error {
                 let record = FailureRecord(file: job.inputName, jobID: job.id, attempts: job.attempts,
                                            error: error.payload, failedAt: isoTimestamp())
                 try AtomicFile.write(encodeDocument(record), directory: layout.failed(tenant: job.tenant),
-                                     name: finalName + ".error.json")
+                                     name: (hasInput ? finalName : job.inputName) + ".error.json")
                 Failpoint.reach(.afterFailureRecord)
-            } else {
+            } else if hasInput {
                 Self.removeOwnFailureRecords(in: layout.failed(tenant: job.tenant), for: job.inputName, jobID: job.id)
             }
             let state: JobState = output.error == nil ? .succeeded : .failed
@@ -182,7 +186,7 @@ final class Scheduler: @unchecked Sendable {
             try store.finish(jobID: job.id, state: state, disposition: disposition, finalName: finalName,
                              error: output.error?.payload, timings: output.facts.timings, summary: line,
                              finishedAt: finishedAt)
-            try Self.moveInput(layout: layout, workName: job.workName, to: dir, finalName: finalName)
+            if hasInput { try Self.moveInput(layout: layout, workName: job.workName, to: dir, finalName: finalName) }
             if let line { JobIndex.append(job, line: line, layout: layout, store: store, logger: jobLogger) }
             let ms = Date().timeIntervalSince(started) * 1000
             if let error = output.error {

@@ -45,8 +45,9 @@ extension PostgresStateStore { // SourceCatalogStore
         let t = Date().timeIntervalSince1970
         let profile = StoredJSON.encode(new.profile)
         let valueIndex = StoredJSON.encode(new.valueIndex)
-        return try db.call("recording a source") { [logger] client in
-            let rows = try await client.query("""
+        // One transaction with the standing runs it queues (PostgresSubscriptions.swift).
+        return try db.transaction("recording a source") { [logger] connection in
+            let rows = try await connection.query("""
                 INSERT INTO sources (tenant, name, version, file_name, size_bytes, sha256, row_count, column_count,
                                      profile, value_index, db_file, created_at, updated_at)
                 VALUES (\(new.tenant), \(new.name), \(version), \(new.fileName), \(new.sizeBytes), \(new.sha256),
@@ -54,7 +55,9 @@ extension PostgresStateStore { // SourceCatalogStore
                         \(t), \(t))
                 RETURNING *
                 """, logger: logger)
-            return try await Self.sources(rows)[0]
+            let record = try await Self.sources(rows)[0]
+            try await Self.enqueueStandingRuns(connection, source: record, logger: logger)
+            return record
         }
     }
 
@@ -109,6 +112,9 @@ extension PostgresStateStore { // SourceCatalogStore
             // The history follows the rename, so `queries list --source NEW` finds old questions.
             try await connection.query("""
                 UPDATE queries SET source_name = \(newName) WHERE tenant = \(tenant) AND source_name = \(name)
+                """, logger: logger)
+            try await connection.query("""
+                UPDATE subscriptions SET source_name = \(newName) WHERE tenant = \(tenant) AND source_name = \(name)
                 """, logger: logger)
             return false
         }

@@ -170,6 +170,36 @@ public final class PostgresStateStore: StateBackend {
             WHERE claim_key IS NOT NULL AND state IN ('queued', 'running')
             """,
         ]),
+        // Standing questions (issue 14): the SQLite store's v3_subscriptions.
+        ("v3_subscriptions", [
+            """
+            CREATE TABLE subscriptions (
+                id BIGSERIAL PRIMARY KEY,
+                tenant TEXT NOT NULL DEFAULT '',
+                source_name TEXT NOT NULL,
+                question TEXT,
+                sql TEXT,
+                status TEXT NOT NULL DEFAULT 'active',
+                created_at DOUBLE PRECISION NOT NULL,
+                updated_at DOUBLE PRECISION NOT NULL
+            )
+            """,
+            "CREATE INDEX subscriptions_by_source ON subscriptions(tenant, source_name, status)",
+            """
+            CREATE TABLE subscription_runs (
+                id BIGSERIAL PRIMARY KEY,
+                subscription_id BIGINT NOT NULL,
+                source_id BIGINT NOT NULL,
+                source_version BIGINT NOT NULL,
+                job_id BIGINT,
+                result TEXT,
+                created_at DOUBLE PRECISION NOT NULL,
+                finished_at DOUBLE PRECISION,
+                UNIQUE (subscription_id, source_id)
+            )
+            """,
+            "CREATE INDEX subscription_runs_by_job ON subscription_runs(job_id)",
+        ]),
     ]
 
     /// Names of the migrations applied, in order (for tests and `lumiere doctor`).

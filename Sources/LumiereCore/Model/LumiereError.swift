@@ -47,6 +47,7 @@ public struct LumiereError: Error, Sendable, CustomStringConvertible, Equatable 
         public static let malformedRequest: Code = "malformed_request"
         public static let unknownSource: Code = "unknown_source"
         public static let unknownQuery: Code = "unknown_query"
+        public static let unknownSubscription: Code = "unknown_subscription"
         public static let unknownAction: Code = "unknown_action"
         // CSV ingest
         public static let malformedCSV: Code = "malformed_csv"

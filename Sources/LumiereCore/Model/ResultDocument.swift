@@ -150,6 +150,8 @@ public struct ResultDocument: Sendable, Codable, Equatable {
     public var provenance: Provenance?
     /// What the LLM engine did (calls, tokens, what was sent); nil when no LLM was asked.
     public var llm: LLMUsage?
+    /// A standing question's rerun: its subscription, source version and diff (Standing/).
+    public var standing: StandingInfo?
     public var createdAt: String
 
     public init(status: Status, request: RequestInfo, createdAt: String) {
@@ -162,7 +164,7 @@ public struct ResultDocument: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case schema, status, request, source, question, sql, interpretation, confidence, engine, engines
         case columns, rows, truncated, chart, insights, candidates, suggestions, data, error, warnings, provenance
-        case llm
+        case llm, standing
         case jobID = "job_id"
         case queryID = "query_id"
         case rowCount = "row_count"

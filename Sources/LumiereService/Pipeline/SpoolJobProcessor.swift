@@ -4,6 +4,7 @@
 //   request → parse → answer → outbox/<stem>.result.json (+ <stem>.report.html)
 //   reject  → outbox/<name>.result.json with the refusal
 //   management actions (list_sources, rerun, chart, ...) → ManagementActions → result.json
+//   standing (a subscription's rerun on a new source version) → StandingRuns → result.json
 // A question whose source is still being uploaded waits (deferral) instead of failing.
 // Every store call is scoped to the job's tenant. Each output carries JobFacts (stage
 // timings, query id, source, rows ingested) for the history, metrics and index.jsonl.
@@ -47,6 +48,8 @@ public struct SpoolJobProcessor: JobProcessor {
             return processUpload(job, inputPath)
         case .request:
             return processRequest(job, inputPath)
+        case .standing:
+            return processStanding(job)
         }
     }
 
@@ -169,7 +172,7 @@ public struct SpoolJobProcessor: JobProcessor {
         // where its submitter looks for that kind's result.
         let kind: InputKind? = switch job.kind {
         case .upload: .upload
-        case .request: .request
+        case .request, .standing: .request
         case .reject: SpoolNames.kind(of: job.inputName)
         }
         let info = RequestInfo(file: job.inputName, id: nil, action: kind == .upload ? "upload" : "request")

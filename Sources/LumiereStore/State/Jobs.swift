@@ -14,6 +14,9 @@ public enum JobKind: String, Sendable, Codable {
     /// An inbox file refused at pick-up (unsupported or unsafe): it still gets a job, so
     /// its move to failed/ and its result are recorded and recovered like any other.
     case reject
+    /// A standing question's rerun on a new source version (State/Subscriptions.swift):
+    /// it has no input file; its subscription run row says what to answer.
+    case standing
 }
 
 public enum JobState: String, Sendable, Codable, CaseIterable {

@@ -108,7 +108,8 @@ extension StateStore {
         }
     }
 
-    /// Record an ingested version whose database file is already in place.
+    /// Record an ingested version whose database file is already in place, and queue the
+    /// standing runs of its active subscriptions (State/Subscriptions.swift).
     public func addSource(_ new: NewSourceVersion, version: Int, databaseFile: String) throws(LumiereError) -> SourceRecord {
         let t = now()
         return try write("recording a source") { db in
@@ -120,7 +121,10 @@ extension StateStore {
                                  new.profile.rowCount, new.profile.columns.count, encodeJSON(new.profile),
                                  encodeJSON(new.valueIndex), databaseFile, t, t])
             let id = db.lastInsertedRowID
-            return SourceRecord(row: try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE id = ?", arguments: [id])!)
+            let record = SourceRecord(row: try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE id = ?", arguments: [id])!)
+            // In this transaction: a recorded version never misses its standing runs.
+            try Self.enqueueStandingRuns(db, source: record)
+            return record
         }
     }
 
@@ -175,6 +179,9 @@ extension StateStore {
                            arguments: [newName, now(), tenant, name])
             // The history follows the rename, so `queries list --source NEW` finds old questions.
             try db.execute(sql: "UPDATE queries SET source_name = ? WHERE tenant = ? AND source_name = ?",
+                           arguments: [newName, tenant, name])
+            // Standing questions keep following the source under its new name.
+            try db.execute(sql: "UPDATE subscriptions SET source_name = ? WHERE tenant = ? AND source_name = ?",
                            arguments: [newName, tenant, name])
         }
     }

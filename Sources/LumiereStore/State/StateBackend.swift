@@ -83,8 +83,22 @@ public protocol LLMUsageStore: AnyObject, Sendable {
     func llmUsage(day: String) throws(LumiereError) -> LLMDayUsage
 }
 
+/// Standing questions: subscriptions and their runs (State/Subscriptions.swift). Besides
+/// these calls, `addSource` queues each active subscription's run in its own transaction.
+public protocol SubscriptionStore: AnyObject, Sendable {
+    func addSubscription(_ new: NewSubscription) throws(LumiereError) -> SubscriptionRecord
+    func subscriptions(tenant: String) throws(LumiereError) -> [SubscriptionRecord]
+    func subscription(tenant: String, id: Int64) throws(LumiereError) -> SubscriptionRecord?
+    func setSubscriptionStatus(tenant: String, id: Int64, status: SubscriptionInfo.Status) throws(LumiereError) -> SubscriptionRecord?
+    @discardableResult
+    func deleteSubscription(tenant: String, id: Int64) throws(LumiereError) -> Bool
+    func subscriptionRun(jobID: Int64) throws(LumiereError) -> SubscriptionRun?
+    func previousSubscriptionRun(subscriptionID: Int64, beforeSourceID: Int64) throws(LumiereError) -> SubscriptionRun?
+    func finishSubscriptionRun(subscriptionID: Int64, sourceID: Int64, result: DiffTable) throws(LumiereError)
+}
+
 /// Everything the daemon keeps durable, in one backend.
-public protocol StateBackend: JobQueueStore, SourceCatalogStore, QueryHistoryStore, LLMUsageStore {
+public protocol StateBackend: JobQueueStore, SourceCatalogStore, QueryHistoryStore, LLMUsageStore, SubscriptionStore {
     /// "sqlite" or "postgres", for logs and `lumiere status`.
     var backendName: String { get }
     /// Where the state lives, safe to log: a file path, or the server's address without

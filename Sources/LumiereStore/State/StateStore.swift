@@ -125,6 +125,36 @@ public final class StateStore: Sendable {
                 );
                 """)
         }
+        // Standing questions (issue 14, State/Subscriptions.swift): subscriptions and one run
+        // per (subscription, source version), the version identified by its catalog id.
+        m.registerMigration("v3_subscriptions") { db in
+            try db.execute(sql: """
+                CREATE TABLE subscriptions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    tenant TEXT NOT NULL DEFAULT '',
+                    source_name TEXT NOT NULL,
+                    question TEXT,
+                    sql TEXT,
+                    status TEXT NOT NULL DEFAULT 'active',   -- active | paused
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                CREATE INDEX subscriptions_by_source ON subscriptions(tenant, source_name, status);
+
+                CREATE TABLE subscription_runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    subscription_id INTEGER NOT NULL,
+                    source_id INTEGER NOT NULL,             -- sources.id: the version's identity
+                    source_version INTEGER NOT NULL,
+                    job_id INTEGER,
+                    result TEXT,                            -- JSON DiffTable, once finished
+                    created_at REAL NOT NULL,
+                    finished_at REAL,
+                    UNIQUE (subscription_id, source_id)
+                );
+                CREATE INDEX subscription_runs_by_job ON subscription_runs(job_id);
+                """)
+        }
         return m
     }
 

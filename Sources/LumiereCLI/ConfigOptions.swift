@@ -71,7 +71,7 @@ public func exitCode(for error: LumiereError) -> Int32 {
     switch error.code {
     case .configError: return 78          // EX_CONFIG
     case .spoolLocked: return 3
-    case .unknownSource, .unknownQuery: return 4
+    case .unknownSource, .unknownQuery, .unknownSubscription: return 4
     case .unsupportedQuestion, .needsClarification: return 5
     case .forbiddenSQL, .sqlTimeout, .sqlError: return 6
     case .invalidTenant, .tenantRequired: return 64   // EX_USAGE

@@ -11,7 +11,7 @@ public struct LumiereCommand: ParsableCommand {
     /// The root configuration, with the executable's `daemon` subcommand first when given.
     public static func rootConfiguration(daemon: (any ParsableCommand.Type)?) -> CommandConfiguration {
         let commands: [any ParsableCommand.Type] = [
-            InitCommand.self, AskCommand.self, ConfigCommand.self, SourcesCommand.self, QueriesCommand.self,
+            InitCommand.self, AskCommand.self, ConfigCommand.self, SourcesCommand.self, QueriesCommand.self, WatchCommand.self,
             SubmitCommand.self, StatusCommand.self, DoctorCommand.self,
         ]
         return CommandConfiguration(

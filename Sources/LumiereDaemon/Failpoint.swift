@@ -8,6 +8,9 @@ import Foundation
 enum Failpoint: String {
     /// After failed/NAME.error.json is written and before the store records the outcome.
     case afterFailureRecord = "after-failure-record"
+    /// After a job's result documents are in the outbox and before the store records the
+    /// outcome: an upload's version (and its standing runs) is recorded by then.
+    case afterOutboxWrite = "after-outbox-write"
 
     private static let armed: Failpoint? = ProcessInfo.processInfo.environment["LUMIERE_FAILPOINT"]
         .flatMap(Failpoint.init(rawValue:))

@@ -161,6 +161,7 @@ final class Scheduler: @unchecked Sendable {
             for doc in output.documents {
                 try AtomicFile.write(doc.data, directory: outbox, name: doc.name)
             }
+            Failpoint.reach(.afterOutboxWrite)
             let disposition: Disposition = output.error == nil ? .archive : .failed
             let dir = disposition == .archive ? layout.archive(tenant: job.tenant) : layout.failed(tenant: job.tenant)
             // A standing rerun has no input to move: no final name, its failure record

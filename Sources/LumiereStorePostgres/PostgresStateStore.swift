@@ -180,11 +180,13 @@ public final class PostgresStateStore: StateBackend {
                 question TEXT,
                 sql TEXT,
                 status TEXT NOT NULL DEFAULT 'active',
+                job_id BIGINT,
                 created_at DOUBLE PRECISION NOT NULL,
                 updated_at DOUBLE PRECISION NOT NULL
             )
             """,
             "CREATE INDEX subscriptions_by_source ON subscriptions(tenant, source_name, status)",
+            "CREATE UNIQUE INDEX subscriptions_by_job ON subscriptions(job_id) WHERE job_id IS NOT NULL",
             """
             CREATE TABLE subscription_runs (
                 id BIGSERIAL PRIMARY KEY,

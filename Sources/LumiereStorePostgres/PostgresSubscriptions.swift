@@ -72,10 +72,15 @@ extension PostgresStateStore { // SubscriptionStore
     public func addSubscription(_ new: NewSubscription) throws(LumiereError) -> SubscriptionRecord {
         let t = Date().timeIntervalSince1970
         return try db.transaction("adding a subscription") { [logger] connection in
+            if let job = new.jobID, let made = try await Self.subscriptions(try await connection.query("""
+                SELECT \(unescaped: Self.subscriptionColumns) FROM subscriptions s WHERE job_id = \(job)
+                """, logger: logger)).first {
+                return made
+            }
             var id: Int64 = 0
             for try await value in try await connection.query("""
-                INSERT INTO subscriptions (tenant, source_name, question, sql, status, created_at, updated_at)
-                VALUES (\(new.tenant), \(new.sourceName), \(new.question), \(new.sql), 'active', \(t), \(t))
+                INSERT INTO subscriptions (tenant, source_name, question, sql, status, job_id, created_at, updated_at)
+                VALUES (\(new.tenant), \(new.sourceName), \(new.question), \(new.sql), 'active', \(new.jobID), \(t), \(t))
                 RETURNING id
                 """, logger: logger).decode(Int64.self) { id = value }
             if let newest = try await Self.sources(try await connection.query("""

@@ -19,6 +19,7 @@ struct CLIParsingTests {
     static let management: Set<String> = [
         "sources add", "sources list", "sources show", "sources rename", "sources describe", "sources preview", "sources delete",
         "queries list", "queries show", "queries rerun", "queries delete", "queries chart", "queries insight", "submit", "status",
+        "watch add", "watch list", "watch pause", "watch resume", "watch delete",
     ]
 
     @Test func everyManagementCommandExists() {
@@ -68,6 +69,10 @@ struct CLIParsingTests {
         #expect(del.version == 2)
         let chart = try #require(try LumiereCommand.parseAsRoot(["queries", "chart", "3", "--type", "donut"]) as? QueriesChartCommand)
         #expect(chart.id == 3 && chart.type == .doughnut)
+        let watch = try #require(try LumiereCommand.parseAsRoot(["watch", "add", "sales", "--question", "total sales by region"]) as? WatchAddCommand)
+        #expect(watch.source == "sales" && watch.question == "total sales by region" && watch.sql == nil)
+        let pause = try #require(try LumiereCommand.parseAsRoot(["watch", "pause", "4", "--tenant", "acme"]) as? WatchPauseCommand)
+        #expect(pause.id == 4 && pause.tenant.tenant == "acme")
     }
 
     @Test(arguments: [
@@ -88,6 +93,10 @@ struct CLIParsingTests {
         ["submit", "a/q.json", "b/q.json"],
         ["submit", ".hidden.json"],
         ["sources", "list", "--timeout", "0"],
+        ["watch", "add", "sales"],
+        ["watch", "add", "sales", "--question", "q", "--sql", "SELECT 1"],
+        ["watch", "pause", "0"],
+        ["watch", "delete", "abc"],
     ])
     func usageErrors(argv: [String]) {
         do {

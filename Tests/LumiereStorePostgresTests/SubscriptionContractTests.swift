@@ -85,6 +85,13 @@ struct SubscriptionContractTests {
             let jobs = try standingJobs(store)
             #expect(jobs.count == 1)
             #expect(try store.subscriptionRun(jobID: jobs[0].id)?.sourceID == v2.id)
+
+            // The watch_add job run again (killed after its commit) gets its own subscription back.
+            let first = try store.addSubscription(NewSubscription(tenant: "", sourceName: "sales", question: "q", sql: nil, jobID: 41))
+            let again = try store.addSubscription(NewSubscription(tenant: "", sourceName: "sales", question: "q", sql: nil, jobID: 41))
+            #expect(first.id == again.id && first.id != sub.id)
+            #expect(try store.subscriptions(tenant: "").count == 2)
+            #expect(try standingJobs(store).count == 2, "and no second baseline run")
         }
     }
 }

@@ -112,6 +112,9 @@ public struct ManagementData: Sendable, Codable, Equatable {
     /// rerun: the query that was run again; chart/insight: the query regenerated.
     public var rerunOf: Int64?
     public var regenerated: String?
+    /// watch_list / watch_add / watch_pause / watch_resume (Standing/StandingModels.swift).
+    public var subscriptions: [SubscriptionInfo]?
+    public var subscription: SubscriptionInfo?
 
     public init() {}
 
@@ -120,6 +123,7 @@ public struct ManagementData: Sendable, Codable, Equatable {
         public var source: String?
         public var versions: [Int]?
         public var files: Int?
+        public var subscriptionID: Int64?
 
         public init(queryID: Int64? = nil, source: String? = nil, versions: [Int]? = nil, files: Int? = nil) {
             self.queryID = queryID
@@ -131,6 +135,7 @@ public struct ManagementData: Sendable, Codable, Equatable {
         enum CodingKeys: String, CodingKey {
             case source, versions, files
             case queryID = "query_id"
+            case subscriptionID = "subscription_id"
         }
     }
 
@@ -152,7 +157,7 @@ public struct ManagementData: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case sources, source, queries, query, deleted, preview, regenerated
+        case sources, source, queries, query, deleted, preview, regenerated, subscriptions, subscription
         case rerunOf = "rerun_of"
     }
 }

@@ -21,6 +21,12 @@ public struct Request: Sendable, Equatable {
         case previewSource = "preview_source"
         case deleteSource = "delete_source"
         case chart, insight
+        // Standing questions (issue 14): subscribe a question or SQL to a source name.
+        case watchAdd = "watch_add"
+        case watchList = "watch_list"
+        case watchPause = "watch_pause"
+        case watchResume = "watch_resume"
+        case watchDelete = "watch_delete"
     }
 
     /// The statuses `list_queries` filters on.
@@ -47,12 +53,14 @@ public struct Request: Sendable, Equatable {
     public var limit: Int?
     public var offset: Int?
     public var status: QueryStatusFilter?
+    /// The standing question `watch_pause`, `watch_resume` and `watch_delete` act on.
+    public var subscriptionID: Int64?
 
     public init(clientID: String? = nil, action: Action, source: String? = nil, sourceVersion: Int? = nil,
                 question: String? = nil, sql: String? = nil, chart: Bool = true, insight: Bool = true,
                 engine: EngineMode? = nil, queryID: Int64? = nil, choice: Int? = nil, chartType: ChartKind? = nil,
                 name: String? = nil, description: String? = nil, limit: Int? = nil, offset: Int? = nil,
-                status: QueryStatusFilter? = nil) {
+                status: QueryStatusFilter? = nil, subscriptionID: Int64? = nil) {
         self.clientID = clientID
         self.action = action
         self.source = source
@@ -70,11 +78,13 @@ public struct Request: Sendable, Equatable {
         self.limit = limit
         self.offset = offset
         self.status = status
+        self.subscriptionID = subscriptionID
     }
 
     static let knownFields: Set<String> = [
         "id", "action", "source", "version", "question", "sql", "chart", "insight", "engine",
         "query_id", "choice", "chart_type", "name", "description", "limit", "offset", "status",
+        "subscription_id",
     ]
 
     /// Parse a request file's bytes. Throws `malformed_request` with the offending field.
@@ -113,6 +123,7 @@ public struct Request: Sendable, Equatable {
             req.engine = mode
         }
         if let q = try fields.int("query_id", range: 1...Int(Int32.max)) { req.queryID = Int64(q) }
+        if let w = try fields.int("subscription_id", range: 1...Int(Int32.max)) { req.subscriptionID = Int64(w) }
         req.choice = try fields.int("choice", range: 1...10)
         if let kind = try fields.string("chart_type", maxLength: 40) {
             guard let chartKind = ChartKind(userValue: kind) else {
@@ -156,7 +167,7 @@ public struct Request: Sendable, Equatable {
                 throw LumiereError(.malformedRequest, "action \"\(action.rawValue)\" needs field \"\(field)\"", hint: hint)
             }
         }
-        if (action == .ask || action == .sql) && question != nil && sql != nil {
+        if [.ask, .sql, .watchAdd].contains(action) && question != nil && sql != nil {
             throw LumiereError(.malformedRequest, "give either \"question\" or \"sql\", not both",
                                hint: "\"sql\" runs the statement as given; \"question\" asks the engine to write it")
         }
@@ -176,7 +187,13 @@ public struct Request: Sendable, Equatable {
             try need(queryID != nil, "query_id", "give the query's id, e.g. \"query_id\": 12")
         case .showSource, .previewSource, .deleteSource, .updateSource:
             try need(source != nil, "source", "name the data source")
-        case .listQueries, .listSources:
+        case .watchAdd:
+            try need(source != nil, "source", "name the source to watch, e.g. \"source\": \"sales\"")
+            try need([question, sql].contains { $0.map { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } ?? false },
+                     "question", "add \"question\": \"...\" or \"sql\": \"SELECT ...\" to rerun on every new version")
+        case .watchPause, .watchResume, .watchDelete:
+            try need(subscriptionID != nil, "subscription_id", "give the subscription's id, e.g. \"subscription_id\": 3 (see watch_list)")
+        case .listQueries, .listSources, .watchList:
             break
         }
     }

@@ -28,6 +28,7 @@ extension Request {
         put("limit", limit)
         put("offset", offset)
         put("status", status?.rawValue)
+        put("subscription_id", subscriptionID.map { Int($0) })
         return .object(o)
     }
 

@@ -4,7 +4,8 @@
 //   offset), delete_source (catalog rows and database files), list_queries (source,
 //   status, limit), show_query, delete_query, rerun (the stored SQL on the newest version
 //   of the source, recorded as a new query with rerun_of), chart / insight (regenerate a
-//   stored query's chart or insights, with another chart_type or engine).
+//   stored query's chart or insights, with another chart_type or engine); watch_add,
+//   watch_list, watch_pause, watch_resume, watch_delete (standing questions: WatchActions).
 // The daemon's workers and the `lumiere sources|queries` commands both call `manage`, so
 // a command and its request file give the same document.
 //
@@ -22,6 +23,7 @@ public enum ManagementActions {
     static let actions: Set<Request.Action> = [
         .rerun, .deleteQuery, .listQueries, .showQuery, .listSources, .showSource, .updateSource,
         .previewSource, .deleteSource, .chart, .insight,
+        .watchAdd, .watchList, .watchPause, .watchResume, .watchDelete,
     ]
 
     /// Is `action` answered by `Analyst.manage` (rather than `Analyst.answer`)?
@@ -78,6 +80,8 @@ extension Analyst {
             case .chart, .insight:
                 html = try regenerate(request, tenant: tenant, doc: &doc)
                 data.regenerated = request.action.rawValue
+            case .watchAdd, .watchList, .watchPause, .watchResume, .watchDelete:
+                try watch(request, tenant: tenant, jobID: jobID, into: &data)  // WatchActions.swift
             case .ask, .sql, .choose:
                 throw LumiereError(.internalError, "\(request.action.rawValue) is not a management action",
                                    hint: "this is a bug: please report it")

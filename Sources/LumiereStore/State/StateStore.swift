@@ -136,10 +136,12 @@ public final class StateStore: Sendable {
                     question TEXT,
                     sql TEXT,
                     status TEXT NOT NULL DEFAULT 'active',   -- active | paused
+                    job_id INTEGER,                         -- the watch_add job (a re-run adds no second)
                     created_at REAL NOT NULL,
                     updated_at REAL NOT NULL
                 );
                 CREATE INDEX subscriptions_by_source ON subscriptions(tenant, source_name, status);
+                CREATE UNIQUE INDEX subscriptions_by_job ON subscriptions(job_id) WHERE job_id IS NOT NULL;
 
                 CREATE TABLE subscription_runs (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,

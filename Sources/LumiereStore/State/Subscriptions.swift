@@ -79,12 +79,16 @@ public struct NewSubscription: Sendable {
     public var sourceName: String
     public var question: String?
     public var sql: String?
+    /// The job of the watch_add request: that job run again (killed after the commit)
+    /// gets the subscription it made, not a second one.
+    public var jobID: Int64?
 
-    public init(tenant: String, sourceName: String, question: String?, sql: String?) {
+    public init(tenant: String, sourceName: String, question: String?, sql: String?, jobID: Int64? = nil) {
         self.tenant = tenant
         self.sourceName = sourceName
         self.question = question
         self.sql = sql
+        self.jobID = jobID
     }
 }
 
@@ -135,10 +139,15 @@ extension StateStore {
     public func addSubscription(_ new: NewSubscription) throws(LumiereError) -> SubscriptionRecord {
         let t = now()
         return try write("adding a subscription") { db in
+            if let job = new.jobID, let made = try Row.fetchOne(db, sql: """
+                SELECT \(Self.subscriptionColumns) FROM subscriptions s WHERE job_id = ?
+                """, arguments: [job]) {
+                return SubscriptionRecord(row: made)
+            }
             try db.execute(sql: """
-                INSERT INTO subscriptions (tenant, source_name, question, sql, status, created_at, updated_at)
-                VALUES (?, ?, ?, ?, 'active', ?, ?)
-                """, arguments: [new.tenant, new.sourceName, new.question, new.sql, t, t])
+                INSERT INTO subscriptions (tenant, source_name, question, sql, status, job_id, created_at, updated_at)
+                VALUES (?, ?, ?, ?, 'active', ?, ?, ?)
+                """, arguments: [new.tenant, new.sourceName, new.question, new.sql, new.jobID, t, t])
             let id = db.lastInsertedRowID
             if let newest = try Row.fetchOne(db, sql: """
                 SELECT * FROM sources WHERE tenant = ? AND name = ? ORDER BY version DESC LIMIT 1

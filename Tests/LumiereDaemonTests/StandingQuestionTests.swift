@@ -7,6 +7,7 @@ import Foundation
 import Testing
 import LumiereCore
 import LumiereStore
+import LumiereTestSupport
 
 @Suite("Standing questions, end to end", .serialized)
 struct StandingQuestionTests {
@@ -264,6 +265,40 @@ struct StandingQuestionTests {
             #expect(try runCLI(["watch", "delete", "1", "--spool", spool]).stdout == "deleted subscription 1\n")
             let missing = try runCLI(["watch", "delete", "1", "--spool", spool])
             #expect(missing.status == 4 && missing.stderr.contains("error: there is no subscription 1"), "\(missing)")
+            #expect(try daemon.stop() == 0)
+        }
+    }
+}
+
+@Suite("Standing questions on the PostgreSQL backend", .serialized,
+       .enabled(if: PostgresTestServer.enabled, "LUMIERE_PG_TESTS=0 turns the PostgreSQL tests off"))
+struct StandingQuestionPostgresTests {
+    @Test("subscribe, upload v1 and v2 with the queue in PostgreSQL: two results, the second with its diff")
+    func twoVersionsOnPostgres() throws {
+        let server = try PostgresTestServer.shared()
+        let database = try server.createDatabase(prefix: "standing")
+        let env = ["LUMIERE_STORE_BACKEND": "postgres",
+                   "LUMIERE_STORE_URL": server.url(database: database),
+                   "LUMIERE_STORE_PASSWORD_FILE": server.passwordFile,
+                   "LUMIERE_DAEMON_NAME": "alpha"]
+        let t = StandingQuestionTests()
+        try withTemporaryDirectory { dir in
+            let spool = dir + "/spool"
+            let daemon = try DaemonProcess(spool: spool, environment: env)
+            try daemon.waitUntilStarted()
+            let added = try ask(#"{"action": "watch_add", "source": "sales", "sql": "\#(StandingQuestionTests.sql)"}"#,
+                                as: "w", spool: spool)
+            #expect(added.status == "succeeded", "\(added)")
+            try t.upload(StandingQuestionTests.v1, version: 1, spool: spool)
+            let first = try t.standingResult(spool + "/outbox", subscription: 1, version: 1)
+            #expect(try t.standing(first)["diff"] is NSNull)
+            try t.upload(StandingQuestionTests.v2, version: 2, spool: spool)
+            let second = try t.standingResult(spool + "/outbox", subscription: 1, version: 2)
+            let diff = try #require(try t.standing(second)["diff"] as? [String: Any], "\(second)")
+            #expect((diff["added"] as? [[Any]])?.count == 1 && (diff["removed"] as? [[Any]])?.count == 1)
+            #expect((diff["changed"] as? [[String: Any]])?.count == 1 && diff["unchanged"] as? Int == 1)
+            let list = try ask(#"{"action": "watch_list"}"#, as: "wl", spool: spool)
+            #expect((list.dataObject["subscriptions"] as? [[String: Any]])?.first?["runs"] as? Int == 2)
             #expect(try daemon.stop() == 0)
         }
     }

@@ -18,6 +18,11 @@
 # job queued or running; every failed input has its .error.json; inputs meant to fail
 # never archived; every upload's row count is the file's (nothing half-read); the daemon's
 # RSS and fd count flat over the steady phase (rule printed with the figures).
+# Standing questions (issue 14): the kill phase's waves also subscribe SQL to the source
+# "watched" (watch_add) and upload new versions of it, so kills land while versions are
+# recorded and reruns run; at the end every watch_add made exactly one subscription, and
+# every (subscription, version) since its first run has exactly one run, one standing job,
+# one result document naming it, and a line in index.jsonl.
 # Output: phase log lines, then one summary line starting "soak:". Exit 1 when an
 # invariant breaks, 2 on a usage or set-up error.
 
@@ -136,6 +141,8 @@ class Soak:
         self.mid_rows = 20000
         self.gen(self.mid_rows, os.path.join(self.root, "mid.csv"))
         shutil.copy(self.args.sample, os.path.join(self.root, "test_sales_data.csv"))
+        self.watch_adds = 0
+        self.watched_versions = 0
 
     def gen(self, rows, path):
         subprocess.run([self.args.bench, "generate", "--rows", str(rows), "--out", path], check=True,
@@ -414,6 +421,41 @@ class Soak:
         while now() < deadline and not self.queue_idle():
             time.sleep(0.1)
 
+    # ---- standing questions -------------------------------------------------------
+
+    WATCHED_ROWS = 4  # every version the same length (see drop_watched_version)
+
+    def watched_csv(self):
+        # Same row count each version, other values: whichever version's source document is
+        # the outbox's last, its row count is the one the drop recorded.
+        lines = ["Region,Sales"] + [f"R{i},{self.rng.randint(0, 3) * 10}" for i in range(self.WATCHED_ROWS)]
+        return ("\n".join(lines) + "\n").encode()
+
+    def drop_watched_version(self, phase):
+        """A new version of "watched", unless the previous one still sits unclaimed in the
+        inbox (a rename over it would make two drops one job)."""
+        dest = os.path.join(self.inbox, "watched.csv")
+        if os.path.exists(dest):
+            return False
+        tmp = os.path.join(self.inbox, ".watched.csv.tmp")
+        with open(tmp, "wb") as f:
+            f.write(self.watched_csv())
+        os.rename(tmp, dest)
+        self.record("watched.csv", dict(kind="upload", expect="ok", rows=self.WATCHED_ROWS), phase)
+        self.watched_versions += 1
+        return True
+
+    def drop_watch_add(self, phase):
+        name = self.uniq("watch") + ".json"
+        body = {"action": "watch_add", "source": "watched",
+                "sql": "SELECT Region, SUM(Sales) AS total FROM data GROUP BY Region"}
+        tmp = os.path.join(self.inbox, "." + name)
+        with open(tmp, "w") as f:
+            json.dump(body, f)
+        os.rename(tmp, os.path.join(self.inbox, name))
+        self.record(name, dict(kind="watch_add", expect="ok"), phase)
+        self.watch_adds += 1
+
     # ---- phases ---------------------------------------------------------------------
 
     def phase_dir(self, name):
@@ -449,6 +491,10 @@ class Soak:
             # Every third wave carries a large upload, so ingests are killed halfway too.
             first = len(self.drops)
             procs += self.start_writers(items, pdir, "kill", special=(k % 3 == 0))
+            # Standing questions under kills: subscribe now and then, upload new versions.
+            if k == 0 or self.rng.random() < 0.5:
+                self.drop_watch_add("kill")
+            self.drop_watched_version("kill")
             # Kill while the wave is being processed: once its first result is out, at a
             # random moment in the next 0.4 s.
             wave = {result_name(d["name"]) for d in self.drops[first:]}
@@ -675,6 +721,8 @@ class Soak:
         self.daemon.start()
         log(f"daemon pid {self.daemon.pid}; uploading the base sources")
         self.upload_base("warmup")
+        self.drop_watched_version("warmup")  # the version the first subscriptions start from
+        self.wait_result("watched.csv")
         n = self.total
         shares = [("steady", 0.35), ("kill", 0.25), ("sigterm", 0.06), ("sourcedb", 0.05), ("lock", 0.07),
                   ("diskfull", 0.07), ("inotify", 0.08), ("clock", 0.07)]
@@ -734,7 +782,9 @@ class Soak:
         work = os.listdir(os.path.join(spool, "state", "work"))
         inbox_left = [n for n in os.listdir(self.inbox)]
         con = sqlite3.connect(f"file:{spool}/state/lumiere.db?mode=ro", uri=True)
-        jobs = con.execute("SELECT id, input_name, state, disposition, final_name FROM jobs").fetchall()
+        # Standing reruns are not drops: check_standing() accounts for them.
+        jobs = con.execute("SELECT id, input_name, state, disposition, final_name FROM jobs "
+                           "WHERE kind != 'standing'").fetchall()
         con.close()
         by_name = {}
         for j in jobs:
@@ -832,7 +882,88 @@ class Soak:
         if wrong:
             self.breaks.append(f"unexpected outcomes: {len(wrong)}, e.g. {wrong[:5]}")
         self.codes = codes
+        self.check_standing()
         self.check_flat()
+
+    def check_standing(self):
+        """Exactly one rerun per (subscription, version), none missed, each with its result
+        document and index line; one subscription per watch_add."""
+        con = sqlite3.connect(f"file:{self.spool}/state/lumiere.db?mode=ro", uri=True)
+        subs = {r[0]: r[1] for r in con.execute("SELECT id, job_id FROM subscriptions WHERE source_name = 'watched'")}
+        runs = con.execute("SELECT subscription_id, source_id, source_version, job_id, result IS NOT NULL "
+                           "FROM subscription_runs").fetchall()
+        sjobs = {r[0]: r for r in con.execute("SELECT id, input_name, state FROM jobs WHERE kind = 'standing'")}
+        adds = con.execute("SELECT id, state FROM jobs WHERE input_name LIKE 'watch%.json' AND kind = 'request'").fetchall()
+        kept = {r[0] for r in con.execute("SELECT id FROM sources WHERE tenant = '' AND name = 'watched'")}
+        con.close()
+        indexed = {}
+        versions = set(kept)
+        try:
+            with open(os.path.join(self.outbox, "index.jsonl")) as f:
+                for line in f:
+                    try:
+                        d = json.loads(line)
+                    except ValueError:
+                        continue
+                    indexed[d.get("job_id")] = d
+                    src = d.get("source") or {}
+                    if d.get("kind") == "upload" and src.get("name") == "watched" and d.get("state") == "succeeded":
+                        versions.add(src.get("id"))
+        except OSError:
+            pass
+        outbox = set(os.listdir(self.outbox))
+        problems = []
+        if len(subs) != self.watch_adds or len(adds) != self.watch_adds:
+            problems.append(f"{self.watch_adds} watch_add drops made {len(adds)} jobs and {len(subs)} subscriptions")
+        by_sub = {}
+        for sub, src, ver, job, has_result in runs:
+            by_sub.setdefault(sub, set()).add(src)
+        diffs = pruned = 0
+        for sub in subs:
+            got = by_sub.get(sub, set())
+            if not got:
+                problems.append(f"subscription {sub} has no run (the base version was there when it was added)")
+                continue
+            missed = {v for v in versions if v >= min(got)} - got
+            if missed:
+                problems.append(f"subscription {sub} missed versions (source ids) {sorted(missed)[:5]}")
+        results = {n for n in outbox if n.startswith("watch-") and n.endswith(".result.json")}
+        expected = set()
+        for sub, src, ver, job, has_result in runs:
+            name = f"watch-{sub}-v{ver}-{src}.result.json"
+            expected.add(name)
+            j = sjobs.get(job)
+            if j is None:
+                problems.append(f"run ({sub}, {src}) has no standing job")
+                continue
+            if j[2] not in ("succeeded", "failed"):
+                problems.append(f"standing job {job} is {j[2]}")
+            if job not in indexed:
+                problems.append(f"standing job {job} has no index.jsonl line")
+            try:
+                with open(os.path.join(self.outbox, name)) as f:
+                    doc = json.load(f)
+            except (OSError, ValueError):
+                problems.append(f"run ({sub}, v{ver}) has no result document {name}")
+                continue
+            st = doc.get("standing") or {}
+            if doc.get("status") == "succeeded":
+                if (st.get("subscription_id"), st.get("source_id")) != (sub, src) or not has_result:
+                    problems.append(f"{name}: standing block {st} or stored answer does not match its run")
+                diffs += st.get("diff") is not None
+            elif (doc.get("error") or {}).get("code") in ("unknown_source", "too_many_attempts"):
+                pruned += 1  # the version was pruned (sources.keep_versions) before its rerun ran, or kills used the attempts
+            else:
+                problems.append(f"{name}: {doc.get('status')} {(doc.get('error') or {}).get('code')}")
+        if len(sjobs) != len(runs):
+            problems.append(f"{len(sjobs)} standing jobs for {len(runs)} runs")
+        extra = results - expected
+        if extra:
+            problems.append(f"standing results without a run: {sorted(extra)[:3]}")
+        self.figures.update(subscriptions=len(subs), watched_versions=len(versions), standing_runs=len(runs),
+                            standing_diffs=diffs, standing_not_answered=pruned)
+        if problems:
+            self.breaks.append(f"standing questions: {len(problems)} problem(s), e.g. {problems[:4]}")
 
     def check_flat(self):
         """RSS and fds of the steady phase's one daemon: early vs late samples."""
@@ -879,7 +1010,9 @@ class Soak:
               f"SIGTERM exit {f.get('sigterm_rc')} in {f.get('sigterm_exit_s', 0):.2f}s, disk-full {f.get('diskfull')}, "
               f"inotify overflow {f.get('inotify_overflow')}, clock {f.get('clock')}; "
               f"RSS {f['rss_early_mb']:.0f}->{f['rss_late_mb']:.0f} MB (peak {f['peak_rss_mb']:.0f}), "
-              f"fds {f['fds_early']}->{f['fds_late']}", flush=True)
+              f"fds {f['fds_early']}->{f['fds_late']}; standing: {f.get('subscriptions')} subscriptions, "
+              f"{f.get('watched_versions')} versions, {f.get('standing_runs')} reruns ({f.get('standing_diffs')} with a diff, "
+              f"{f.get('standing_not_answered')} not answered)", flush=True)
 
 
 def main():

@@ -785,6 +785,8 @@ class Soak:
         # Standing reruns are not drops: check_standing() accounts for them.
         jobs = con.execute("SELECT id, input_name, state, disposition, final_name FROM jobs "
                            "WHERE kind != 'standing'").fetchall()
+        # A standing rerun has no input: its failure record stands alone in failed/.
+        standing_inputs = {r[0] for r in con.execute("SELECT input_name FROM jobs WHERE kind = 'standing'")}
         con.close()
         by_name = {}
         for j in jobs:
@@ -815,7 +817,8 @@ class Soak:
         renamed = [f"{j[1]} -> {j[4]}" for j in jobs
                    if j[4] and j[4] != j[1] and drops_per_name.get(j[1], 0) <= 1]
         orphan_records = sorted(n for n in failed_all
-                                if n.endswith(".error.json") and n[:-len(".error.json")] not in failed)
+                                if n.endswith(".error.json") and n[:-len(".error.json")] not in failed
+                                and n[:-len(".error.json")] not in standing_inputs)
         dup += len(renamed) + len(orphan_records)
         dups += renamed + [f"{n}: failure record without its input" for n in orphan_records]
         # Final copies: every job's final name exists in archive/ or failed/, once.

@@ -149,7 +149,7 @@ public final class DaemonMetrics: @unchecked Sendable {
             sample("lumiere_intake_paused", [], g.paused ? 1 : 0)
 
             family("lumiere_jobs_finished_total", "counter", "Jobs finished since the daemon started, by kind and final state.")
-            for kind in ["upload", "request", "reject"] {
+            for kind in ["upload", "request", "reject", "standing"] {
                 for state in ["succeeded", "failed"] {
                     sample("lumiere_jobs_finished_total", [("kind", kind), ("state", state)],
                            Double(jobsFinished[kind]?[state] ?? 0))

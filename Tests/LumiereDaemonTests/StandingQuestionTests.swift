@@ -57,7 +57,7 @@ struct StandingQuestionTests {
     func twoVersionsTwoResults() throws {
         try withTemporaryDirectory { dir in
             let spool = dir + "/spool"
-            let daemon = try DaemonProcess(spool: spool)
+            let daemon = try DaemonProcess(spool: spool, environment: ["LUMIERE_METRICS_INTERVAL_S": "1"])
             try daemon.waitUntilStarted()
             let added = try ask(#"{"action": "watch_add", "source": "sales", "sql": "\#(Self.sql)"}"#, as: "w", spool: spool)
             #expect(added.status == "succeeded", "\(added)")
@@ -106,6 +106,12 @@ struct StandingQuestionTests {
             #expect(Set(lines.compactMap { ($0["documents"] as? [String])?.first { $0.hasSuffix(".result.json") } })
                     == Set(standingResults(spool + "/outbox")))
             #expect(listDir(spool + "/failed").isEmpty)
+
+            // The reruns are counted in the metrics file under their own kind.
+            _ = try eventually(timeout: 20, "two standing jobs in state/metrics.prom") { () -> Bool? in
+                let text = (try? String(contentsOfFile: spool + "/state/metrics.prom", encoding: .utf8)) ?? ""
+                return text.contains(#"lumiere_jobs_finished_total{kind="standing",state="succeeded"} 2"#) ? true : nil
+            }
 
             let list = try ask(#"{"action": "watch_list"}"#, as: "wl", spool: spool)
             let listed = try #require(list.dataObject["subscriptions"] as? [[String: Any]])

@@ -95,6 +95,10 @@ struct StandingQuestionTests {
             #expect(measure["column"] as? String == "total")
             #expect(num(measure["old"]) == 100 && num(measure["new"]) == 150)
             #expect(num(measure["absolute"]) == 50 && num(measure["relative"]) == 0.5)
+            let report = try #require(listDir(spool + "/outbox").first { $0.hasPrefix("watch-1-v2-") && $0.hasSuffix(".report.html") })
+            let html = try String(contentsOfFile: spool + "/outbox/" + report, encoding: .utf8)
+            #expect(html.contains("<h2>What changed since version 1</h2>"))
+            #expect(html.contains("<li class=\"changed\">North: total 100 → 150 (+50, +50.0%)</li>"))
 
             // Every rerun has its line in index.jsonl, like every job.
             let lines = try eventually(timeout: 10, "two standing index lines") { () -> [[String: Any]]? in

@@ -25,6 +25,7 @@ public enum HTMLReport {
 
         header(document, heading: heading, &page)
         if let error = document.error { errorBlock(error, &page) }
+        if let standing = document.standing { page.raw(standingSection(standing)) }  // StandingReport.swift
         if let candidates = document.candidates, !candidates.isEmpty { candidatesBlock(candidates, &page) }
         if let warnings = document.warnings, !warnings.isEmpty {
             page.raw("<section class=\"warnings\"><h2>Warnings</h2><ul>\n")

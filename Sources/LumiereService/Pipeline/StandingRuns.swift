@@ -53,6 +53,10 @@ extension Analyst {
                                         outcome: .notCompared(reason: "this run has no result (status \(doc.status.rawValue))"))
         }
         try store.finishQuery(id: queryID, document: doc, keepRows: config.results.historyRows)
+        if html != nil {
+            // Drawn again with the standing block ("What changed"); the chart as `answer` drew it.
+            html = HTMLReport.render(doc, svg: doc.chart.flatMap { SVGChartRenderer().render($0) })
+        }
         return (doc, html)
     }
 }

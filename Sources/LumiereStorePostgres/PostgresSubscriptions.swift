@@ -145,11 +145,12 @@ extension PostgresStateStore { // SubscriptionStore
         }
     }
 
-    public func previousSubscriptionRun(subscriptionID: Int64, beforeSourceID sourceID: Int64) throws(LumiereError) -> SubscriptionRun? {
+    public func previousSubscriptionRun(subscriptionID: Int64, beforeSourceID sourceID: Int64,
+                                        answeredOnly: Bool) throws(LumiereError) -> SubscriptionRun? {
         try db.call("reading a subscription run") { [logger] client in
             for try await row in try await client.query("""
                 SELECT * FROM subscription_runs WHERE subscription_id = \(subscriptionID) AND source_id < \(sourceID)
-                AND result IS NOT NULL ORDER BY source_id DESC LIMIT 1
+                AND (result IS NOT NULL OR NOT \(answeredOnly)) ORDER BY source_id DESC LIMIT 1
                 """, logger: logger) { return try Self.run(row) }
             return nil
         }

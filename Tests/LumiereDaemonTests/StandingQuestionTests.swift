@@ -198,6 +198,33 @@ struct StandingQuestionTests {
         }
     }
 
+    @Test("versions recorded together rerun in order: with three workers each diffs against the version just before it")
+    func versionsInOrder() throws {
+        try withTemporaryDirectory { dir in
+            let spool = dir + "/spool"
+            let s = ["--spool", spool]
+            #expect(try runCLI(["init"] + s).status == 0)
+            #expect(try runCLI(["watch", "add", "sales", "--sql", Self.sql] + s).status == 0)
+            // No daemon: each add ingests here and queues its rerun; the daemon then finds
+            // three reruns runnable at once.
+            for (i, csv) in [Self.v1, Self.v2, Self.v1].enumerated() {
+                let file = "\(dir)/v\(i + 1).csv"
+                try csv.write(toFile: file, atomically: true, encoding: .utf8)
+                let add = try runCLI(["sources", "add", file, "--name", "sales"] + s)
+                #expect(add.status == 0, "\(add.stderr)")
+            }
+            let daemon = try DaemonProcess(spool: spool, environment: ["LUMIERE_WORKERS": "3"])
+            try daemon.waitUntilStarted()
+            let results = try (1...3).map { try standing(try standingResult(spool + "/outbox", subscription: 1, version: $0)) }
+            #expect(results[0]["diff"] is NSNull)
+            #expect(results[1]["previous_version"] as? Int == 1 && results[2]["previous_version"] as? Int == 2)
+            let third = try #require(results[2]["diff"] as? [String: Any])
+            #expect((third["added"] as? [[Any]])?.first?.first as? String == "East", "version 3 is version 1 again, against 2")
+            #expect((third["removed"] as? [[Any]])?.first?.first as? String == "West")
+            #expect(try daemon.stop() == 0)
+        }
+    }
+
     @Test("killed after a version is recorded: every recorded version gets exactly one rerun, one result, one index line")
     func killedAfterVersionRecorded() throws {
         try withTemporaryDirectory { dir in

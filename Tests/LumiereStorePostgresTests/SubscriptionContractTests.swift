@@ -56,13 +56,22 @@ struct SubscriptionContractTests {
             jobs = try standingJobs(store)
             #expect(jobs.count == 4)
             let previous = try #require(try store.previousSubscriptionRun(subscriptionID: run.subscriptionID,
-                                                                           beforeSourceID: v2.id))
+                                                                           beforeSourceID: v2.id, answeredOnly: true))
             #expect(previous.sourceVersion == 1 && previous.result == table)
-            #expect(try store.previousSubscriptionRun(subscriptionID: run.subscriptionID, beforeSourceID: v1.id) == nil)
+            #expect(try store.previousSubscriptionRun(subscriptionID: run.subscriptionID, beforeSourceID: v1.id,
+                                                      answeredOnly: false) == nil)
+            // Version 3 while version 2's run has no answer yet: the run before it is v2's,
+            // the answered one before it v1's.
+            let v3 = try store.addSource(newSource("sales", tenant: "acme"), version: 3, databaseFile: "sources/a3.sqlite")
+            #expect(try store.previousSubscriptionRun(subscriptionID: run.subscriptionID, beforeSourceID: v3.id,
+                                                      answeredOnly: false)?.sourceVersion == 2)
+            #expect(try store.previousSubscriptionRun(subscriptionID: run.subscriptionID, beforeSourceID: v3.id,
+                                                      answeredOnly: true)?.sourceVersion == 1)
+            jobs = try standingJobs(store)
             let listed = try store.subscriptions(tenant: "acme")
             #expect(listed.count == 4, "acme's three on sales and one on costs, not other's")
-            #expect(listed.first { $0.id == ask.id }?.runs == 2)
-            #expect(listed.first { $0.id == ask.id }?.lastVersion == 2)
+            #expect(listed.first { $0.id == ask.id }?.runs == 3)
+            #expect(listed.first { $0.id == ask.id }?.lastVersion == 3)
             #expect(listed.first { $0.id == paused.id }?.runs == 0)
 
             // Renames are followed; deletion is tenant-scoped and takes the runs.

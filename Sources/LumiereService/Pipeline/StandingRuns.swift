@@ -41,7 +41,8 @@ extension Analyst {
         doc.request.action = "standing"
         if doc.status == .succeeded, let columns = doc.columns, let rows = doc.rows {
             let current = DiffTable(columns: columns.map(\.name), rows: rows, truncated: doc.truncated ?? false)
-            let previous = try store.previousSubscriptionRun(subscriptionID: subscription.id, beforeSourceID: source.id)
+            let previous = try store.previousSubscriptionRun(subscriptionID: subscription.id, beforeSourceID: source.id,
+                                                             answeredOnly: true)
             doc.standing = StandingInfo(subscriptionID: subscription.id, sourceVersion: source.version, sourceID: source.id,
                                         previousVersion: previous?.sourceVersion,
                                         outcome: ResultDiffer.diff(previous: previous?.result, current: current))
@@ -61,9 +62,26 @@ extension Analyst {
     }
 }
 
+extension Analyst {
+    /// Must this standing job wait? Yes while the run on the version before its own is
+    /// still queued or running: diffing now would compare with an older answer, and which
+    /// one would depend on worker timing. A run whose job is gone (pruned) is finished.
+    public func standingRunMustWait(job: Job) throws(LumiereError) -> Bool {
+        guard let run = try store.subscriptionRun(jobID: job.id),
+              let prior = try store.previousSubscriptionRun(subscriptionID: run.subscriptionID, beforeSourceID: run.sourceID,
+                                                            answeredOnly: false),
+              prior.result == nil, let priorJob = prior.jobID, let state = try store.job(id: priorJob)?.state else {
+            return false
+        }
+        return state == .queued || state == .running
+    }
+}
+
 extension SpoolJobProcessor {
     func processStanding(_ job: Job) -> JobOutput {
         do throws(LumiereError) {
+            // The run before this one first; a deferral gives the attempt back.
+            if try analyst.standingRunMustWait(job: job) { return JobOutput(deferral: 0.2) }
             let (doc, html) = try analyst.runStanding(job: job)
             var docs = [OutboxDocument(name: SpoolNames.resultName(forInput: job.inputName, kind: .request), data: encodeDocument(doc))]
             if let html {

@@ -93,7 +93,7 @@ public protocol SubscriptionStore: AnyObject, Sendable {
     @discardableResult
     func deleteSubscription(tenant: String, id: Int64) throws(LumiereError) -> Bool
     func subscriptionRun(jobID: Int64) throws(LumiereError) -> SubscriptionRun?
-    func previousSubscriptionRun(subscriptionID: Int64, beforeSourceID: Int64) throws(LumiereError) -> SubscriptionRun?
+    func previousSubscriptionRun(subscriptionID: Int64, beforeSourceID: Int64, answeredOnly: Bool) throws(LumiereError) -> SubscriptionRun?
     func finishSubscriptionRun(subscriptionID: Int64, sourceID: Int64, result: DiffTable) throws(LumiereError)
 }
 

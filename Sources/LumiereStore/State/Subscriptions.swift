@@ -12,7 +12,9 @@
 //
 // The run row keeps the answer's table (`result`, JSON DiffTable) so the next version's
 // run can diff against it; it is written before the result document, and a rerun of
-// the same job (killed in between) writes the same row again.
+// the same job (killed in between) writes the same row again. A run waits until the run
+// on the version before it has finished (LumiereService StandingRuns), so each diff is
+// against the previous version's answer whatever order workers and crashes run them in.
 
 import Foundation
 import GRDB
@@ -204,12 +206,14 @@ extension StateStore {
         }
     }
 
-    /// The newest finished run on a version recorded before `sourceID` (the one to diff with).
-    public func previousSubscriptionRun(subscriptionID: Int64, beforeSourceID sourceID: Int64) throws(LumiereError) -> SubscriptionRun? {
+    /// The run on the newest version recorded before `sourceID`; with `answeredOnly`, the
+    /// newest such run that has an answer (the one to diff with).
+    public func previousSubscriptionRun(subscriptionID: Int64, beforeSourceID sourceID: Int64,
+                                        answeredOnly: Bool) throws(LumiereError) -> SubscriptionRun? {
         try read("reading a subscription run") { db in
             try Row.fetchOne(db, sql: """
-                SELECT * FROM subscription_runs WHERE subscription_id = ? AND source_id < ? AND result IS NOT NULL
-                ORDER BY source_id DESC LIMIT 1
+                SELECT * FROM subscription_runs WHERE subscription_id = ? AND source_id < ?
+                \(answeredOnly ? "AND result IS NOT NULL" : "") ORDER BY source_id DESC LIMIT 1
                 """, arguments: [subscriptionID, sourceID]).map(SubscriptionRun.init(row:))
         }
     }

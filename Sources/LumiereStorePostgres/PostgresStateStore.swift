@@ -170,8 +170,8 @@ public final class PostgresStateStore: StateBackend {
             WHERE claim_key IS NOT NULL AND state IN ('queued', 'running')
             """,
         ]),
-        // Standing questions (issue 14): the SQLite store's v3_subscriptions.
-        ("v3_subscriptions", [
+        // Standing questions (issue 14): the SQLite store's v4_subscriptions.
+        ("v4_subscriptions", [
             """
             CREATE TABLE subscriptions (
                 id BIGSERIAL PRIMARY KEY,

@@ -127,7 +127,7 @@ public final class StateStore: Sendable {
         }
         // Standing questions (issue 14, State/Subscriptions.swift): subscriptions and one run
         // per (subscription, source version), the version identified by its catalog id.
-        m.registerMigration("v3_subscriptions") { db in
+        m.registerMigration("v4_subscriptions") { db in
             try db.execute(sql: """
                 CREATE TABLE subscriptions (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,

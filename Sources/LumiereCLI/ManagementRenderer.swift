@@ -46,8 +46,27 @@ enum ManagementRenderer {
                  c.min.map(TextRenderer.cell) ?? "", c.max.map(TextRenderer.cell) ?? ""]
             }))
         }
+        if let terms = s.glossary, !terms.isEmpty {
+            out.append("")
+            out.append(glossaryTable(terms))
+        }
         for w in s.warnings ?? [] { out.append("warning: \(w)") }
         return out.joined(separator: "\n")
+    }
+
+    /// A source's glossary after glossary_add / glossary_delete, or for `glossary list`.
+    static func glossary(_ doc: ResultDocument) -> String {
+        guard let s = data(doc).source else { return "" }
+        let terms = s.glossary ?? []
+        if terms.isEmpty { return "\(s.name) has no glossary terms: add one with `lumiere sources glossary add \(s.name) TERM COLUMN`." }
+        return glossaryTable(terms)
+    }
+
+    static func glossaryTable(_ terms: [GlossaryInfo]) -> String {
+        TextRenderer.table(["TERM", "MEANS", "IN USE"], terms.map { t in
+            [t.term, t.value.map { "\(t.column) = \(quoteLiteral($0))" } ?? t.column,
+             t.inUse ? "yes" : "no (the newest version has no such column)"]
+        })
     }
 
     static func preview(_ doc: ResultDocument) -> String {

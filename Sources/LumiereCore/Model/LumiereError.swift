@@ -48,6 +48,7 @@ public struct LumiereError: Error, Sendable, CustomStringConvertible, Equatable 
         public static let unknownSource: Code = "unknown_source"
         public static let unknownQuery: Code = "unknown_query"
         public static let unknownAction: Code = "unknown_action"
+        public static let invalidGlossaryTerm: Code = "invalid_glossary_term"
         // CSV ingest
         public static let malformedCSV: Code = "malformed_csv"
         public static let emptyFile: Code = "empty_file"

@@ -21,6 +21,8 @@ public struct Request: Sendable, Equatable {
         case previewSource = "preview_source"
         case deleteSource = "delete_source"
         case chart, insight
+        case glossaryAdd = "glossary_add"
+        case glossaryDelete = "glossary_delete"
     }
 
     /// The statuses `list_queries` filters on.
@@ -47,6 +49,11 @@ public struct Request: Sendable, Equatable {
     public var limit: Int?
     public var offset: Int?
     public var status: QueryStatusFilter?
+    /// glossary_add / glossary_delete: the owner's word, the column it names, and for a
+    /// value term the column's value it stands for.
+    public var term: String?
+    public var column: String?
+    public var value: String?
 
     public init(clientID: String? = nil, action: Action, source: String? = nil, sourceVersion: Int? = nil,
                 question: String? = nil, sql: String? = nil, chart: Bool = true, insight: Bool = true,
@@ -75,6 +82,7 @@ public struct Request: Sendable, Equatable {
     static let knownFields: Set<String> = [
         "id", "action", "source", "version", "question", "sql", "chart", "insight", "engine",
         "query_id", "choice", "chart_type", "name", "description", "limit", "offset", "status",
+        "term", "column", "value",
     ]
 
     /// Parse a request file's bytes. Throws `malformed_request` with the offending field.
@@ -133,6 +141,9 @@ public struct Request: Sendable, Equatable {
             }
             req.status = filter
         }
+        req.term = try fields.string("term", maxLength: GlossaryEntry.maxTermLength * 4)
+        req.column = try fields.string("column", maxLength: 1_000)
+        req.value = try fields.string("value", maxLength: 10_000)
 
         if let actionText = try fields.string("action", maxLength: 40) {
             guard let action = Action(rawValue: actionText) else {
@@ -176,6 +187,13 @@ public struct Request: Sendable, Equatable {
             try need(queryID != nil, "query_id", "give the query's id, e.g. \"query_id\": 12")
         case .showSource, .previewSource, .deleteSource, .updateSource:
             try need(source != nil, "source", "name the data source")
+        case .glossaryAdd:
+            try need(source != nil, "source", "name the data source")
+            try need(term != nil, "term", "give the word people type, e.g. \"term\": \"revenue\"")
+            try need(column != nil, "column", "give the column it means, e.g. \"column\": \"Sales\" (and \"value\" for a value of it)")
+        case .glossaryDelete:
+            try need(source != nil, "source", "name the data source")
+            try need(term != nil, "term", "give the term to remove")
         case .listQueries, .listSources:
             break
         }

@@ -28,6 +28,9 @@ extension Request {
         put("limit", limit)
         put("offset", offset)
         put("status", status?.rawValue)
+        put("term", term)
+        put("column", column)
+        put("value", value)
         return .object(o)
     }
 

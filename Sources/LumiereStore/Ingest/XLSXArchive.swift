@@ -9,7 +9,7 @@
 // 64 KiB chunks waiting) and the calling thread parses from it, so memory stays bounded
 // whatever the part's size.
 // Limits, checked on the inflated bytes as they arrive (the sizes in the ZIP headers are
-// not trusted): all parts read through one archive together at most `maxBytes`; one part
+// not trusted): the parts read through one archive together at most `maxBytes`; one part
 // at most `maxCompressionRatio` bytes per compressed byte once it passed 16 MiB; the
 // archive at most `maxZipEntries` entries. A `<!DOCTYPE`/`<!ENTITY` anywhere is refused:
 // no Office part has one, and entity expansion is the XML way to build a bomb.
@@ -79,8 +79,9 @@ final class XLSXArchive {
     private let entries: [String: Entry]
     private let fileSize: Int64
     private let limits: IngestLimits
-    /// Inflated bytes of every part read so far, against `limits.maxBytes`.
-    private var inflatedTotal: Int64 = 0
+    /// Inflated bytes of each part read so far; together at most `limits.maxBytes`. By
+    /// part, so the sheet's second pass does not count twice.
+    private var inflatedByPart: [String: Int64] = [:]
     static let ratioFloor: Int64 = 16 << 20
 
     init(path: String, fileSize: Int64, limits: IngestLimits) throws(LumiereError) {
@@ -119,7 +120,8 @@ final class XLSXArchive {
         let compressed = min(Int64(clamping: entry.compressedSize), fileSize)
         let pipe = ZIPChunkPipe(part: part, compressedBytes: max(1, compressed),
                                 maxRatio: Int64(limits.maxCompressionRatio),
-                                budget: limits.maxBytes - inflatedTotal, maxBytes: limits.maxBytes)
+                                budget: limits.maxBytes - inflatedByPart.filter { $0.key != part }.values.reduce(0, +),
+                                maxBytes: limits.maxBytes)
         let box = ArchiveBox(archive: archive, entry: entry)
         let thread = Thread {
             do {
@@ -146,7 +148,7 @@ final class XLSXArchive {
         let parsed = parser.parse()
         pipe.cancel()
         let producerError = pipe.waitForProducer()
-        inflatedTotal += pipe.produced
+        inflatedByPart[part] = max(inflatedByPart[part] ?? 0, pipe.produced)
         if let failure = handler.failure { throw failure }
         if let failure = stream.failure { throw failure }
         if let producerError, producerError != ZIPChunkPipe.cancelled { throw producerError }

@@ -84,6 +84,27 @@ struct XLSXIngestTests {
         }
     }
 
+    @Test func prefixedElementsThe1904SystemAndNoRelationships() throws {
+        try IngestTest.withTemporaryDirectory { dir in
+            // Some writers prefix SpreadsheetML (`x:row`); Mac workbooks may count days from 1904;
+            // without workbook relationships the n-th sheet is sheetN.xml.
+            let rows = #"<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>day</x:t></x:is></x:c></x:row>"#
+                + #"<x:row r="2"><x:c r="A2" s="1"><x:v>43830</x:v></x:c></x:row>"#
+            let sheet = #"<?xml version="1.0"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#
+                + "<x:sheetData>\(rows)</x:sheetData></x:worksheet>"
+            let workbook = #"<?xml version="1.0"?><x:workbook xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" "#
+                + #"xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><x:workbookPr date1904="1"/>"#
+                + #"<x:sheets><x:sheet name="Mac" sheetId="1" r:id="rId1"/></x:sheets></x:workbook>"#
+            let input = dir + "/mac.xlsx"
+            try XLSXFixture.write([("xl/workbook.xml", Array(workbook.utf8)), ("xl/styles.xml", Array(XLSXFixture.styles.utf8)),
+                                   ("xl/worksheets/sheet1.xml", Array(sheet.utf8))], to: input)
+            let db = dir + "/mac.sqlite"
+            let outcome = try SourceIngestor.ingest(inputPath: input, gzip: false, format: .xlsx, databasePath: db)
+            #expect(outcome.profile.columns.map(\.type) == [.date])
+            #expect(try IngestTest.rows(db, "SELECT day FROM data") == [[.text("2024-01-01")]])
+        }
+    }
+
     /// Ingests `input` with `limits`, expecting a failure that leaves no database.
     static func refusal(_ dir: String, _ input: String, _ limits: IngestLimits = IngestLimits()) -> LumiereError? {
         let db = dir + "/refused.sqlite"

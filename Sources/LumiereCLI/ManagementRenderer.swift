@@ -35,8 +35,9 @@ enum ManagementRenderer {
         ]
         if !s.description.isEmpty { out.append("Description: \(s.description)") }
         if let encoding = s.encoding {
-            // JSON Lines have no delimiter to show.
+            // JSON Lines and workbooks have no delimiter to show.
             out.append(s.format == "jsonl" ? "Encoding:    \(encoding), JSON Lines"
+                : s.format == "xlsx" ? "Encoding:    \(encoding), Excel workbook"
                 : "Encoding:    \(encoding), delimiter \(s.delimiter.map { $0 == "\t" ? "tab" : "\"\($0)\"" } ?? "?")")
         }
         if let columns = s.columns, !columns.isEmpty {

@@ -22,7 +22,7 @@ public struct SourceInfo: Sendable, Codable, Equatable {
     public var columns: [ColumnProfile]?
     public var encoding: String?
     public var delimiter: String?
-    /// "csv" or "jsonl" (show_source only; nil for sources stored before the field existed,
+    /// "csv", "jsonl" or "xlsx" (show_source only; nil for sources stored before the field existed,
     /// which are CSV).
     public var format: String?
     public var warnings: [String]?

@@ -11,7 +11,7 @@
 // only the executable imports
 // LumiereDaemon (`lumiere daemon`, Sources/lumiere/DaemonCommand.swift).
 // C libraries each sit in one thin wrapper target: SQLite through GRDB's GRDBSQLite,
-// libsystemd in CSystemd, zlib in CZlib, libcurl in CCurl (imported by LumiereLLM only).
+// libsystemd in CSystemd, zlib in CZlibShim, libcurl in CCurl (imported by LumiereLLM only).
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -31,11 +31,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // C wrappers: one module per system library.
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Not named CZlib: ZIPFoundation ships a module of that name, and clang module names must not clash.
+        .systemLibrary(name: "CZlibShim", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CSQLiteShim", linkerSettings: [.linkedLibrary("sqlite3")]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
@@ -46,11 +48,13 @@ let package = Package(
         .target(
             name: "LumiereStore",
             dependencies: [
-                "LumiereCore", "CZlib", "CSQLiteShim",
+                "LumiereCore", "CZlibShim", "CSQLiteShim",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                // Excel .xlsx uploads: the ZIP container (Ingest/XLSX*).
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strict),
 
@@ -125,7 +129,7 @@ let package = Package(
 
         .testTarget(name: "LumiereCoreTests", dependencies: ["LumiereCore"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "LumiereStoreTests", dependencies: ["LumiereStore", "LumiereCore"],
+        .testTarget(name: "LumiereStoreTests", dependencies: ["LumiereStore", "LumiereCore", "LumiereTestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         // The builtin analyst's regression suite: questions over fixture tables, checked by
         // executing the generated SQL against a reference query's result.
@@ -139,8 +143,10 @@ let package = Package(
                                    "LumiereLLM", "LumiereTestSupport"],
                     exclude: ["Fixtures"], swiftSettings: strict),
         // Test support shared by test targets: a scripted HTTP/1.1 server on loopback that
-        // plays an OpenAI-compatible LLM server (Glibc sockets, no dependencies).
-        .target(name: "LumiereTestSupport", path: "Tests/LumiereTestSupport", swiftSettings: strict),
+        // plays an OpenAI-compatible LLM server (Glibc sockets).
+        // Also real .xlsx workbooks for the Excel tests, zipped with ZIPFoundation.
+        .target(name: "LumiereTestSupport", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                path: "Tests/LumiereTestSupport", swiftSettings: strict),
         // The store contract on both backends (SQLite, and a real PostgreSQL 15 started by
         // scripts/pg-test-server), claim races, a SIGKILLed claimer, a server restart.
         .testTarget(name: "LumiereStorePostgresTests",

@@ -35,8 +35,9 @@ enum ManagementRenderer {
         ]
         if !s.description.isEmpty { out.append("Description: \(s.description)") }
         if let encoding = s.encoding {
-            // JSON Lines have no delimiter to show.
+            // JSON Lines and workbooks have no delimiter to show.
             out.append(s.format == "jsonl" ? "Encoding:    \(encoding), JSON Lines"
+                : s.format == "xlsx" ? "Encoding:    \(encoding), Excel workbook"
                 : "Encoding:    \(encoding), delimiter \(s.delimiter.map { $0 == "\t" ? "tab" : "\"\($0)\"" } ?? "?")")
         }
         if let columns = s.columns, !columns.isEmpty {
@@ -46,8 +47,27 @@ enum ManagementRenderer {
                  c.min.map(TextRenderer.cell) ?? "", c.max.map(TextRenderer.cell) ?? ""]
             }))
         }
+        if let terms = s.glossary, !terms.isEmpty {
+            out.append("")
+            out.append(glossaryTable(terms))
+        }
         for w in s.warnings ?? [] { out.append("warning: \(w)") }
         return out.joined(separator: "\n")
+    }
+
+    /// A source's glossary after glossary_add / glossary_delete, or for `glossary list`.
+    static func glossary(_ doc: ResultDocument) -> String {
+        guard let s = data(doc).source else { return "" }
+        let terms = s.glossary ?? []
+        if terms.isEmpty { return "\(s.name) has no glossary terms: add one with `lumiere sources glossary add \(s.name) TERM COLUMN`." }
+        return glossaryTable(terms)
+    }
+
+    static func glossaryTable(_ terms: [GlossaryInfo]) -> String {
+        TextRenderer.table(["TERM", "MEANS", "IN USE"], terms.map { t in
+            [t.term, t.value.map { "\(t.column) = \(quoteLiteral($0))" } ?? t.column,
+             t.inUse ? "yes" : "no (the newest version has no such column)"]
+        })
     }
 
     static func preview(_ doc: ResultDocument) -> String {

@@ -14,12 +14,13 @@ import LumiereSpool
 
 struct SourcesAddCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "add", abstract: "Upload a CSV (.csv, .tsv, .csv.gz) or JSON Lines (.jsonl, .jsonl.gz) file as a source, or a new version of one.",
+        commandName: "add", abstract: "Upload a CSV (.csv, .tsv, .csv.gz), JSON Lines (.jsonl, .jsonl.gz) or Excel (.xlsx, first sheet) file as a source, or a new version of one.",
         discussion: """
             Examples:
               lumiere sources add sales.csv
               lumiere sources add export-2024-06.csv.gz --name sales
               lumiere sources add events.jsonl
+              lumiere sources add budget.xlsx
             """)
 
     @OptionGroup var options: ConfigOptions
@@ -33,7 +34,7 @@ struct SourcesAddCommand: ParsableCommand {
     @Flag(name: .long, help: "When a daemon runs, return once the file is in the inbox instead of waiting for the ingest.")
     var noWait = false
 
-    @Argument(help: "The CSV or JSON Lines file.", completion: .file())
+    @Argument(help: "The CSV, JSON Lines or Excel .xlsx file.", completion: .file())
     var file: String
 
     var fileName: String { URL(fileURLWithPath: file).lastPathComponent }
@@ -47,7 +48,7 @@ struct SourcesAddCommand: ParsableCommand {
     var sourceName: String { name ?? SpoolNames.sourceName(forUpload: fileName) }
 
     func validate() throws {
-        if uploadExtension == nil { throw ValidationError("\(fileName) is not a .csv, .tsv, .csv.gz, .jsonl or .jsonl.gz file") }
+        if uploadExtension == nil { throw ValidationError("\(fileName) is not a .csv, .tsv, .csv.gz, .jsonl, .jsonl.gz or .xlsx file") }
         if let name, SpoolNames.sanitize(name) != name {
             throw ValidationError("\"\(name)\" is not a valid source name; use letters, digits, _, - and ., e.g. \(SpoolNames.sanitize(name))")
         }

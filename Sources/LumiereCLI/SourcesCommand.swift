@@ -6,7 +6,7 @@ import ArgumentParser
 struct SourcesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sources",
-        abstract: "Upload, list, show, rename, describe, preview and delete data sources.",
+        abstract: "Upload, list, show, rename, describe, preview and delete data sources; edit their glossary.",
         discussion: """
             Reads come straight from the state database (also while the daemon runs); changes go
             through the running daemon as request files, or are made directly under the spool
@@ -14,5 +14,5 @@ struct SourcesCommand: ParsableCommand {
             """,
         subcommands: [SourcesAddCommand.self, SourcesListCommand.self, SourcesShowCommand.self,
                       SourcesRenameCommand.self, SourcesDescribeCommand.self, SourcesPreviewCommand.self,
-                      SourcesDeleteCommand.self])
+                      SourcesDeleteCommand.self, SourcesGlossaryCommand.self])
 }

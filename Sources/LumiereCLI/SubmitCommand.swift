@@ -35,7 +35,7 @@ struct SubmitCommand: ParsableCommand {
     @Option(name: .long, help: "With --wait: give up after this many seconds (default 300).")
     var timeout: Double?
 
-    @Argument(help: "Files to submit: .csv, .tsv, .csv.gz, .jsonl, .jsonl.gz uploads and .json requests.", completion: .file())
+    @Argument(help: "Files to submit: .csv, .tsv, .csv.gz, .jsonl, .jsonl.gz, .xlsx uploads and .json requests.", completion: .file())
     var files: [String]
 
     func validate() throws {
@@ -46,7 +46,7 @@ struct SubmitCommand: ParsableCommand {
         for file in files {
             let name = URL(fileURLWithPath: file).lastPathComponent
             if SpoolNames.kind(of: name) == nil {
-                throw ValidationError("\(name) is not an upload (.csv, .tsv, .csv.gz, .jsonl, .jsonl.gz) or a request (.json)")
+                throw ValidationError("\(name) is not an upload (.csv, .tsv, .csv.gz, .jsonl, .jsonl.gz, .xlsx) or a request (.json)")
             }
             if SpoolNames.isIgnored(name) { throw ValidationError("\(name) has a name the daemon ignores (a dotfile or temp name)") }
             if !seen.insert(name).inserted { throw ValidationError("two files are named \(name); the inbox holds one of each name") }

@@ -63,20 +63,23 @@ extension PostgresStateStore { // SourceCatalogStore
 
     public func source(tenant: String, name: String, version: Int? = nil) throws(LumiereError) -> SourceRecord? {
         try db.call("reading a source") { [logger] client in
-            if let version {
-                return try await Self.sources(try await client.query("""
+            let record = if let version {
+                try await Self.sources(try await client.query("""
                     SELECT * FROM sources WHERE tenant = \(tenant) AND name = \(name) AND version = \(version)
                     """, logger: logger)).first
+            } else {
+                try await Self.sources(try await client.query("""
+                    SELECT * FROM sources WHERE tenant = \(tenant) AND name = \(name) ORDER BY version DESC LIMIT 1
+                    """, logger: logger)).first
             }
-            return try await Self.sources(try await client.query("""
-                SELECT * FROM sources WHERE tenant = \(tenant) AND name = \(name) ORDER BY version DESC LIMIT 1
-                """, logger: logger)).first
+            return try await Self.withGlossary(record, client, logger: logger)
         }
     }
 
     public func source(id: Int64) throws(LumiereError) -> SourceRecord? {
         try db.call("reading a source") { [logger] client in
-            try await Self.sources(try await client.query("SELECT * FROM sources WHERE id = \(id)", logger: logger)).first
+            let record = try await Self.sources(try await client.query("SELECT * FROM sources WHERE id = \(id)", logger: logger)).first
+            return try await Self.withGlossary(record, client, logger: logger)
         }
     }
 
@@ -116,6 +119,13 @@ extension PostgresStateStore { // SourceCatalogStore
             try await connection.query("""
                 UPDATE subscriptions SET source_name = \(newName) WHERE tenant = \(tenant) AND source_name = \(name)
                 """, logger: logger)
+            // So does the glossary (a stale one under the new name would otherwise apply).
+            try await connection.query("""
+                DELETE FROM glossary WHERE tenant = \(tenant) AND source_name = \(newName)
+                """, logger: logger)
+            try await connection.query("""
+                UPDATE glossary SET source_name = \(newName) WHERE tenant = \(tenant) AND source_name = \(name)
+                """, logger: logger)
             return false
         }
         if taken {
@@ -135,16 +145,23 @@ extension PostgresStateStore { // SourceCatalogStore
     }
 
     public func deleteSource(tenant: String, name: String, version: Int? = nil) throws(LumiereError) -> [SourceRecord] {
-        try db.call("deleting a source") { [logger] client in
+        try db.transaction("deleting a source") { [logger] connection in
             let rows = if let version {
-                try await client.query("""
+                try await connection.query("""
                     DELETE FROM sources WHERE tenant = \(tenant) AND name = \(name) AND version = \(version) RETURNING *
                     """, logger: logger)
             } else {
-                try await client.query("DELETE FROM sources WHERE tenant = \(tenant) AND name = \(name) RETURNING *",
-                                       logger: logger)
+                try await connection.query("DELETE FROM sources WHERE tenant = \(tenant) AND name = \(name) RETURNING *",
+                                           logger: logger)
             }
-            return try await Self.sources(rows).sorted { $0.version < $1.version }
+            var deleted: [SourceRecord] = []
+            for try await row in rows { deleted.append(try Self.source(row)) }
+            // The glossary goes with the last version: a new upload of the name starts afresh.
+            try await connection.query("""
+                DELETE FROM glossary WHERE tenant = \(tenant) AND source_name = \(name)
+                  AND NOT EXISTS (SELECT 1 FROM sources WHERE tenant = \(tenant) AND name = \(name))
+                """, logger: logger)
+            return deleted.sorted { $0.version < $1.version }
         }
     }
 

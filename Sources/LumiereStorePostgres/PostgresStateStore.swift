@@ -170,6 +170,21 @@ public final class PostgresStateStore: StateBackend {
             WHERE claim_key IS NOT NULL AND state IN ('queued', 'running')
             """,
         ]),
+        // Per-source glossaries, as the SQLite store's v3_glossary.
+        ("v3_glossary", [
+            """
+            CREATE TABLE glossary (
+                tenant TEXT NOT NULL DEFAULT '',
+                source_name TEXT NOT NULL,
+                term_key TEXT NOT NULL,
+                term TEXT NOT NULL,
+                column_name TEXT NOT NULL,
+                value TEXT,
+                created_at DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (tenant, source_name, term_key)
+            )
+            """,
+        ]),
         // Standing questions (issue 14): the SQLite store's v4_subscriptions.
         ("v4_subscriptions", [
             """

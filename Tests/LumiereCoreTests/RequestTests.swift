@@ -92,6 +92,11 @@ struct SpoolNamesTests {
         #expect(SpoolNames.kind(of: "q.json") == .request)
         #expect(SpoolNames.kind(of: "x.txt") == nil)
         #expect(SpoolNames.kind(of: "x.gz") == nil)
+        #expect(SpoolNames.uploadFormat(of: "Budget.XLSX") == .xlsx)
+        #expect(SpoolNames.stem(of: "budget.xlsx") == "budget")
+        // Not read (README: no maintained reader); refused as unsupported_file.
+        #expect(SpoolNames.kind(of: "sales.parquet") == nil)
+        #expect(SpoolNames.kind(of: "old.xls") == nil)
         #expect(SpoolNames.stem(of: "sales.csv.gz") == "sales")
         #expect(SpoolNames.sourceName(forUpload: "test_sales_data.csv") == "test_sales_data")
         #expect(SpoolNames.sourceName(forUpload: "my sales (2024).csv") == "my_sales__2024_")

@@ -210,4 +210,62 @@ struct StoreContractTests {
             #expect(try store.llmUsage(day: "2000-01-01") == LLMDayUsage(day: "2000-01-01"))
         }
     }
+
+    @Test("glossary: upsert by normalized term, filled on source reads, carried by renames, dropped with the last version, tenant-scoped", arguments: Backend.testable)
+    func glossary(_ backend: Backend) throws {
+        try TestStores.withStore(backend) { store in
+            let v1 = try store.addSource(newSource("sales"), version: 1, databaseFile: "sources/s1.sqlite")
+            _ = try store.addSource(newSource("sales", tenant: "acme"), version: 1, databaseFile: "sources/a1.sqlite")
+            #expect(try store.putGlossaryEntry(tenant: "", source: "sales", GlossaryEntry(term: "revenue", column: "Sales")) == false)
+            #expect(try store.putGlossaryEntry(tenant: "", source: "sales", GlossaryEntry(term: "EMEA", column: "Region", value: "Europe")) == false)
+            // "Revenues" is the same term: it replaces the entry.
+            #expect(try store.putGlossaryEntry(tenant: "", source: "sales", GlossaryEntry(term: "Revenues", column: "Amount")) == true)
+            let expected = [GlossaryEntry(term: "Revenues", column: "Amount"), GlossaryEntry(term: "EMEA", column: "Region", value: "Europe")]
+            #expect(try store.glossary(tenant: "", source: "sales") == expected)
+            #expect(try store.source(tenant: "", name: "sales")?.glossary == expected)
+            #expect(try store.source(id: v1.id)?.glossary == expected)
+            #expect(try store.source(tenant: "acme", name: "sales")?.glossary == [])
+            #expect(try store.glossary(tenant: "acme", source: "sales") == [])
+
+            // Every version shares it; a rename carries it.
+            _ = try store.addSource(newSource("sales"), version: 2, databaseFile: "sources/s2.sqlite")
+            #expect(try store.source(tenant: "", name: "sales")?.glossary == expected)
+            try store.renameSource(tenant: "", name: "sales", to: "revenue")
+            #expect(try store.glossary(tenant: "", source: "sales") == [])
+            #expect(try store.source(tenant: "", name: "revenue")?.glossary == expected)
+
+            #expect(try store.deleteGlossaryEntry(tenant: "", source: "revenue", term: "emea") == true)
+            #expect(try store.deleteGlossaryEntry(tenant: "", source: "revenue", term: "emea") == false)
+            #expect(try store.glossary(tenant: "", source: "revenue").map(\.term) == ["Revenues"])
+
+            // Deleting one version keeps it; deleting the last drops it.
+            _ = try store.deleteSource(tenant: "", name: "revenue", version: 1)
+            #expect(try store.glossary(tenant: "", source: "revenue").count == 1)
+            _ = try store.deleteSource(tenant: "", name: "revenue", version: 2)
+            #expect(try store.glossary(tenant: "", source: "revenue") == [])
+
+            // The cap.
+            _ = try store.addSource(newSource("big"), version: 1, databaseFile: "sources/b1.sqlite")
+            for i in 0..<GlossaryEntry.maxEntries {
+                let word = String(Self.termLetters(i))
+                try store.putGlossaryEntry(tenant: "", source: "big", GlossaryEntry(term: "term" + word, column: "x"))
+            }
+            #expect(throws: LumiereError.self) {
+                try store.putGlossaryEntry(tenant: "", source: "big", GlossaryEntry(term: "onemore", column: "x"))
+            }
+            // Replacing an existing term is still allowed at the cap.
+            #expect(try store.putGlossaryEntry(tenant: "", source: "big", GlossaryEntry(term: "termaeim", column: "y")) == true)
+        }
+    }
+
+    /// Four letters unique for each i below 256 ("aeim" for 0): glossary terms that are words.
+    static func termLetters(_ i: Int) -> [Character] {
+        let letters = Array("abcdefghijklmnop")
+        var out: [Character] = []
+        for k in 0..<4 {
+            let bits = (i >> (k * 2)) & 3
+            out.append(letters[k * 4 + bits])
+        }
+        return out
+    }
 }

@@ -12,7 +12,7 @@
 
 public struct BuiltinAnalyst: Sendable {
     /// Bump whenever the SQL or interpretation for some question changes.
-    public static let engineVersion = "1.3.1"
+    public static let engineVersion = "1.3.2"
     /// Questions longer than this are refused rather than parsed.
     static let maxQuestionLength = 1_000
 
@@ -55,7 +55,8 @@ public struct BuiltinAnalyst: Sendable {
             return .refuse(RefusalHints.error(unmatched: [], problems: ["the question has no words"], schema: schema,
                                               columns: columns))
         }
-        var tags = Tagger(columns: columns, values: ValueMatcher(schema: schema, question: tokens)).tag(tokens)
+        let glossary = GlossaryMatcher(schema: schema)
+        var tags = Tagger(columns: columns, values: ValueMatcher(schema: schema, question: tokens), glossary: glossary).tag(tokens)
         // Words nothing matched may be typos of the schema's words: correct, say so, re-tag.
         var corrections: [Correction] = []
         let unknown = Set(tags.filter { if case .unknown = $0.kind { return true } else { return false } }.map(\.text))
@@ -64,10 +65,20 @@ public struct BuiltinAnalyst: Sendable {
             (fixed, corrections) = FuzzyMatcher(schema: schema).correct(tokens, unknown: unknown, columns: columns)
             if !corrections.isEmpty {
                 tokens = fixed
-                tags = Tagger(columns: columns, values: ValueMatcher(schema: schema, question: tokens)).tag(tokens)
+                tags = Tagger(columns: columns, values: ValueMatcher(schema: schema, question: tokens), glossary: glossary).tag(tokens)
             }
         }
-        let assumed = corrections.map { "assumed \"\($0.typed)\" means \"\($0.assumed)\"" }
+        var assumed = corrections.map { "assumed \"\($0.typed)\" means \"\($0.assumed)\"" }
+        // Say which words the owner's glossary read, so an answer never hides a substitution.
+        var seenTerms: Set<String> = []
+        for tag in tags {
+            guard let term = tag.glossaryTerm, seenTerms.insert(term).inserted else { continue }
+            switch tag.kind {
+            case .value(let v): assumed.append("glossary: \"\(term)\" is \(v.column) = \(quoteLiteral(v.value))")
+            case .column(let c): assumed.append("glossary: \"\(term)\" is \(c.column)")
+            default: break
+            }
+        }
         let fuzzyPenalty = 0.1 * Double(corrections.count)
 
         switch Planner.plan(tags: tags, schema: schema, columns: columns, choices: [:]) {

@@ -306,7 +306,12 @@ extension PlanningState {
             }
             var negated = !isNull
             if let p = previous(before: i), tags[p].lex == .negate { negated.toggle(); tags[p].consumed = true }
-            for k in [previous(before: i), next(after: i)].compactMap({ $0 }) where tags[k].columnHit != nil && !tags[k].consumed {
+            // "days with missing ozone": a column right after the word is the one missing,
+            // unless one stands right before it too ("ozone missing").
+            let adjacentAfter = i + 1 < tags.count && tags[i + 1].columnHit != nil
+            let adjacentBefore = i > 0 && tags[i - 1].columnHit != nil
+            let order = adjacentAfter && !adjacentBefore ? [next(after: i), previous(before: i)] : [previous(before: i), next(after: i)]
+            for k in order.compactMap({ $0 }) where tags[k].columnHit != nil && !tags[k].consumed {
                 guard let column = column(of: k) else { continue }
                 tags[k].consumed = true
                 tags[i].consumed = true

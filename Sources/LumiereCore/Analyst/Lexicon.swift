@@ -72,14 +72,24 @@ enum LexWord: Sendable, Equatable, Hashable {
 }
 
 enum Lexicon {
+    /// Nouns for the table itself, in filler like "in this file", "in the data".
+    static let tableNouns = ["file", "table", "list", "dataset", "data set", "data", "sheet", "spreadsheet", "csv",
+                             "database", "sample", "records", "rows", "set"]
+
+    /// True for filler that points at the whole table ("in this list", "in the data", "here",
+    /// "do we have"): "how many animals are in the list" counts every row.
+    static func pointsAtTable(_ text: String) -> Bool {
+        if ["here", "in here", "we have", "do we have", "have we got", "in total", "altogether"].contains(text) { return true }
+        return tableNouns.contains { text.hasSuffix(" " + $0) }
+    }
+
     /// Phrases up to four words, keyed by space-joined stems (singular forms).
     static let phrases: [String: LexWord] = {
         var p: [String: LexWord] = [:]
         func add(_ words: [String], _ w: LexWord) { for s in words { p[s] = w } }
         add(stopwords, .stop)
         // Filler that names the table itself: "in this file", "in the data", "from this list".
-        for noun in ["file", "table", "list", "dataset", "data set", "data", "sheet", "spreadsheet", "csv",
-                     "database", "sample", "records", "rows", "set"] {
+        for noun in tableNouns {
             for lead in ["in this", "in the", "in these", "from this", "from the", "this", "these", "of this",
                          "across this", "across the", "within this", "within the", "on this", "on the"] {
                 p["\(lead) \(noun)"] = .stop

@@ -239,6 +239,11 @@ extension PlanningState {
             default: return false
             }
         }()
+        // "how many fords are there": with no column or value named, the noun is all the
+        // question asks about, and counting every row would answer another question — unless
+        // the question points at the whole table ("how many animals are in the list").
+        if rowPosition, !tags.contains(where: { $0.columnHit != nil || $0.valueHit != nil }),
+           !tags.contains(where: { $0.lex == .stop && Lexicon.pointsAtTable($0.text) }) { return false }
         if let b = before, b.lex == .stop, Lexicon.qualifyingPrepositions.contains(b.text), !afterArticle { return false }
         if i + 1 < tags.count, tags[i + 1].valueHit != nil { return false }
         if let b = before, b.valueHit != nil { return false }

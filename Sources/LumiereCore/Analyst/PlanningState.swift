@@ -181,8 +181,16 @@ struct PlanningState {
     }
 
     /// The default aggregate for a measure column named without one.
+    /// A column that is itself a maximum or minimum (`temp_max`, "Low") takes that
+    /// aggregate: "max temperature in July" is the highest `temp_max`, not its average.
     func defaultAggregate(_ column: String) -> AggregateFunction {
-        isAdditive(column) ? .sum : .avg
+        let stems = Set(Tokenizer.nameStems(column).map { Lexicon.abbreviations[$0] ?? $0 })
+        if !stems.isDisjoint(with: ["max", "maximum", "highest", "peak"]) { return .max }
+        // "min" alone as a word of the name (`temp_min`, "Level Min"); stems would also
+        // read "mins" (`Mins_Played`: minutes) as min.
+        let words = Set(column.lowercased().split { !$0.isLetter }.map(String.init))
+        if !stems.isDisjoint(with: ["minimum", "lowest"]) || words.contains("min") { return .min }
+        return isAdditive(column) ? .sum : .avg
     }
 
     mutating func addCondition(_ c: Condition) {

@@ -23,6 +23,8 @@ struct Tag: Sendable {
     var isPlural: Bool
     /// Set by the planner once the tag's meaning has been used.
     var consumed = false
+    /// The glossary term the span was read as, if the owner's glossary gave its meaning.
+    var glossaryTerm: String? = nil
 
     var lex: LexWord? { if case .lex(let w) = kind { return w } else { return nil } }
     var columnHit: ColumnHit? { if case .column(let c) = kind { return c } else { return nil } }
@@ -43,9 +45,12 @@ struct Tag: Sendable {
 struct Tagger: Sendable {
     let columns: ColumnMatcher
     let values: ValueMatcher
+    /// The owner's terms: at each span length they outrank every other reading, since the
+    /// owner said what they mean (Glossary.swift keeps operator words out of them).
+    var glossary = GlossaryMatcher(schema: SourceSchema(rowCount: 0, columns: []))
 
     /// Lexicon meanings that outrank a schema name of the same length.
-    private static func isOperator(_ w: LexWord) -> Bool {
+    static func isOperator(_ w: LexWord) -> Bool {
         switch w {
         case .aggregate, .howMany, .howMuch, .distinct, .share, .groupCue, .superlativeHigh, .superlativeLow, .top,
              .bottom, .first, .last, .best, .worst, .compare, .comparator, .between, .and, .or, .negate,
@@ -86,12 +91,23 @@ struct Tagger: Sendable {
                 end += 1
             }
             var chosen: (Tag.Kind, Int)?
+            var term: String?
             let previousLex = tags.last?.lex
             var length = end - i
             while length >= 1 && chosen == nil {
                 let span = Array(tokens[i..<(i + length)])
                 let stems = span.map(\.stem)
                 let texts = span.map(\.text)
+                if let entry = glossary.match(stems) {
+                    term = entry.term
+                    if let value = entry.value {
+                        chosen = (.value(ValueHit(column: entry.column, value: value,
+                                                  alternatives: [ColumnValue(column: entry.column, value: value)])), length)
+                    } else {
+                        chosen = (.column(ColumnHit(column: entry.column, strength: .full, alternatives: [entry.column])), length)
+                    }
+                    break
+                }
                 let lex = Lexicon.phrases[stems.joined(separator: " ")] ?? Lexicon.phrases[texts.joined(separator: " ")]
                 let column = columns.match(stems)
                 let value = values.match(stems)
@@ -109,7 +125,7 @@ struct Tagger: Sendable {
                 if chosen == nil { length -= 1 }
             }
             // "wool A", "color D": a column named, then one of its short codes.
-            if case .column(let hit)? = chosen?.0, let n = chosen?.1, i + n < tokens.count,
+            if term == nil, case .column(let hit)? = chosen?.0, let n = chosen?.1, i + n < tokens.count,
                tokens[i + n].kind == .word || tokens[i + n].kind == .number,
                let code = values.code(tokens[i + n].text, of: hit.column) {
                 let span = tokens[i...(i + n)]
@@ -122,7 +138,7 @@ struct Tagger: Sendable {
             if let (kind, n) = chosen {
                 let span = tokens[i..<(i + n)]
                 tags.append(Tag(kind: kind, text: span.map(\.text).joined(separator: " "),
-                                isPlural: span.last?.isPlural ?? false))
+                                isPlural: span.last?.isPlural ?? false, glossaryTerm: term))
                 i += n
             } else if t.kind == .word, columns.dateColumn(forVerb: t.text) == nil, columns.column(forInflection: t.text) == nil,
                       let hit = columns.hit(forAdjective: t.text) {
@@ -140,5 +156,26 @@ struct Tagger: Sendable {
             }
         }
         return tags
+    }
+}
+
+/// The glossary terms of a source, by normalized key ("revenue", "emea"). Entries whose
+/// column a newer version dropped are left out; the first entry of a key wins.
+struct GlossaryMatcher: Sendable {
+    private let entries: [String: GlossaryEntry]
+
+    init(schema: SourceSchema) {
+        var entries: [String: GlossaryEntry] = [:]
+        for e in schema.glossary where e.isUsable(in: schema) {
+            let key = e.key
+            if !key.isEmpty, entries[key] == nil { entries[key] = e }
+        }
+        self.entries = entries
+    }
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    func match(_ stems: [String]) -> GlossaryEntry? {
+        entries.isEmpty ? nil : entries[stems.joined(separator: " ")]
     }
 }

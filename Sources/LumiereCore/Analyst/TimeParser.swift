@@ -70,10 +70,26 @@ extension PlanningState {
     /// row per date, "days" left over by the date phrases ("last 30 days") names the rows. Not
     /// after "by"/"per" (a grouping) and not when some rows share a date.
     mutating func parseDailyRows() {
+        parseDayOfMonthRows()
         guard let column = soleDateColumn, let p = profile(column), !p.distinctIsEstimate,
               p.distinctCount == schema.rowCount, p.nullCount == 0 else { return }
         for i in tags.indices where !tags[i].consumed && tags[i].isPlural && tags[i].lex == .timeUnit(.day) {
             if let b = previous(before: i), tags[b].lex == .groupCue { continue }
+            tags[i].kind = .lex(.rowNoun)
+        }
+    }
+
+    /// Readings kept by month and day-of-month columns with no date column (R's
+    /// `airquality`): "days" in the plural names the rows ("how many days", "percentage of
+    /// days", "days with ozone over 100"), never a sum of the day numbers. Only a column named
+    /// `Day` holding 1–31; not after "by"/"per" or "distinct" (a grouping or a count of days).
+    mutating func parseDayOfMonthRows() {
+        guard soleDateColumn == nil else { return }
+        for i in tags.indices where !tags[i].consumed && tags[i].isPlural {
+            guard let hit = tags[i].columnHit, hit.column.lowercased() == "day", let p = profile(hit.column),
+                  p.type == .integer, case .integer(let lo)? = p.min, case .integer(let hi)? = p.max,
+                  lo >= 1, hi <= 31 else { continue }
+            if let b = previous(before: i), tags[b].lex == .groupCue || tags[b].lex == .distinct { continue }
             tags[i].kind = .lex(.rowNoun)
         }
     }

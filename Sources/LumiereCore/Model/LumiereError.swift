@@ -49,6 +49,7 @@ public struct LumiereError: Error, Sendable, CustomStringConvertible, Equatable 
         public static let unknownQuery: Code = "unknown_query"
         public static let unknownSubscription: Code = "unknown_subscription"
         public static let unknownAction: Code = "unknown_action"
+        public static let invalidGlossaryTerm: Code = "invalid_glossary_term"
         // CSV ingest
         public static let malformedCSV: Code = "malformed_csv"
         public static let emptyFile: Code = "empty_file"
@@ -57,6 +58,11 @@ public struct LumiereError: Error, Sendable, CustomStringConvertible, Equatable 
         public static let fieldTooLarge: Code = "field_too_large"
         public static let malformedJSON: Code = "malformed_json"
         public static let jsonTooDeep: Code = "json_too_deep"
+        public static let notXLSX: Code = "not_xlsx"
+        public static let xlsxEncrypted: Code = "xlsx_encrypted"
+        public static let zipBomb: Code = "zip_bomb"
+        public static let sharedStringsTooLarge: Code = "shared_strings_too_large"
+        public static let unknownSheet: Code = "unknown_sheet"
         // SQL execution
         public static let forbiddenSQL: Code = "forbidden_sql"
         public static let sqlTimeout: Code = "sql_timeout"

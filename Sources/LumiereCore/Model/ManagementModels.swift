@@ -22,10 +22,12 @@ public struct SourceInfo: Sendable, Codable, Equatable {
     public var columns: [ColumnProfile]?
     public var encoding: String?
     public var delimiter: String?
-    /// "csv" or "jsonl" (show_source only; nil for sources stored before the field existed,
+    /// "csv", "jsonl" or "xlsx" (show_source only; nil for sources stored before the field existed,
     /// which are CSV).
     public var format: String?
     public var warnings: [String]?
+    /// The owner's terms (show_source, glossary_add, glossary_delete).
+    public var glossary: [GlossaryInfo]?
 
     public init(id: Int64, name: String, version: Int, versions: [Int], description: String, fileName: String,
                 sizeBytes: Int64, sha256: String, rowCount: Int, columnCount: Int, createdAt: String, updatedAt: String) {
@@ -44,13 +46,34 @@ public struct SourceInfo: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, version, versions, description, sha256, columns, encoding, delimiter, format, warnings
+        case id, name, version, versions, description, sha256, columns, encoding, delimiter, format, warnings, glossary
         case fileName = "file_name"
         case sizeBytes = "size_bytes"
         case rowCount = "row_count"
         case columnCount = "column_count"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+    }
+}
+
+/// One glossary term as `sources show` lists it.
+public struct GlossaryInfo: Sendable, Codable, Equatable {
+    public var term: String
+    public var column: String
+    public var value: String?
+    /// False when the newest version has no such column (the term is kept but not used).
+    public var inUse: Bool
+
+    public init(_ entry: GlossaryEntry, schema: SourceSchema) {
+        term = entry.term
+        column = entry.column
+        value = entry.value
+        inUse = entry.isUsable(in: schema)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case term, column, value
+        case inUse = "in_use"
     }
 }
 

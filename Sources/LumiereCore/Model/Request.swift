@@ -27,6 +27,8 @@ public struct Request: Sendable, Equatable {
         case watchPause = "watch_pause"
         case watchResume = "watch_resume"
         case watchDelete = "watch_delete"
+        case glossaryAdd = "glossary_add"
+        case glossaryDelete = "glossary_delete"
     }
 
     /// The statuses `list_queries` filters on.
@@ -55,6 +57,11 @@ public struct Request: Sendable, Equatable {
     public var status: QueryStatusFilter?
     /// The standing question `watch_pause`, `watch_resume` and `watch_delete` act on.
     public var subscriptionID: Int64?
+    /// glossary_add / glossary_delete: the owner's word, the column it names, and for a
+    /// value term the column's value it stands for.
+    public var term: String?
+    public var column: String?
+    public var value: String?
 
     public init(clientID: String? = nil, action: Action, source: String? = nil, sourceVersion: Int? = nil,
                 question: String? = nil, sql: String? = nil, chart: Bool = true, insight: Bool = true,
@@ -85,6 +92,7 @@ public struct Request: Sendable, Equatable {
         "id", "action", "source", "version", "question", "sql", "chart", "insight", "engine",
         "query_id", "choice", "chart_type", "name", "description", "limit", "offset", "status",
         "subscription_id",
+        "term", "column", "value",
     ]
 
     /// Parse a request file's bytes. Throws `malformed_request` with the offending field.
@@ -144,6 +152,9 @@ public struct Request: Sendable, Equatable {
             }
             req.status = filter
         }
+        req.term = try fields.string("term", maxLength: GlossaryEntry.maxTermLength * 4)
+        req.column = try fields.string("column", maxLength: 1_000)
+        req.value = try fields.string("value", maxLength: 10_000)
 
         if let actionText = try fields.string("action", maxLength: 40) {
             guard let action = Action(rawValue: actionText) else {
@@ -193,6 +204,13 @@ public struct Request: Sendable, Equatable {
                      "question", "add \"question\": \"...\" or \"sql\": \"SELECT ...\" to rerun on every new version")
         case .watchPause, .watchResume, .watchDelete:
             try need(subscriptionID != nil, "subscription_id", "give the subscription's id, e.g. \"subscription_id\": 3 (see watch_list)")
+        case .glossaryAdd:
+            try need(source != nil, "source", "name the data source")
+            try need(term != nil, "term", "give the word people type, e.g. \"term\": \"revenue\"")
+            try need(column != nil, "column", "give the column it means, e.g. \"column\": \"Sales\" (and \"value\" for a value of it)")
+        case .glossaryDelete:
+            try need(source != nil, "source", "name the data source")
+            try need(term != nil, "term", "give the term to remove")
         case .listQueries, .listSources, .watchList:
             break
         }

@@ -29,6 +29,9 @@ extension Request {
         put("offset", offset)
         put("status", status?.rawValue)
         put("subscription_id", subscriptionID.map { Int($0) })
+        put("term", term)
+        put("column", column)
+        put("value", value)
         return .object(o)
     }
 

@@ -88,12 +88,17 @@ public struct SourceSchema: Sendable, Codable, Equatable {
     /// a row is, so "top 5 cars by mpg" over `mtcars` reads "cars" as the rows. Not stored with
     /// the schema; whoever opens the source sets it. The default is nil (no row noun known).
     public var sourceName: String? = nil
+    /// The owner's words for this source (Glossary.swift). Like `sourceName`, not stored
+    /// with the schema: the catalog keeps it per source name and sets it on open.
+    public var glossary: [GlossaryEntry] = []
 
-    public init(rowCount: Int, columns: [ColumnProfile], valueIndex: ValueIndex = ValueIndex(), sourceName: String? = nil) {
+    public init(rowCount: Int, columns: [ColumnProfile], valueIndex: ValueIndex = ValueIndex(), sourceName: String? = nil,
+                glossary: [GlossaryEntry] = []) {
         self.rowCount = rowCount
         self.columns = columns
         self.valueIndex = valueIndex
         self.sourceName = sourceName
+        self.glossary = glossary
     }
 
     public func column(named name: String) -> ColumnProfile? {

@@ -10,7 +10,7 @@ public struct SourceProfile: Sendable, Codable, Equatable {
     /// The field delimiter that was detected.
     public var delimiter: String
     public var hasHeader: Bool
-    /// The upload's format: "csv" or "jsonl" (absent in profiles made before other
+    /// The upload's format: "csv", "jsonl" or "xlsx" (absent in profiles made before other
     /// formats existed, which are all CSV). JSON Lines have no delimiter (""); their
     /// header is the keys.
     public var format: String?

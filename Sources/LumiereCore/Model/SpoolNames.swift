@@ -11,6 +11,8 @@ public enum UploadFormat: String, Sendable, Equatable, Codable {
     case csv
     /// `.jsonl`, `.jsonl.gz`: JSON Lines, one object per line.
     case jsonl
+    /// `.xlsx`: an Excel workbook (Office Open XML); one sheet becomes the table.
+    case xlsx
 }
 
 public enum SpoolNames {
@@ -24,12 +26,12 @@ public enum SpoolNames {
 
     /// Upload extensions, longest first (so `.csv.gz` is found before `.gz` would be).
     public static let uploadExtensions: [(suffix: String, format: UploadFormat)] = [
-        (".jsonl.gz", .jsonl), (".csv.gz", .csv), (".jsonl", .jsonl), (".csv", .csv), (".tsv", .csv),
+        (".jsonl.gz", .jsonl), (".csv.gz", .csv), (".jsonl", .jsonl), (".xlsx", .xlsx), (".csv", .csv), (".tsv", .csv),
     ]
 
     /// The hint of `unsupported_file`: what may be dropped into the inbox.
     public static let supportedFilesHint =
-        "drop .csv, .tsv, .csv.gz, .jsonl or .jsonl.gz files to upload data and .json files to ask questions"
+        "drop .csv, .tsv, .csv.gz, .jsonl, .jsonl.gz or .xlsx files to upload data and .json files to ask questions"
 
     /// The kind of input by extension; nil for anything else (refused as unsupported_file).
     public static func kind(of name: String) -> InputKind? {

@@ -1,5 +1,5 @@
 // RecordTableAnalyzer: the first pass for uploads that arrive as records rather than
-// delimited text (JSON Lines objects) — the same type inference as CSV.
+// delimited text (JSON Lines objects, Excel sheet rows) — the same type inference as CSV.
 //
 // Inputs: one record at a time as fields by column index (nil = no value); the table
 // widens when a record has more fields than any before (earlier records were NULL there).
@@ -44,7 +44,9 @@ public final class RecordTableAnalyzer {
     public func finish(format: UploadFormat, keys: [String], notes: [String] = []) throws(LumiereError) -> CSVAnalysis {
         if rowCount == 0 || inferences.isEmpty {
             throw LumiereError(.emptyFile, "the file has no rows",
-                               hint: "upload a JSON Lines file with one object per line, like {\"region\": \"North\", \"sales\": 12}")
+                               hint: format == .xlsx
+                                   ? "the sheet needs a header row and at least one row of data below it"
+                                   : "upload a JSON Lines file with one object per line, like {\"region\": \"North\", \"sales\": 12}")
         }
         let width = inferences.count
         let names = HeaderNames.make(from: keys + Array(repeating: "", count: max(0, width - keys.count)))

@@ -8,6 +8,7 @@
 // types, counts and the ranges of numeric, date and boolean columns are written — never a
 // text value (a text column's min/max would be a cell). `sample` adds up to
 // `samplesPerColumn` distinct values per text column; `full` also allows result rows.
+// The source's glossary follows the columns, as quoted literals like everything else.
 
 import Foundation
 import LumiereCore
@@ -62,6 +63,24 @@ public struct PromptMaterial: Sendable, Equatable {
             }
             line += ": " + facts.joined(separator: "; ")
             lines.append(line)
+        }
+        // The owner's glossary: their words for columns and values. Under share = schema a
+        // value term names its column only, since the value is a cell of the data.
+        let terms = schema.glossary.filter { $0.isUsable(in: schema) }
+        if !terms.isEmpty {
+            lines.append("Glossary (the data owner's words; read them as given):")
+            for t in terms {
+                if let value = t.value {
+                    if share == .schema {
+                        lines.append("- \(quote(t.term)) means a filter on \(name(t.column)) (value not shared)")
+                    } else {
+                        lines.append("- \(quote(t.term)) means \(name(t.column)) = \(quote(value))")
+                        values += 1
+                    }
+                } else {
+                    lines.append("- \(quote(t.term)) means the column \(name(t.column))")
+                }
+            }
         }
         return PromptMaterial(text: lines.joined(separator: "\n"), columns: schema.columns.map(\.name), values: values, rows: 0)
     }

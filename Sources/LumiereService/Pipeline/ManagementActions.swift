@@ -4,7 +4,8 @@
 //   offset), delete_source (catalog rows and database files), list_queries (source,
 //   status, limit), show_query, delete_query, rerun (the stored SQL on the newest version
 //   of the source, recorded as a new query with rerun_of), chart / insight (regenerate a
-//   stored query's chart or insights, with another chart_type or engine); watch_add,
+//   stored query's chart or insights, with another chart_type or engine), glossary_add /
+//   glossary_delete (the source name's glossary: term, column, value); watch_add,
 //   watch_list, watch_pause, watch_resume, watch_delete (standing questions: WatchActions).
 // The daemon's workers and the `lumiere sources|queries` commands both call `manage`, so
 // a command and its request file give the same document.
@@ -22,7 +23,7 @@ import LumiereStore
 public enum ManagementActions {
     static let actions: Set<Request.Action> = [
         .rerun, .deleteQuery, .listQueries, .showQuery, .listSources, .showSource, .updateSource,
-        .previewSource, .deleteSource, .chart, .insight,
+        .previewSource, .deleteSource, .chart, .insight, .glossaryAdd, .glossaryDelete,
         .watchAdd, .watchList, .watchPause, .watchResume, .watchDelete,
     ]
 
@@ -59,6 +60,11 @@ extension Analyst {
                 data.source = try info(record, tenant: tenant, detailed: true)
             case .updateSource:
                 data.source = try updateSource(request, tenant: tenant, doc: &doc)
+            case .glossaryAdd, .glossaryDelete:
+                let record = try changeGlossary(request, tenant: tenant)
+                doc.source = record.ref
+                data.source = try info(record, tenant: tenant, detailed: false)
+                data.source?.glossary = record.glossary.map { GlossaryInfo($0, schema: record.schema) }
             case .previewSource:
                 data.preview = try preview(request, tenant: tenant, doc: &doc)
             case .deleteSource:
@@ -117,8 +123,25 @@ extension Analyst {
             info.delimiter = record.profile.delimiter
             info.format = record.profile.format
             info.warnings = record.profile.warnings.isEmpty ? nil : record.profile.warnings
+            info.glossary = record.glossary.map { GlossaryInfo($0, schema: record.schema) }
         }
         return info
+    }
+
+    /// Add (checked against the newest version's schema) or remove one glossary term;
+    /// returns the source read back with its glossary.
+    private func changeGlossary(_ request: Request, tenant: String) throws(LumiereError) -> SourceRecord {
+        let record = try requireSource(request.source, version: nil, tenant: tenant)
+        let term = request.term ?? ""
+        if request.action == .glossaryAdd {
+            let entry = try GlossaryEntry(term: term, column: request.column ?? "", value: request.value)
+                .validated(against: record.schema)
+            try store.putGlossaryEntry(tenant: tenant, source: record.name, entry)
+        } else if try !store.deleteGlossaryEntry(tenant: tenant, source: record.name, term: term) {
+            throw LumiereError(.invalidGlossaryTerm, "\(record.name) has no glossary term \"\(term.prefix(60))\"",
+                               hint: "lumiere sources show \(record.name) lists its terms")
+        }
+        return try requireSource(record.name, version: nil, tenant: tenant)
     }
 
     private func updateSource(_ request: Request, tenant: String, doc: inout ResultDocument) throws(LumiereError) -> SourceInfo {

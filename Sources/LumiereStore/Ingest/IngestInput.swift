@@ -10,7 +10,7 @@
 // or truncated gzip data).
 
 import Crypto
-import CZlib
+import CZlibShim
 import Foundation
 import LumiereCore
 
@@ -138,7 +138,7 @@ final class Inflater {
             }
             stream.pointee.next_out = out.assumingMemoryBound(to: Bytef.self)
             stream.pointee.avail_out = uInt(capacity)
-            let rc = CZlib.inflate(stream, Z_NO_FLUSH)
+            let rc = CZlibShim.inflate(stream, Z_NO_FLUSH)
             let produced = capacity - Int(stream.pointee.avail_out)
             if produced > 0 { try emit(UnsafeRawBufferPointer(start: out, count: produced)) }
             switch rc {

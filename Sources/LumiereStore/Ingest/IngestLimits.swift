@@ -26,14 +26,33 @@ public struct IngestLimits: Sendable, Equatable {
     /// object is level 1). The default is 32.
     public var maxJSONDepth: Int
 
+    /// Excel `.xlsx`: the most entries (files) the ZIP archive may list. The default is 10 000.
+    public var maxZipEntries: Int
+    /// Excel `.xlsx`: the most bytes one part may inflate to per compressed byte, counted
+    /// while it is read (the sizes in the ZIP headers are not trusted). Parts that inflate
+    /// to less than 16 MiB are not checked. The default is 200.
+    public var maxCompressionRatio: Int
+    /// Excel `.xlsx`: the most shared strings (distinct cell texts) a workbook may hold.
+    /// The default is 2 000 000.
+    public var maxSharedStrings: Int
+    /// Excel `.xlsx`: the most bytes of text the shared strings may hold in all; the
+    /// table is kept in memory while the sheet is read. The default is 256 MiB.
+    public var maxSharedStringBytes: Int
+
     public init(maxBytes: Int64 = 2 << 30, maxColumns: Int = 2000, maxFieldBytes: Int = 1 << 20,
-                valueIndexCap: Int = 1000, distinctExactCap: Int = 100_000, maxJSONDepth: Int = 32) {
+                valueIndexCap: Int = 1000, distinctExactCap: Int = 100_000, maxJSONDepth: Int = 32,
+                maxZipEntries: Int = 10_000, maxCompressionRatio: Int = 200,
+                maxSharedStrings: Int = 2_000_000, maxSharedStringBytes: Int = 256 << 20) {
         self.maxBytes = maxBytes
         self.maxColumns = maxColumns
         self.maxFieldBytes = maxFieldBytes
         self.valueIndexCap = valueIndexCap
         self.distinctExactCap = distinctExactCap
         self.maxJSONDepth = maxJSONDepth
+        self.maxZipEntries = maxZipEntries
+        self.maxCompressionRatio = maxCompressionRatio
+        self.maxSharedStrings = maxSharedStrings
+        self.maxSharedStringBytes = maxSharedStringBytes
     }
 
     var csvLimits: CSVLimits { CSVLimits(maxColumns: maxColumns, maxFieldBytes: maxFieldBytes) }

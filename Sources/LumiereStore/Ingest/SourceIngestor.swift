@@ -1,7 +1,8 @@
-// SourceIngestor: a CSV or JSON Lines file (optionally gzip) in, a new typed SQLite
-// source database out.
+// SourceIngestor: a CSV or JSON Lines file (optionally gzip) or an Excel workbook in, a
+// new typed SQLite source database out.
 //
-// Inputs: the input path, whether it is gzip, its format, the database path to create, limits.
+// Inputs: the input path, whether it is gzip, its format, the sheet of a workbook (nil:
+// its first), the database path to create, limits.
 // Outputs: the database at `databasePath` (table `data` and `lumiere_meta`), and an
 // `IngestOutcome` with the profile, value index, SHA-256, size and stage timings.
 // How: pass 1 streams the file through `CSVAnalyzer` (encoding, dialect, header, types;
@@ -10,6 +11,8 @@
 // this one runs the prepared INSERTs (`RowBatchPipeline`, `SourceDatabaseWriter`).
 // JSON Lines take the same two passes through `JSONLinesAnalyzer` / `JSONLinesConverter`
 // (UTF-8 only, so there is no restart), and so share the types, profile and memory bound.
+// An `.xlsx` workbook is opened once (`XLSXWorkbook`: ZIP, sheet list, styles, shared
+// strings) and its sheet streamed twice, as records, through the same two passes.
 // The database is built as `databasePath + ".tmp"`, synced, and renamed into place only
 // when complete, so readers never see a partial source. Two ingests must not target the
 // same `databasePath` at once (they would share the temporary name).
@@ -21,13 +24,17 @@ import Foundation
 import LumiereCore
 
 public enum SourceIngestor {
-    public static func ingest(inputPath: String, gzip: Bool, format: UploadFormat = .csv, databasePath: String,
+    public static func ingest(inputPath: String, gzip: Bool, format: UploadFormat = .csv, sheet: String? = nil,
+                              databasePath: String,
                               limits: IngestLimits = IngestLimits()) throws(LumiereError) -> IngestOutcome {
         let started = now()
-        let input = try IngestInput(path: inputPath, gzip: gzip, maxBytes: limits.maxBytes)
+        let input = try IngestInput(path: inputPath, gzip: gzip && format != .xlsx, maxBytes: limits.maxBytes)
         let analysis: CSVAnalysis
         var sha: String?
+        var workbook: XLSXWorkbook?
         switch format {
+        case .xlsx:
+            (analysis, sha, workbook) = try analyzeXLSX(input, sheet: sheet, limits)
         case .csv:
             (analysis, sha) = try analyzeCSV(input, limits)
         case .jsonl:
@@ -47,7 +54,7 @@ public enum SourceIngestor {
         do throws(LumiereError) {
             let converter: any UploadRowConverter
             switch format {
-            case .csv:
+            case .csv, .xlsx:
                 converter = CSVConverter(analysis: analysis, limits: limits.csvLimits, profileOptions: limits.profileOptions)
             case .jsonl:
                 converter = JSONLinesConverter(analysis: analysis, limits: limits.csvLimits,
@@ -56,8 +63,14 @@ public enum SourceIngestor {
             let loaded: Double
             do {
                 let writer = try SourceDatabaseWriter(path: temporaryPath, columns: analysis.columns)
-                let parts = ProducerParts(input: input, converter: converter)
+                let parts = ProducerParts(input: input, converter: converter, workbook: workbook)
                 try RowBatchPipeline.run(columnCount: analysis.columns.count, produce: { (sink) throws(LumiereError) in
+                    if let workbook = parts.workbook, let records = parts.converter as? CSVConverter {
+                        try workbook.readSheet(header: { _ in }, row: { (fields) throws(LumiereError) in
+                            try records.convert(fields: fields, into: &sink)
+                        })
+                        return
+                    }
                     try parts.input.stream(hashing: false) { (chunk) throws(LumiereError) in
                         try parts.converter.feed(chunk, into: &sink)
                         return true
@@ -88,6 +101,29 @@ public enum SourceIngestor {
             throw error
         }
         return outcome
+    }
+
+    /// Excel pass 1: the file's signature, the workbook's parts, then the sheet's rows as
+    /// records (the header row names the columns). The hash is of the file as uploaded.
+    private static func analyzeXLSX(_ input: IngestInput, sheet: String?,
+                                    _ limits: IngestLimits) throws(LumiereError) -> (CSVAnalysis, String?, XLSXWorkbook) {
+        var head: [UInt8] = []
+        let sha = try input.stream(hashing: true) { (chunk) throws(LumiereError) in
+            if head.isEmpty { head = Array(chunk.prefix(8)) }
+            return true
+        }
+        try XLSXWorkbook.checkSignature(head)
+        let workbook = try XLSXWorkbook(path: input.path, fileSize: input.sizeBytes, sheet: sheet, limits: limits)
+        let table = RecordTableAnalyzer(limits: limits.csvLimits)
+        var keys: [String] = []
+        try workbook.readSheet(header: { (header) throws(LumiereError) in
+            keys = header
+            try table.widen(to: header.count)
+        }, row: { (fields) throws(LumiereError) in
+            try table.observe(fields)
+        })
+        let analysis = try table.finish(format: .xlsx, keys: keys, notes: ["read sheet \"\(workbook.sheetName)\""])
+        return (analysis, sha, workbook)
     }
 
     /// CSV pass 1: analysis and hash, restarted once as Windows-1252 if bytes that are not
@@ -138,14 +174,16 @@ public enum SourceIngestor {
 }
 
 /// What the producer thread of pass 2 uses. Safe to send: the calling thread does not
-/// touch either object until `RowBatchPipeline.run` has returned, which is after the
+/// touch these objects until `RowBatchPipeline.run` has returned, which is after the
 /// producer thread finished with them.
 private final class ProducerParts: @unchecked Sendable {
     let input: IngestInput
     let converter: any UploadRowConverter
+    let workbook: XLSXWorkbook?
 
-    init(input: IngestInput, converter: any UploadRowConverter) {
+    init(input: IngestInput, converter: any UploadRowConverter, workbook: XLSXWorkbook?) {
         self.input = input
         self.converter = converter
+        self.workbook = workbook
     }
 }

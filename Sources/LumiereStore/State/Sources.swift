@@ -22,6 +22,9 @@ public struct SourceRecord: Sendable, Equatable, Codable {
     public var databaseFile: String
     public var createdAt: Double
     public var updatedAt: Double
+    /// The source name's glossary (shared by every version), filled by the catalog's
+    /// single-source reads (`source(tenant:name:version:)`, `source(id:)`); empty in lists.
+    public var glossary: [GlossaryEntry] = []
 
     /// For backends other than SQLite, which build a record from their own rows.
     public init(id: Int64, tenant: String, name: String, version: Int, description: String, fileName: String,
@@ -63,7 +66,9 @@ public struct SourceRecord: Sendable, Equatable, Codable {
     }
 
     public var ref: SourceRef { SourceRef(id: id, name: name, version: version, rowCount: rowCount) }
-    public var schema: SourceSchema { SourceSchema(rowCount: rowCount, columns: profile.columns, valueIndex: valueIndex, sourceName: name) }
+    public var schema: SourceSchema {
+        SourceSchema(rowCount: rowCount, columns: profile.columns, valueIndex: valueIndex, sourceName: name, glossary: glossary)
+    }
 
     enum CodingKeys: String, CodingKey {
         case id, tenant, name, version, description, sha256, profile
@@ -132,20 +137,28 @@ extension StateStore {
     /// tenant: another tenant's source is indistinguishable from a missing one).
     public func source(tenant: String, name: String, version: Int? = nil) throws(LumiereError) -> SourceRecord? {
         try read("reading a source") { db in
-            if let version {
-                return try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE tenant = ? AND name = ? AND version = ?",
-                                        arguments: [tenant, name, version]).map(SourceRecord.init(row:))
-            }
-            return try Row.fetchOne(db, sql: """
-                SELECT * FROM sources WHERE tenant = ? AND name = ? ORDER BY version DESC LIMIT 1
-                """, arguments: [tenant, name]).map(SourceRecord.init(row:))
+            let row = version == nil
+                ? try Row.fetchOne(db, sql: """
+                    SELECT * FROM sources WHERE tenant = ? AND name = ? ORDER BY version DESC LIMIT 1
+                    """, arguments: [tenant, name])
+                : try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE tenant = ? AND name = ? AND version = ?",
+                                   arguments: [tenant, name, version])
+            return try row.map { row in try Self.withGlossary(SourceRecord(row: row), db) }
         }
     }
 
     public func source(id: Int64) throws(LumiereError) -> SourceRecord? {
         try read("reading a source") { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE id = ?", arguments: [id]).map(SourceRecord.init(row:))
+            try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE id = ?", arguments: [id]).map { row in
+                try Self.withGlossary(SourceRecord(row: row), db)
+            }
         }
+    }
+
+    static func withGlossary(_ record: SourceRecord, _ db: Database) throws -> SourceRecord {
+        var r = record
+        r.glossary = try glossary(db, tenant: r.tenant, source: r.name)
+        return r
     }
 
     /// Newest version of each source name in a tenant.
@@ -183,6 +196,10 @@ extension StateStore {
             // Standing questions keep following the source under its new name.
             try db.execute(sql: "UPDATE subscriptions SET source_name = ? WHERE tenant = ? AND source_name = ?",
                            arguments: [newName, tenant, name])
+            // So does the glossary (a stale one under the new name would otherwise apply).
+            try db.execute(sql: "DELETE FROM glossary WHERE tenant = ? AND source_name = ?", arguments: [tenant, newName])
+            try db.execute(sql: "UPDATE glossary SET source_name = ? WHERE tenant = ? AND source_name = ?",
+                           arguments: [newName, tenant, name])
         }
     }
 
@@ -201,6 +218,12 @@ extension StateStore {
             if let version { sql += " AND version = ?"; args.append(version) }
             let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(SourceRecord.init(row:))
             for r in rows { try db.execute(sql: "DELETE FROM sources WHERE id = ?", arguments: [r.id]) }
+            // The glossary goes with the last version: a new upload of the name starts afresh.
+            let left = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sources WHERE tenant = ? AND name = ?",
+                                        arguments: [tenant, name]) ?? 0
+            if left == 0 {
+                try db.execute(sql: "DELETE FROM glossary WHERE tenant = ? AND source_name = ?", arguments: [tenant, name])
+            }
             return rows
         }
     }

@@ -59,6 +59,17 @@ public protocol SourceCatalogStore: AnyObject, Sendable {
     func allSourceFiles() throws(LumiereError) -> Set<String>
 }
 
+/// The per-source glossaries (Core's Glossary.swift): keyed by (tenant, source name,
+/// normalized term). Renaming a source carries its glossary; deleting its last version
+/// drops it. `source(tenant:name:version:)` and `source(id:)` fill `SourceRecord.glossary`.
+public protocol GlossaryStore: AnyObject, Sendable {
+    func glossary(tenant: String, source: String) throws(LumiereError) -> [GlossaryEntry]
+    @discardableResult
+    func putGlossaryEntry(tenant: String, source: String, _ entry: GlossaryEntry) throws(LumiereError) -> Bool
+    @discardableResult
+    func deleteGlossaryEntry(tenant: String, source: String, term: String) throws(LumiereError) -> Bool
+}
+
 /// The query history: every question or SQL request with its (row-bounded) result document.
 public protocol QueryHistoryStore: AnyObject, Sendable {
     func createQuery(tenant: String, jobID: Int64?, action: String, question: String?,
@@ -98,7 +109,8 @@ public protocol SubscriptionStore: AnyObject, Sendable {
 }
 
 /// Everything the daemon keeps durable, in one backend.
-public protocol StateBackend: JobQueueStore, SourceCatalogStore, QueryHistoryStore, LLMUsageStore, SubscriptionStore {
+public protocol StateBackend: JobQueueStore, SourceCatalogStore, GlossaryStore, QueryHistoryStore, LLMUsageStore,
+                              SubscriptionStore {
     /// "sqlite" or "postgres", for logs and `lumiere status`.
     var backendName: String { get }
     /// Where the state lives, safe to log: a file path, or the server's address without

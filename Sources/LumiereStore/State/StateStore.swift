@@ -125,6 +125,22 @@ public final class StateStore: Sendable {
                 );
                 """)
         }
+        // Per-source glossaries (issue 14 item 4): the owner's words, one row per term, kept
+        // per source name so every version shares them (State/Glossary.swift).
+        m.registerMigration("v3_glossary") { db in
+            try db.execute(sql: """
+                CREATE TABLE glossary (
+                    tenant TEXT NOT NULL DEFAULT '',
+                    source_name TEXT NOT NULL,
+                    term_key TEXT NOT NULL,             -- normalized words, what questions match
+                    term TEXT NOT NULL,                 -- as the owner wrote it
+                    column_name TEXT NOT NULL,
+                    value TEXT,                         -- NULL: the term names the column
+                    created_at REAL NOT NULL,
+                    PRIMARY KEY (tenant, source_name, term_key)
+                );
+                """)
+        }
         // Standing questions (issue 14, State/Subscriptions.swift): subscriptions and one run
         // per (subscription, source version), the version identified by its catalog id.
         m.registerMigration("v4_subscriptions") { db in

@@ -208,11 +208,13 @@ struct Corpus2Tests {
     /// (dev 0, holdout 5), 1 clarified (dev). Engine 1.3.2: 208/331 = 62.8% right (dev 141/221,
     /// holdout 67/110), 1/331 = 0.3% wrong (holdout 1) — the holdout is no longer untouched:
     /// four of its wrong answers were read to find the rules that fixed them (each checked on
-    /// tables of its own in CountNounAndCalendarTests). Each table's file name is its source name, as an
+    /// tables of its own in CountNounAndCalendarTests). Engine 1.3.3 (high/low columns, code
+    /// initials, "how many" + count column): 214/331 = 64.7% right (dev 146/221, holdout 68/110),
+    /// 2/331 = 0.6% wrong (dev 1, holdout 1). Each table's file name is its source name, as an
     /// upload's name is in the daemon (it gives the row noun: "cars" in `mtcars`).
     /// Target (issue #11): ≥ 95% right on the whole corpus and < 2% wrong-but-succeeded;
     /// raise the floor and lower the ceiling as the engine improves.
-    static let rightFloor = 0.62
+    static let rightFloor = 0.64
     static let wrongCeiling = 0.02
 
     @Test("the corpus loads: ≥ 320 questions, ≥ 8 tables, a third held out, every gold query runs on the real ingest")

@@ -77,3 +77,58 @@ struct CountNounAndCalendarTests {
         }
     }
 }
+
+@Suite("High and low, code initials, counted count columns")
+struct HighLowAndCodeTests {
+    static let machines = """
+        Machine,Speed,Faults,Level_Max,Level_Min
+        m1,L,3,3.1,1.2
+        m1,M,5,3.3,1.0
+        m2,H,9,3.9,1.4
+        m2,L,1,2.8,0.9
+        m3,H,7,4.2,1.9
+        m3,M,2,3.7,1.1
+
+        """
+
+    func answer(_ q: String, _ source: IngestedSource) -> GeneratedQuery? {
+        if case .answer(let g) = BuiltinAnalyst().translate(q, schema: source.schema) { return g }
+        return nil
+    }
+
+    @Test("\"high\"/\"low\" name the maximum and minimum columns, with or without the rest of the name")
+    func highLow() throws {
+        try IngestedSource.with(name: "machines", csv: Self.machines) { source in
+            let high = try #require(answer("average high level per machine", source))
+            #expect(high.sql.contains(#"AVG("Level_Max")"#), "\(high.sql)")
+            let low = try #require(answer("what was the low for m2", source))
+            #expect(low.sql.hasPrefix(#"SELECT MIN("Level_Min")"#), "\(low.sql)")
+            #expect(try source.executor.run(low.sql).rows.first?.first == .real(0.9))
+        }
+        // Without such columns "high" means nothing and the question is refused, not guessed.
+        try IngestedSource.fixture("sales") { sales in
+            #expect(answer("average high sales per region", sales) == nil)
+        }
+    }
+
+    @Test("a word before a column of one-letter codes names the code with its initial, and says so")
+    func codeInitials() throws {
+        try IngestedSource.with(name: "machines", csv: Self.machines) { source in
+            let q = try #require(answer("total faults at high speed", source))
+            #expect(q.sql.contains(#""Speed" = 'H'"#), "\(q.sql)")
+            #expect(q.interpretation.contains(#"assumed "high" means Speed H"#), "\(q.interpretation)")
+            #expect(q.confidence <= 0.9)
+            #expect(try source.executor.run(q.sql).rows.first?.first == .integer(16))
+        }
+    }
+
+    @Test("\"how many\" before a count column in the plural sums it; before the row noun it counts rows")
+    func countColumns() throws {
+        try IngestedSource.with(name: "machines", csv: Self.machines) { source in
+            let faults = try #require(answer("how many faults on m3", source))
+            #expect(faults.sql.hasPrefix(#"SELECT SUM("Faults")"#), "\(faults.sql)")
+            let rows = try #require(answer("how many rows have faults over 4", source))
+            #expect(rows.sql.hasPrefix(#"SELECT COUNT(*)"#), "\(rows.sql)")
+        }
+    }
+}

@@ -12,7 +12,7 @@
 
 public struct BuiltinAnalyst: Sendable {
     /// Bump whenever the SQL or interpretation for some question changes.
-    public static let engineVersion = "1.3.2"
+    public static let engineVersion = "1.3.3"
     /// Questions longer than this are refused rather than parsed.
     static let maxQuestionLength = 1_000
 
@@ -69,6 +69,7 @@ public struct BuiltinAnalyst: Sendable {
             }
         }
         var assumed = corrections.map { "assumed \"\($0.typed)\" means \"\($0.assumed)\"" }
+        for note in tags.compactMap(\.assumption) where !assumed.contains(note) { assumed.append(note) }
         // Say which words the owner's glossary read, so an answer never hides a substitution.
         var seenTerms: Set<String> = []
         for tag in tags {
@@ -79,7 +80,7 @@ public struct BuiltinAnalyst: Sendable {
             default: break
             }
         }
-        let fuzzyPenalty = 0.1 * Double(corrections.count)
+        let fuzzyPenalty = 0.1 * Double(corrections.count + tags.filter { $0.assumption != nil }.count)
 
         switch Planner.plan(tags: tags, schema: schema, columns: columns, choices: [:]) {
         case .refuse(let unmatched, let problems):

@@ -112,6 +112,19 @@ struct ColumnMatcher: Sendable {
                 }
             }
         }
+        if best == nil, let extreme = Self.extremeWords(span) {
+            // "the high", "average low temperature", "highs of 30": in a table with
+            // `temp_max`/`temp_min`, high and low are the maximum and minimum columns.
+            for e in entries where e.profile.type.isNumeric {
+                let raw = Tokenizer.nameStems(e.profile.name)
+                guard raw.contains(where: extreme.names.contains) else { continue }
+                let others = raw.filter { !extreme.names.contains($0) }.map { Lexicon.abbreviations[$0] ?? $0 }
+                // The rest of the span must be the rest of the name, or absent ("the high").
+                if extreme.rest.isEmpty || extreme.rest == others || extreme.rest == raw.filter({ !extreme.names.contains($0) }) {
+                    consider(e.profile.name, .synonym)
+                }
+            }
+        }
         if span.count == 1 {
             let w = expandedSpan[0]
             if best == nil, let synonyms = Lexicon.columnSynonyms[w] ?? Lexicon.columnSynonyms[span[0]] {
@@ -148,6 +161,17 @@ struct ColumnMatcher: Sendable {
             }
         }
         return ColumnHit(column: first, strength: strength, alternatives: alternatives)
+    }
+
+    /// "high"/"highs"/"low"/"lows" in a span: the name words of a maximum (or minimum)
+    /// column, and the span's other words (expanded). nil without such a word.
+    static func extremeWords(_ span: [String]) -> (names: Set<String>, rest: [String])? {
+        guard span.count <= 2 else { return nil }
+        let high: Set<String> = ["high", "highs"], low: Set<String> = ["low", "lows"]
+        guard let k = span.firstIndex(where: { high.contains($0) || low.contains($0) }) else { return nil }
+        let names: Set<String> = high.contains(span[k]) ? ["max", "maximum", "high", "hi"] : ["min", "minimum", "low", "lo"]
+        let rest = span.enumerated().filter { $0.offset != k }.map { Lexicon.abbreviations[$0.element] ?? $0.element }
+        return (names, rest)
     }
 
     /// A date column named by a verb: "hired" → `Hire Date`, "shipped" → `ship_date`,

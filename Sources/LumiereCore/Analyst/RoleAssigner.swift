@@ -277,7 +277,11 @@ extension PlanningState {
                         aggregateApplied = true
                         pendingCount = false
                     } else if pendingCount {
-                        if isQuantityLike(column) { addMeasure(Measure(function: .sum, column: column)) }
+                        // "how many breaks": a count column named in the plural right after
+                        // "how many" is summed, like a quantity; otherwise the rows are counted.
+                        let namedCount = type == .integer && tags[i].isPlural && i > 0 && tags[i - 1].lex == .howMany
+                            && tags[i].columnHit?.strength == .full
+                        if isQuantityLike(column) || namedCount { addMeasure(Measure(function: .sum, column: column)) }
                         else { countRows = true }
                         pendingCount = false
                     } else if let f = pendingAggregate,

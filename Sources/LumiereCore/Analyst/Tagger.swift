@@ -25,6 +25,8 @@ struct Tag: Sendable {
     var consumed = false
     /// The glossary term the span was read as, if the owner's glossary gave its meaning.
     var glossaryTerm: String? = nil
+    /// A reading the engine guessed and must state ("assumed "low" means tension L").
+    var assumption: String? = nil
 
     var lex: LexWord? { if case .lex(let w) = kind { return w } else { return nil } }
     var columnHit: ColumnHit? { if case .column(let c) = kind { return c } else { return nil } }
@@ -58,6 +60,15 @@ struct Tagger: Sendable {
             return true
         default:
             return false
+        }
+    }
+
+    /// An unknown word, or "high"/"low" read as a maximum/minimum column.
+    static func mayNameCode(_ tag: Tag) -> Bool {
+        switch tag.kind {
+        case .unknown: return true
+        case .column: return ColumnMatcher.extremeWords([Tokenizer.singularize(tag.text).0]) != nil
+        default: return false
         }
     }
 
@@ -133,6 +144,20 @@ struct Tagger: Sendable {
                                                       alternatives: [ColumnValue(column: hit.column, value: code)])),
                                 text: span.map(\.text).joined(separator: " "), isPlural: false))
                 i += n + 1
+                continue
+            }
+            // "low tension", "high tension": a word before a column of one-letter codes whose
+            // initial is exactly one of them (L/M/H) names that code; the guess is stated.
+            // (Also over "high"/"low" read as a max/min column: before a code column they are its code.)
+            if term == nil, case .column(let hit)? = chosen?.0, let last = tags.last,
+               Tagger.mayNameCode(last), !last.text.contains(" "), last.text.count >= 3, last.text.allSatisfy(\.isLetter),
+               let code = values.initialCode(last.text, of: hit.column) {
+                tags[tags.count - 1] = Tag(kind: .value(ValueHit(column: hit.column, value: code,
+                                                                alternatives: [ColumnValue(column: hit.column, value: code)])),
+                                           text: last.text + " " + tokens[i..<(i + chosen!.1)].map(\.text).joined(separator: " "),
+                                           isPlural: false,
+                                           assumption: "assumed \"\(last.text)\" means \(hit.column) \(code)")
+                i += chosen!.1
                 continue
             }
             if let (kind, n) = chosen {

@@ -126,6 +126,14 @@ struct ValueMatcher: Sendable {
     /// The stored code of `column` written as `text` ("a" → "A" for wool), if any.
     func code(_ text: String, of column: String) -> String? { codes[column]?[text] }
 
+    /// The one single-letter code of `column` that is `word`'s initial ("low" → "L" among
+    /// L/M/H), when the column's codes are all single letters with distinct initials.
+    func initialCode(_ word: String, of column: String) -> String? {
+        guard let codes = codes[column], codes.count >= 2, codes.keys.allSatisfy({ $0.count == 1 }),
+              let initial = word.first.map(String.init) else { return nil }
+        return codes[initial]
+    }
+
     func match(_ span: [String]) -> ValueHit? {
         let key = span.joined(separator: " ")
         var hits = index[key] ?? []

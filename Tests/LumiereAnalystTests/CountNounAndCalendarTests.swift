@@ -132,3 +132,51 @@ struct HighLowAndCodeTests {
         }
     }
 }
+
+@Suite("People as rows, names split by \"of\"")
+struct PeopleAndOfNamesTests {
+    static let staff = """
+        Name,Gender,Dept,Salary,Service_Years
+        Ann,F,Ops,52000,3
+        Bob,M,Ops,61000,12
+        Cat,F,IT,75000,8
+        Dan,M,IT,58000,21
+
+        """
+    static let houses = """
+        Street,Age,Price
+        Elm,12,300000
+        Oak,40,210000
+        Ash,25,260000
+
+        """
+
+    func answer(_ q: String, _ source: IngestedSource) -> GeneratedQuery? {
+        if case .answer(let g) = BuiltinAnalyst().translate(q, schema: source.schema) { return g }
+        return nil
+    }
+
+    @Test("\"people\", \"staff\" name the rows of a table with a gender or salary column, and only there")
+    func people() throws {
+        try IngestedSource.with(name: "team", csv: Self.staff) { source in
+            let q = try #require(answer("how many people earn more than 60000", source))
+            #expect(q.sql == #"SELECT COUNT(*) AS "row_count" FROM "data" WHERE "Salary" > 60000"#, "\(q.sql)")
+            let staff = try #require(answer("average salary of staff in IT", source))
+            #expect(try source.executor.run(staff.sql).rows.first?.first == .real(66500))
+        }
+        try IngestedSource.with(name: "listing", csv: Self.houses) { source in
+            // An age column alone does not make the rows people.
+            #expect(answer("how many people are older than 20", source) == nil)
+        }
+    }
+
+    @Test("\"years of service\" names `Service_Years`; \"yrs\" is years")
+    func ofNames() throws {
+        try IngestedSource.with(name: "team", csv: Self.staff) { source in
+            let q = try #require(answer("average years of service per dept", source))
+            #expect(q.sql.contains(#"AVG("Service_Years")"#), "\(q.sql)")
+            let people = try #require(answer("how many people have more than 10 years of service", source))
+            #expect(try source.executor.run(people.sql).rows.first?.first == .integer(2), "\(people.sql)")
+        }
+    }
+}

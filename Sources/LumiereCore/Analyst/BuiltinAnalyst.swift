@@ -12,7 +12,7 @@
 
 public struct BuiltinAnalyst: Sendable {
     /// Bump whenever the SQL or interpretation for some question changes.
-    public static let engineVersion = "1.3.3"
+    public static let engineVersion = "1.3.4"
     /// Questions longer than this are refused rather than parsed.
     static let maxQuestionLength = 1_000
 
@@ -56,7 +56,9 @@ public struct BuiltinAnalyst: Sendable {
                                               columns: columns))
         }
         let glossary = GlossaryMatcher(schema: schema)
-        var tags = Tagger(columns: columns, values: ValueMatcher(schema: schema, question: tokens), glossary: glossary).tag(tokens)
+        var tags = CapitalizedStopwordValues.retag(
+            Tagger(columns: columns, values: ValueMatcher(schema: schema, question: tokens), glossary: glossary).tag(tokens),
+            question: question, schema: schema)
         // Words nothing matched may be typos of the schema's words: correct, say so, re-tag.
         var corrections: [Correction] = []
         let unknown = Set(tags.filter { if case .unknown = $0.kind { return true } else { return false } }.map(\.text))
@@ -65,7 +67,9 @@ public struct BuiltinAnalyst: Sendable {
             (fixed, corrections) = FuzzyMatcher(schema: schema).correct(tokens, unknown: unknown, columns: columns)
             if !corrections.isEmpty {
                 tokens = fixed
-                tags = Tagger(columns: columns, values: ValueMatcher(schema: schema, question: tokens), glossary: glossary).tag(tokens)
+                tags = CapitalizedStopwordValues.retag(
+                    Tagger(columns: columns, values: ValueMatcher(schema: schema, question: tokens), glossary: glossary).tag(tokens),
+                    question: question, schema: schema)
             }
         }
         var assumed = corrections.map { "assumed \"\($0.typed)\" means \"\($0.assumed)\"" }

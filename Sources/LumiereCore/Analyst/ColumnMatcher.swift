@@ -97,8 +97,11 @@ struct ColumnMatcher: Sendable {
             if best == nil || s > best! { best = s; hits = [name] }
             else if s == best!, !hits.contains(name) { hits.append(name) }
         }
+        // "years of service" names `yrs.service` (or `service_years`): the two words without "of".
+        let ofJoined: [[String]] = span.count == 3 && span[1] == "of"
+            ? [[expandedSpan[0], expandedSpan[2]], [expandedSpan[2], expandedSpan[0]]] : []
         for e in entries {
-            if e.fullNames.contains(span) || e.fullNames.contains(expandedSpan) {
+            if e.fullNames.contains(span) || e.fullNames.contains(expandedSpan) || ofJoined.contains(where: e.fullNames.contains) {
                 consider(e.profile.name, .full)
             }
         }
@@ -228,6 +231,15 @@ struct ColumnMatcher: Sendable {
 
     func profile(_ name: String) -> ColumnProfile? {
         entries.first { $0.profile.name == name }?.profile
+    }
+
+    /// True when some column is an attribute only people have (`sex`, `salary`): the rows
+    /// are people, and "people", "employees", "staff" name them.
+    var describesPeople: Bool {
+        entries.contains { e in
+            e.stems.contains(where: Lexicon.personAttributes.contains)
+                || Lexicon.personAttributes.contains(Tokenizer.nameStems(e.profile.name).joined())
+        }
     }
 
     /// True when `stem` appears in some column's name (for entity nouns like "employees").

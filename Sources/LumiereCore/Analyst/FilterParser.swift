@@ -389,6 +389,9 @@ extension PlanningState {
     static func isEntityNoun(stem: String, columns: ColumnMatcher) -> Bool {
         // "cars" over a source named `mtcars`: the source's own name for its rows.
         if columns.namesRows(stem) { return true }
+        // "how many people earn more than 150000" over a table with a `sex` or `salary`
+        // column: its rows are people.
+        if Lexicon.personNouns.contains(stem), columns.describesPeople { return true }
         for group in Lexicon.entityGroups where group.contains(stem) {
             if group.contains(where: { columns.nameContains($0) }) { return true }
         }

@@ -361,7 +361,7 @@ enum Lexicon {
         "qty": "quantity", "amt": "amount", "avg": "average", "no": "number", "num": "number",
         "nr": "number", "dept": "department", "cat": "category", "emp": "employee", "temp": "temperature",
         "wt": "weight", "hum": "humidity", "desc": "description", "addr": "address", "tel": "telephone",
-        "cust": "customer", "prod": "product", "mgr": "manager", "dt": "date", "yr": "year",
+        "cust": "customer", "prod": "product", "mgr": "manager", "dt": "date", "yr": "year", "yrs": "year",
         "cnt": "count", "pct": "percent", "rev": "revenue", "disc": "discount", "dur": "duration",
         "min": "minute", "mins": "minute", "sec": "second", "hr": "hour", "loc": "location",
         "pt": "patient", "dr": "doctor", "id": "id", "kg": "kg", "usd": "usd",
@@ -457,6 +457,14 @@ enum Lexicon {
 
     /// Groups of entity nouns: a noun is accepted as "the rows" ("how many employees") when any
     /// word of its group appears in a column name.
+    /// Generic words for people: they name the rows of a table about people
+    /// (`ColumnMatcher.describesPeople`). Not roles ("professor", "manager"): those are
+    /// often values of a column.
+    static let personNouns: Set<String> = ["person", "people", "employee", "staff", "worker", "folk", "member",
+                                           "individual", "respondent", "faculty", "participant", "subject"]
+    /// Column name words only people have.
+    static let personAttributes: Set<String> = ["sex", "gender", "salary", "wage", "firstname", "lastname", "surname"]
+
     static let entityGroups: [[String]] = [
         ["employee", "staff", "person", "worker", "people", "emp", "hire", "headcount"],
         ["customer", "client", "buyer", "cust"],

@@ -204,3 +204,40 @@ struct GlossaryMatcher: Sendable {
         entries.isEmpty ? nil : entries[stems.joined(separator: " ")]
     }
 }
+
+/// Stored values that are also English stopwords ("IT" in a `Dept` column, "OR" in a state
+/// code column) are not indexed — "it" in a question is nearly always English — so "staff in
+/// IT" would silently lose its filter. Written in capitals as stored, such a word is the
+/// value: the stopword tag it landed in is split and that word becomes a value tag.
+enum CapitalizedStopwordValues {
+    static func retag(_ tags: [Tag], question: String, schema: SourceSchema) -> [Tag] {
+        var capitals: [String: ColumnValue] = [:]
+        for word in question.split(whereSeparator: { !$0.isLetter }) where word.count >= 2 && word.allSatisfy(\.isUppercase) {
+            let w = String(word)
+            guard Lexicon.phrases[w.lowercased()] == .stop, capitals[w.lowercased()] == nil else { continue }
+            for c in schema.columns where c.type == .text {
+                if schema.valueIndex.values[c.name]?.contains(w) == true {
+                    capitals[w.lowercased()] = ColumnValue(column: c.name, value: w)
+                    break
+                }
+            }
+        }
+        guard !capitals.isEmpty else { return tags }
+        var out: [Tag] = []
+        for tag in tags {
+            guard tag.lex == .stop else { out.append(tag); continue }
+            let words = tag.text.split(separator: " ").map(String.init)
+            guard words.contains(where: { capitals[$0] != nil }) else { out.append(tag); continue }
+            for w in words {
+                if let v = capitals[w] {
+                    out.append(Tag(kind: .value(ValueHit(column: v.column, value: v.value, alternatives: [v])), text: w, isPlural: false))
+                } else if let lex = Lexicon.phrases[w] {
+                    out.append(Tag(kind: .lex(lex), text: w, isPlural: false))
+                } else {
+                    out.append(Tag(kind: .lex(.stop), text: w, isPlural: false))
+                }
+            }
+        }
+        return out
+    }
+}

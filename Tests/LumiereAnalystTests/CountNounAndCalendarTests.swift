@@ -180,3 +180,51 @@ struct PeopleAndOfNamesTests {
         }
     }
 }
+
+@Suite("Units after compared numbers, initialisms, measure tails, value look-alikes")
+struct UnitsAndInitialismsTests {
+    static let pets = """
+        Name,Diet,Sleep_Total,Miles_per_Day,Heart Rate
+        Rex,carni,12.5,3.1,80
+        Tom,omni,15.2,1.0,120
+        Bun,herbi,9.0,0.2,200
+        Ned,omni,8.1,2.4,75
+
+        """
+
+    func answer(_ q: String, _ source: IngestedSource) -> GeneratedQuery? {
+        if case .answer(let g) = BuiltinAnalyst().translate(q, schema: source.schema) { return g }
+        return nil
+    }
+
+    @Test("a time unit after a compared number is its unit, and the interpretation says it was left out")
+    func units() throws {
+        try IngestedSource.with(name: "pets", csv: Self.pets) { source in
+            let q = try #require(answer("pets that sleep more than 10 hours", source))
+            #expect(q.sql.contains(#""Sleep_Total" > 10"#), "\(q.sql)")
+            #expect(q.interpretation.contains(#"ignored "hours""#), "\(q.interpretation)")
+            // Not after a number nobody compared.
+            #expect(answer("sleep hours for 3 days", source) == nil)
+        }
+    }
+
+    @Test("a long name's initials name it; a generic measure word after a number column is part of it")
+    func initialsAndTails() throws {
+        try IngestedSource.with(name: "pets", csv: Self.pets) { source in
+            let mpd = try #require(answer("average mpd by diet", source))
+            #expect(mpd.sql.contains(#"AVG("Miles_per_Day")"#), "\(mpd.sql)")
+            let tail = try #require(answer("max heart rate value", source))
+            #expect(tail.sql.contains(#"MAX("Heart Rate")"#), "\(tail.sql)")
+        }
+    }
+
+    @Test("a word that looks like a stored value is never left out as the row noun")
+    func valueLookAlikes() throws {
+        try IngestedSource.with(name: "pets", csv: Self.pets) { source in
+            // "omnivores" is not "omni" to the engine, but it must not count every pet either.
+            #expect(answer("how many omnivores sleep less than 10 hours", source) == nil)
+            let all = try #require(answer("how many pets sleep less than 10 hours", source))
+            #expect(try source.executor.run(all.sql).rows.first?.first == .integer(2))
+        }
+    }
+}

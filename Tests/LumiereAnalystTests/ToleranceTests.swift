@@ -21,13 +21,17 @@ struct ToleranceTests {
 
     @Test("the row noun is left out, listed, and lowers the confidence")
     func rowNoun() throws {
-        let q = try #require(try answer("What's the average price of a widget in this file?"))
+        let q = try #require(try answer("What's the average price of a listing in this file?"))
         #expect(q.sql == #"SELECT AVG("Price") AS "avg_price" FROM "data""#)
-        #expect(q.interpretation.contains(#"ignored "widget""#))
+        #expect(q.interpretation.contains(#"ignored "listing""#))
+        // Products here are "Widget A", "Widget B"…: "a widget" may mean those, so it is not
+        // left out as the row noun (the engine cannot read it as a filter either: refused).
+        #expect(try answer("What's the average price of a widget in this file?") == nil)
         #expect(q.confidence < 0.97)
         let folks = try #require(try answer("What's the average salary of the folks here?", "hr"))
         #expect(folks.sql.contains(#"AVG("Salary ($)")"#))
-        let count = try #require(try answer("how many widgets do we have in this list"))
+        #expect(try answer("how many widgets do we have in this list") == nil, "widgets may be the Widget products")
+        let count = try #require(try answer("how many lines do we have in this list"))
         #expect(count.sql == #"SELECT COUNT(*) AS "row_count" FROM "data""#)
     }
 

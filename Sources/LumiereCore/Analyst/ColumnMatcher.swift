@@ -77,6 +77,8 @@ struct ColumnMatcher: Sendable {
             if !trimmedRaw.isEmpty { names.append(trimmedRaw) }
             // Written as one word: "customertype".
             if raw.count > 1 { names.append([raw.joined()]) }
+            // Initials of a long name: `Miles_per_Gallon` is "mpg".
+            if raw.count >= 3 { names.append([String(raw.compactMap(\.first))]) }
             // Two words either way round: `temp_max` is "max temp", "maximum temperature".
             if raw.count == 2 { names.append(raw.reversed()); names.append(expanded.reversed()) }
             var unique: [[String]] = []

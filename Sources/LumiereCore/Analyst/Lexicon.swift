@@ -457,6 +457,10 @@ enum Lexicon {
 
     /// Groups of entity nouns: a noun is accepted as "the rows" ("how many employees") when any
     /// word of its group appears in a column name.
+    /// Words that follow a number column's name without changing it: "the Urban Female
+    /// rate", "the sales amount", "price value".
+    static let measureTailWords: Set<String> = ["rate", "value", "amount", "figure", "level", "reading"]
+
     /// Generic words for people: they name the rows of a table about people
     /// (`ColumnMatcher.describesPeople`). Not roles ("professor", "manager"): those are
     /// often values of a column.

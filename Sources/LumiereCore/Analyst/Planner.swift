@@ -218,10 +218,18 @@ extension PlanningState {
             }
         }
         guard namesSchema, !Lexicon.neverIgnored.contains(tags[i].text) else { return false }
+        // "the Urban Female rate": a generic measure word right after a number column.
+        if Lexicon.measureTailWords.contains(Tokenizer.singularize(tags[i].text).0), i > 0,
+           let c = tags[i - 1].columnHit?.column, columns.profile(c)?.type.isNumeric == true {
+            return true
+        }
         // A kind of thing the lexicon knows ("employees") that this table's columns are not
         // about: the question is about some other table.
         let stem = Tokenizer.singularize(tags[i].text).0
         if Lexicon.entityGroups.contains(where: { $0.contains(stem) }) { return false }
+        // "how many omnivores…" over a `vore` column holding "omni": a word that looks like
+        // a stored value is a filter the engine could not read, never a row noun.
+        if resemblesStoredValue(stem) { return false }
         let before = i > 0 ? tags[i - 1] : nil
         let afterArticle = before.map { Lexicon.indefiniteArticles.contains($0.text) } ?? false
         guard tags[i].isPlural || afterArticle else { return false }
@@ -286,6 +294,31 @@ extension PlanningState {
         return true
     }
 
+    /// True when a stored text value's first word and `stem` share their first four or more
+    /// letters with one a prefix of the other ("omnivore"/"omni", "ford"/"ford torino").
+    func resemblesStoredValue(_ stem: String) -> Bool {
+        guard stem.count >= 4 else { return false }
+        for (_, values) in schema.valueIndex.values {
+            for v in values {
+                guard let first = ValueMatcher.firstASCIIWord(v), first.count >= 4 else { continue }
+                if stem.hasPrefix(first) || first.hasPrefix(stem) { return true }
+            }
+        }
+        return false
+    }
+
+    /// True when a comparator ("more than", "at least", "between") stands right before the
+    /// number at `n` (stopwords skipped, or "and" of a between).
+    func comparedBefore(_ n: Int) -> Bool {
+        var p = n - 1
+        while p >= 0, tags[p].lex == .stop || tags[p].lex == .and || tags[p].numberValue != nil { p -= 1 }
+        guard p >= 0 else { return false }
+        switch tags[p].lex {
+        case .comparator?, .between?: return true
+        default: return false
+        }
+    }
+
     /// Words nobody used: unknown words, stray numbers, and operators whose neglect would
     /// change the answer (a negation, a comparison, a month).
     mutating func leftoverWords() -> [String] {
@@ -304,6 +337,11 @@ extension PlanningState {
                 words.append(tags[i].text)
             case .lex(let w):
                 switch w {
+                case .timeUnit where i > 0 && tags[i - 1].numberValue != nil && tags[i - 1].consumed && tags[i].isPlural
+                                     && comparedBefore(i - 1):
+                    // "sleep more than 15 hours": the unit of a compared number (the column
+                    // holds the amount in its own unit); said in the interpretation.
+                    if !ignoredWords.contains(tags[i].text) { ignoredWords.append(tags[i].text) }
                 case .negate, .comparator, .between, .isNull, .isNotNull, .timeUnit, .month, .quarter, .this:
                     words.append(tags[i].text)
                 case .or where tags[i].text == "or":

@@ -228,3 +228,44 @@ struct UnitsAndInitialismsTests {
         }
     }
 }
+
+@Suite("Month names over a month-number column, the hottest day, category tails")
+struct MonthNumberTests {
+    static let readings = CountNounAndCalendarTests.readings
+
+    func answer(_ q: String, _ source: IngestedSource) -> GeneratedQuery? {
+        if case .answer(let g) = BuiltinAnalyst().translate(q, schema: source.schema) { return g }
+        return nil
+    }
+
+    @Test("\"in July\", \"in June or July\" filter a Month column of 1–12 when there is no date column")
+    func monthNames() throws {
+        try IngestedSource.with(name: "readings", csv: Self.readings) { source in
+            let july = try #require(answer("average gust in July", source))
+            #expect(july.sql.contains(#""Month" = 7"#), "\(july.sql)")
+            #expect(try source.executor.run(july.sql).rows.first?.first == .real(155.0 / 3.0))
+            let either = try #require(answer("total rain in June or July", source))
+            #expect(either.sql.contains(#"("Month" = 6) OR ("Month" = 7)"#), "\(either.sql)")
+        }
+    }
+
+    @Test("\"the windiest day\", \"which day\" rank the rows; \"per day\" still groups")
+    func hottestDay() throws {
+        try IngestedSource.with(name: "readings", csv: Self.readings) { source in
+            for question in ["day with the highest gust in July", "which day had the most gust", "the windiest day"] {
+                guard let q = answer(question, source) else { continue }  // refusing is honest too
+                #expect(q.sql.contains("LIMIT 1") && !q.sql.contains(#"MAX("Day")"#), "\(question): \(q.sql)")
+            }
+            let grouped = try #require(answer("average gust per day", source))
+            #expect(grouped.sql.contains(#"GROUP BY "Day""#), "\(grouped.sql)")
+        }
+    }
+
+    @Test("\"weather type\", \"station kind\": a category word after a text column is part of it")
+    func categoryTails() throws {
+        try IngestedSource.with(name: "readings", csv: Self.readings) { source in
+            let q = try #require(answer("max gust per station type", source))
+            #expect(q.sql.contains(#"GROUP BY "Station""#), "\(q.sql)")
+        }
+    }
+}

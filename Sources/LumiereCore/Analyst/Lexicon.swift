@@ -459,7 +459,10 @@ enum Lexicon {
     /// word of its group appears in a column name.
     /// Words that follow a number column's name without changing it: "the Urban Female
     /// rate", "the sales amount", "price value".
-    static let measureTailWords: Set<String> = ["rate", "value", "amount", "figure", "level", "reading"]
+    static let measureTailWords: Set<String> = ["rate", "value", "amount", "figure", "level", "reading", "speed"]
+    /// Words that follow a category column's name without changing it: "weather type",
+    /// "wool kind".
+    static let categoryTailWords: Set<String> = ["type", "kind", "class", "sort"]
 
     /// Generic words for people: they name the rows of a table about people
     /// (`ColumnMatcher.describesPeople`). Not roles ("professor", "manager"): those are

@@ -223,6 +223,10 @@ extension PlanningState {
            let c = tags[i - 1].columnHit?.column, columns.profile(c)?.type.isNumeric == true {
             return true
         }
+        if Lexicon.categoryTailWords.contains(Tokenizer.singularize(tags[i].text).0), i > 0,
+           let c = tags[i - 1].columnHit?.column, columns.profile(c)?.type == .text {
+            return true
+        }
         // A kind of thing the lexicon knows ("employees") that this table's columns are not
         // about: the question is about some other table.
         let stem = Tokenizer.singularize(tags[i].text).0

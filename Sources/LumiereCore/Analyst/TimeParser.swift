@@ -83,9 +83,38 @@ extension PlanningState {
     /// `airquality`): "days" in the plural names the rows ("how many days", "percentage of
     /// days", "days with ozone over 100"), never a sum of the day numbers. Only a column named
     /// `Day` holding 1–31; not after "by"/"per" or "distinct" (a grouping or a count of days).
+    /// "in August", "in May or September" over a table with a month-number column (`Month`,
+    /// integers 1–12) and no date column: `Month = 8`, `Month IN (5, 9)` as one OR group.
+    mutating func parseMonthNumbers() {
+        guard soleDateColumn == nil, dateColumn() == nil,
+              let column = schema.columns.first(where: { c in
+                  guard c.name.lowercased() == "month", c.type == .integer,
+                        case .integer(let lo)? = c.min, case .integer(let hi)? = c.max else { return false }
+                  return lo >= 1 && hi <= 12
+              })?.name else { return }
+        var group: [Condition] = []
+        for i in tags.indices where !tags[i].consumed {
+            guard case .lex(.month(let m))? = Optional(tags[i].kind) else { continue }
+            tags[i].consumed = true
+            if let p = previous(before: i), tags[p].lex == .or, !group.isEmpty { tags[p].consumed = true }
+            group.append(.compare(column: column, op: .eq, value: Double(m)))
+        }
+        if !group.isEmpty, !conditions.contains(group) { conditions.append(group) }
+    }
+
     mutating func parseDayOfMonthRows() {
+        parseMonthNumbers()
         guard soleDateColumn == nil else { return }
-        for i in tags.indices where !tags[i].consumed && tags[i].isPlural {
+        for i in tags.indices where !tags[i].consumed {
+            // Also "the hottest day", "which day", "show the day with…", a question starting
+            // with "day": which row, not the highest reading alone.
+            let afterSuperlative = previous(before: i).map { p in
+                switch tags[p].lex {
+                case .superlativeHigh?, .superlativeLow?, .best?, .worst?, .which?, .list?: return true
+                default: return false
+                }
+            } ?? true  // the question's first word: "day with the highest gust"
+            guard tags[i].isPlural || afterSuperlative else { continue }
             guard let hit = tags[i].columnHit, hit.column.lowercased() == "day", let p = profile(hit.column),
                   p.type == .integer, case .integer(let lo)? = p.min, case .integer(let hi)? = p.max,
                   lo >= 1, hi <= 31 else { continue }

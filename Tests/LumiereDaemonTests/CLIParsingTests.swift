@@ -72,7 +72,7 @@ struct CLIParsingTests {
         let watch = try #require(try LumiereCommand.parseAsRoot(["watch", "add", "sales", "--question", "total sales by region"]) as? WatchAddCommand)
         #expect(watch.source == "sales" && watch.question == "total sales by region" && watch.sql == nil)
         let pause = try #require(try LumiereCommand.parseAsRoot(["watch", "pause", "4", "--tenant", "acme"]) as? WatchPauseCommand)
-        #expect(pause.id == 4 && pause.tenant.tenant == "acme")
+        #expect(pause.subscription.id == 4 && pause.subscription.tenant.tenant == "acme")
     }
 
     @Test(arguments: [

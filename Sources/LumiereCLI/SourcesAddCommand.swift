@@ -5,6 +5,8 @@
 // With a daemon running, it is handed over the way any upload is — copied into the inbox
 // (temp name, fsync, rename) as NAME.csv — and the command waits for
 // outbox/NAME.source.json (unless --no-wait). Either way the source document is printed.
+// `--sheet` (workbooks) reads that sheet: directly, or handed over as NAME#SHEET.xlsx, the
+// inbox's way of naming a sheet, so both paths read the same one.
 
 import ArgumentParser
 import Foundation
@@ -14,13 +16,14 @@ import LumiereSpool
 
 struct SourcesAddCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "add", abstract: "Upload a CSV (.csv, .tsv, .csv.gz), JSON Lines (.jsonl, .jsonl.gz) or Excel (.xlsx, first sheet) file as a source, or a new version of one.",
+        commandName: "add", abstract: "Upload a CSV (.csv, .tsv, .csv.gz), JSON Lines (.jsonl, .jsonl.gz) or Excel (.xlsx) file as a source, or a new version of one.",
         discussion: """
             Examples:
               lumiere sources add sales.csv
               lumiere sources add export-2024-06.csv.gz --name sales
               lumiere sources add events.jsonl
               lumiere sources add budget.xlsx
+              lumiere sources add budget.xlsx --sheet "Q3 2024"
             """)
 
     @OptionGroup var options: ConfigOptions
@@ -30,6 +33,9 @@ struct SourcesAddCommand: ParsableCommand {
 
     @Option(name: .long, help: "The source name (default: the file name without its extension).")
     var name: String?
+
+    @Option(name: .long, help: "The sheet of an .xlsx workbook to read (default: the first).")
+    var sheet: String?
 
     @Flag(name: .long, help: "When a daemon runs, return once the file is in the inbox instead of waiting for the ingest.")
     var noWait = false
@@ -49,6 +55,12 @@ struct SourcesAddCommand: ParsableCommand {
 
     func validate() throws {
         if uploadExtension == nil { throw ValidationError("\(fileName) is not a .csv, .tsv, .csv.gz, .jsonl, .jsonl.gz or .xlsx file") }
+        if let sheet {
+            guard uploadExtension == ".xlsx" else { throw ValidationError("--sheet is for .xlsx workbooks; \(fileName) is not one") }
+            guard !sheet.isEmpty, sheet.count <= SpoolNames.maxSheetNameLength else {
+                throw ValidationError("a sheet name is 1 to \(SpoolNames.maxSheetNameLength) characters")
+            }
+        }
         if let name, SpoolNames.sanitize(name) != name {
             throw ValidationError("\"\(name)\" is not a valid source name; use letters, digits, _, - and ., e.g. \(SpoolNames.sanitize(name))")
         }
@@ -60,7 +72,7 @@ struct SourcesAddCommand: ParsableCommand {
             if case .notRunning = session.daemon, session.canOpenState, let lock = try? SpoolLock(path: session.layout.lockFile) {
                 let (doc, _) = try withExtendedLifetime(lock) { () throws(LumiereError) in
                     try session.analyst().ingest(inputPath: file, inputName: fileName, tenant: session.tenant, jobID: nil,
-                                                 sourceName: sourceName)
+                                                 sourceName: sourceName, sheet: sheet)
                 }
                 show(doc)
                 return
@@ -77,8 +89,11 @@ struct SourcesAddCommand: ParsableCommand {
                                hint: "start the daemon, or run as the daemon's user")
         }
         let inbox = try session.ensureInbox()
-        let inboxName = sourceName + uploadExtension!
-        let resultPath = "\(session.layout.outbox(tenant: session.tenant))/\(sourceName).source.json"
+        let requested: String?
+        if let sheet { requested = sheet } else { requested = try SpoolNames.sheet(forUpload: fileName) }
+        let inboxStem = sourceName + (requested.map { "#" + $0 } ?? "")
+        let inboxName = inboxStem + uploadExtension!
+        let resultPath = "\(session.layout.outbox(tenant: session.tenant))/\(inboxStem).source.json"
         var before = stat()
         let hadOne = lstat(resultPath, &before) == 0
         try InboxSubmit.copy(file, into: inbox, as: inboxName)

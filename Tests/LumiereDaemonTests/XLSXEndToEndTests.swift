@@ -70,4 +70,54 @@ struct XLSXEndToEndTests {
             #expect(try daemon.stop() == 0)
         }
     }
+
+    /// A workbook whose second sheet holds the data asked for.
+    static func writeTwoSheets(to path: String) throws {
+        let second = XLSXFixture.Sheet("Second", rows: """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>item</t></is></c><c r="B1" t="inlineStr"><is><t>qty</t></is></c></row>
+            <row r="2"><c r="A2" t="inlineStr"><is><t>bolt</t></is></c><c r="B2"><v>7</v></c></row>
+            <row r="3"><c r="A3" t="inlineStr"><is><t>nut</t></is></c><c r="B3"><v>5</v></c></row>
+            """)
+        try XLSXFixture.write(XLSXFixture.parts(sheets: [sheet, second],
+                                                sharedStrings: ["<si><t>North</t></si>", "<si><t>South</t></si>"]),
+                              to: path)
+    }
+
+    @Test("a named sheet: sources add --sheet, an inbox file SOURCE#SHEET.xlsx, and an unknown sheet refused with the file kept")
+    func namedSheet() throws {
+        try withTemporaryDirectory { dir in
+            let spool = dir + "/spool"
+            let s = ["--spool", spool]
+            let file = dir + "/book.xlsx"
+            try Self.writeTwoSheets(to: file)
+            #expect(try runCLI(["init"] + s).status == 0)
+            let add = try runCLI(["sources", "add", file, "--sheet", "Second"] + s)
+            #expect(add.status == 0, "\(add.stderr)")
+            #expect(add.stdout.hasPrefix("source book version 1: 2 rows from book.xlsx\n"), "\(add.stdout)")
+            #expect(add.stdout.contains("qty"), "\(add.stdout)")
+            let csvSheet = try runCLI(["sources", "add", TestPaths.sampleCSV, "--sheet", "Second"] + s)
+            #expect(csvSheet.status == 64, "--sheet on a CSV is a usage error: \(csvSheet.stderr)")
+
+            let daemon = try DaemonProcess(spool: spool)
+            try daemon.waitUntilStarted()
+            try dropFile(file, as: "book#Second.xlsx", into: spool + "/inbox")
+            let doc = try waitForJSON(spool + "/outbox/book#Second.source.json")
+            #expect(doc["status"] as? String == "succeeded", "\(doc)")
+            #expect((doc["source"] as? [String: Any])?["name"] as? String == "book")
+            #expect((doc["source"] as? [String: Any])?["version"] as? Int == 2)
+            #expect(((doc["profile"] as? [String: Any])?["warnings"] as? [String])?.contains("read sheet \"Second\"") == true, "\(doc)")
+            // Handed to the running daemon, --sheet travels in the inbox name.
+            let handed = try runCLI(["sources", "add", file, "--sheet", "Second", "--name", "parts"] + s)
+            #expect(handed.status == 0 && handed.stdout.hasPrefix("source parts version 1: 2 rows"), "\(handed.stdout) \(handed.stderr)")
+
+            try dropFile(file, as: "book#Nope.xlsx", into: spool + "/inbox")
+            let refused = try waitForJSON(spool + "/outbox/book#Nope.source.json")
+            #expect(refused.errorCode == "unknown_sheet", "\(refused)")
+            _ = try eventually(timeout: 10, "the refused workbook in failed/") {
+                FileManager.default.fileExists(atPath: spool + "/failed/book#Nope.xlsx")
+                    && FileManager.default.fileExists(atPath: spool + "/failed/book#Nope.xlsx.error.json") ? true : nil
+            }
+            #expect(try daemon.stop() == 0)
+        }
+    }
 }

@@ -58,9 +58,34 @@ public enum SpoolNames {
     }
 
     /// The source name an upload creates: the stem, with anything but letters, digits,
-    /// `_`, `-` and `.` replaced by `_` (so names are safe in paths and SQL comments).
+    /// `_`, `-` and `.` replaced by `_` (so names are safe in paths and SQL comments). For a
+    /// workbook named `SOURCE#SHEET.xlsx`, the part before the `#`.
     public static func sourceName(forUpload name: String) -> String {
-        sanitize(stem(of: name))
+        let s = stem(of: name)
+        if uploadFormat(of: name) == .xlsx, let hash = s.firstIndex(of: "#"), hash != s.startIndex {
+            return sanitize(String(s[..<hash]))
+        }
+        return sanitize(s)
+    }
+
+    /// Longest sheet name a workbook upload's name may carry (Excel's own limit is 31).
+    public static let maxSheetNameLength = 100
+
+    /// The sheet a workbook upload asks for: `budget#Q3 2024.xlsx` reads sheet "Q3 2024" as
+    /// source `budget` (`#` never occurs in a source name, so the split is unambiguous); nil
+    /// for other names (the first sheet). Untrusted text: an empty or overlong sheet part is
+    /// refused with `unknown_sheet`.
+    public static func sheet(forUpload name: String) throws(LumiereError) -> String? {
+        guard uploadFormat(of: name) == .xlsx else { return nil }
+        let s = stem(of: name)
+        guard let hash = s.firstIndex(of: "#"), hash != s.startIndex else { return nil }
+        let sheet = String(s[s.index(after: hash)...])
+        guard !sheet.isEmpty, sheet.count <= maxSheetNameLength else {
+            throw LumiereError(.unknownSheet, sheet.isEmpty ? "the sheet name after \"#\" is empty"
+                                   : "the sheet name after \"#\" is over \(maxSheetNameLength) characters",
+                               hint: "name the upload SOURCE#SHEET.xlsx, e.g. budget#Q3.xlsx, or drop the #SHEET part for the first sheet")
+        }
+        return sheet
     }
 
     public static func sanitize(_ text: String) -> String {

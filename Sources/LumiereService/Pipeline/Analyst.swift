@@ -56,15 +56,19 @@ public struct Analyst: Sendable {
     // MARK: uploads
 
     /// Ingest an upload as the next version of its source. Returns the source document.
+    /// `sheet` (workbooks): the sheet to read; default the one the name asks for
+    /// (`SOURCE#SHEET.xlsx`), else the first.
     public func ingest(inputPath: String, inputName: String, tenant: String, jobID: Int64?,
-                       sourceName: String? = nil) throws(LumiereError) -> (SourceDocument, SourceRecord) {
+                       sourceName: String? = nil, sheet: String? = nil) throws(LumiereError) -> (SourceDocument, SourceRecord) {
         let name = sourceName ?? SpoolNames.sourceName(forUpload: inputName)
+        let sheetName: String?
+        if let sheet { sheetName = sheet } else { sheetName = try SpoolNames.sheet(forUpload: inputName) }
         let version = try store.nextVersion(tenant: tenant, name: name)
         let relative = "sources/\(SpoolNames.sanitize(tenant.isEmpty ? "_" : tenant))-\(name).v\(version).\(UInt32.random(in: 0...UInt32.max)).sqlite"
         let dbPath = "\(layout.state)/\(relative)"
         let started = Date()
         let outcome = try SourceIngestor.ingest(inputPath: inputPath, gzip: SpoolNames.isGzip(inputName),
-                                                format: SpoolNames.uploadFormat(of: inputName) ?? .csv,
+                                                format: SpoolNames.uploadFormat(of: inputName) ?? .csv, sheet: sheetName,
                                                 databasePath: dbPath, limits: ingestLimits)
         let record: SourceRecord
         do {

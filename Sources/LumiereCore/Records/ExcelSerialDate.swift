@@ -37,7 +37,7 @@ public enum ExcelSerialDate {
         } else {
             unixDays = days >= 61 ? days - 25_569 : days - 25_568
         }
-        let (y, m, d) = civil(fromDays: unixDays)
+        let (y, m, d) = DateParsing.civilFromDays(unixDays)
         let date = String(y) + "-" + pad(m) + "-" + pad(d)
         return seconds == 0 && kind == .date ? date : date + " " + clock
     }
@@ -87,17 +87,4 @@ public enum ExcelSerialDate {
     }
 
     private static func pad(_ n: Int) -> String { n < 10 ? "0" + String(n) : String(n) }
-
-    /// Howard Hinnant's days-to-civil: the proleptic Gregorian date of a day count from 1970-01-01.
-    private static func civil(fromDays z0: Int) -> (Int, Int, Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
 }

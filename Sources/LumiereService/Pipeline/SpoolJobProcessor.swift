@@ -122,14 +122,7 @@ public struct SpoolJobProcessor: JobProcessor {
                 }
                 try analyst.store.finishQuery(id: queryID, document: doc, keepRows: analyst.config.results.historyRows)
             }
-            var docs = [OutboxDocument(name: resultName, data: encodeDocument(doc))]
-            if let html {
-                docs.insert(OutboxDocument(name: SpoolNames.reportName(forInput: job.inputName), data: Data(html.utf8)), at: 0)
-            }
-            let error = doc.status == .failed
-                ? doc.error.map { LumiereError(LumiereError.Code(rawValue: $0.code), $0.message, hint: $0.hint) }
-                : nil
-            var output = JobOutput(documents: docs, error: error)
+            var output = JobOutput(result: doc, named: resultName, report: html, for: job)
             output.facts.action = request.action.rawValue
             output.facts.status = doc.status.rawValue
             output.facts.queryID = doc.queryID
@@ -230,4 +223,19 @@ final class SourceWaits: @unchecked Sendable {
     }
 
     func forget(_ id: Int64) { lock.withLock { _ = starts.removeValue(forKey: id) } }
+}
+
+extension JobOutput {
+    /// A question's outbox documents (the report, when there is one, ahead of the result
+    /// document) and the error of a failed result; shared by questions and standing reruns.
+    init(result doc: ResultDocument, named resultName: String, report html: String?, for job: Job) {
+        var docs = [OutboxDocument(name: resultName, data: encodeDocument(doc))]
+        if let html {
+            docs.insert(OutboxDocument(name: SpoolNames.reportName(forInput: job.inputName), data: Data(html.utf8)), at: 0)
+        }
+        let error = doc.status == .failed
+            ? doc.error.map { LumiereError(LumiereError.Code(rawValue: $0.code), $0.message, hint: $0.hint) }
+            : nil
+        self.init(documents: docs, error: error)
+    }
 }

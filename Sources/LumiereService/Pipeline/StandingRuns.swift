@@ -83,14 +83,8 @@ extension SpoolJobProcessor {
             // The run before this one first; a deferral gives the attempt back.
             if try analyst.standingRunMustWait(job: job) { return JobOutput(deferral: 0.2) }
             let (doc, html) = try analyst.runStanding(job: job)
-            var docs = [OutboxDocument(name: SpoolNames.resultName(forInput: job.inputName, kind: .request), data: encodeDocument(doc))]
-            if let html {
-                docs.insert(OutboxDocument(name: SpoolNames.reportName(forInput: job.inputName), data: Data(html.utf8)), at: 0)
-            }
-            let error = doc.status == .failed
-                ? doc.error.map { LumiereError(LumiereError.Code(rawValue: $0.code), $0.message, hint: $0.hint) }
-                : nil
-            var output = JobOutput(documents: docs, error: error)
+            var output = JobOutput(result: doc, named: SpoolNames.resultName(forInput: job.inputName, kind: .request),
+                                   report: html, for: job)
             output.facts.action = "standing"
             output.facts.status = doc.status.rawValue
             output.facts.queryID = doc.queryID

@@ -28,6 +28,8 @@ struct ColumnMatcher: Sendable {
         var parts: [String]
         /// Stems of the whole name (abbreviations expanded), for synonyms.
         var stems: [String]
+        /// The name's letters and digits run together, lowercased ("bodywt", "solarr").
+        var joined: String
 
         /// Dates, and identifiers unique to each row ("Appointment ID"): a word of their name
         /// ("appointments") means the rows. An identifier shared by rows (`device_id`) is a
@@ -85,7 +87,7 @@ struct ColumnMatcher: Sendable {
             for n in names where !n.isEmpty && !unique.contains(n) { unique.append(n) }
             let parts = Set(raw + expanded).subtracting(ColumnMatcher.weakParts)
             return Entry(profile: col, fullNames: unique, parts: raw.count > 1 ? Array(parts).sorted() : [],
-                         stems: expanded, rowCount: schema.rowCount)
+                         stems: expanded, joined: raw.joined(), rowCount: schema.rowCount)
         }
     }
 
@@ -114,6 +116,17 @@ struct ColumnMatcher: Sendable {
                     var variant = expandedSpan
                     variant[k] = syn
                     for e in entries where e.fullNames.contains(variant) { consider(e.profile.name, .synonym) }
+                }
+            }
+        }
+        if best == nil, span.count == 2, span[0].count >= 3, span[1].count >= 4,
+           Lexicon.phrases[span[0]] == nil, Lexicon.phrases[span[1]] == nil {
+            // "body weight" → `bodywt`, "solar radiation" → `Solar.R`: the name is the first
+            // word, then an abbreviation of the second.
+            for e in entries where e.joined.count > span[0].count && e.joined.hasPrefix(span[0]) {
+                let rest = String(e.joined.dropFirst(span[0].count))
+                if Lexicon.abbreviations[rest] == expandedSpan[1] || ValueMatcher.abbreviates(rest, span[1]) {
+                    consider(e.profile.name, .synonym)
                 }
             }
         }
@@ -149,6 +162,15 @@ struct ColumnMatcher: Sendable {
                 for e in entries where (e.parts.contains(w) || e.parts.contains(span[0])) && !e.isKeyOrDate
                     && !(isEntity && e.profile.type.isNumeric) {
                     consider(e.profile.name, .partial)
+                }
+                // "weight" in `bodywt` and `brainwt`: a name that ends in the word's abbreviation.
+                if best == nil, !isEntity {
+                    for (abbreviation, word) in Lexicon.abbreviations where word == w && abbreviation != w {
+                        for e in entries where e.joined.count >= abbreviation.count + 3 && e.joined.hasSuffix(abbreviation)
+                            && !e.isKeyOrDate {
+                            consider(e.profile.name, .partial)
+                        }
+                    }
                 }
             }
         }

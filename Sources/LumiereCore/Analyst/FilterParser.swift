@@ -321,6 +321,19 @@ extension PlanningState {
         }
     }
 
+    /// "rows that have a solar radiation value", "days with an ozone reading": having a value
+    /// of a column is its not being missing (adding the column up would answer another question).
+    mutating func parseHavingAValue() {
+        for k in tags.indices where !tags[k].consumed && tags[k].columnHit != nil {
+            guard k >= 2, k + 1 < tags.count, ["value", "reading", "measurement"].contains(tags[k + 1].text),
+                  Lexicon.indefiniteArticles.contains(tags[k - 1].text),
+                  ["have", "has", "had", "with"].contains(tags[k - 2].text.split(separator: " ").last.map(String.init) ?? ""),
+                  let column = column(of: k) else { continue }
+            for j in [k - 1, k, k + 1] { tags[j].consumed = true }
+            addCondition(.isNull(column: column, negated: true))
+        }
+    }
+
     /// "no insurance", "without a weight": a negated column that is not a yes/no flag.
     mutating func parseNegatedColumns() {
         for i in tags.indices where !tags[i].consumed && tags[i].lex == .negate {

@@ -23,6 +23,7 @@ enum Interpretation {
                 case .bucket(let b): return "\(b.grain.phrase) of \(b.column)"
                 }
             }
+            if let whole = describe(plan.shareWithin) { text += ", among rows where \(whole)" }
             if !groups.isEmpty { text += ", within each " + groups.joined(separator: " and ") + ", largest first" }
             return text
         }
@@ -58,7 +59,25 @@ enum Interpretation {
             }
         }
         if !groupNames.isEmpty { text += " per " + groupNames.joined(separator: " and ") }
-        if let conditions = describe(plan.conditions), !conditions.isEmpty {
+        // "not missing" on a column the answer groups, ranks or shows is housekeeping, not
+        // worth saying; on any other column it was asked for ("rows that have an ozone value").
+        var keys = plan.groupBy.map { key -> String in
+            switch key {
+            case .column(let c): return c
+            case .bucket(let b): return b.column
+            }
+        }
+        for key in plan.orderBy { if case .column(let c, _) = key { keys.append(c) } }
+        for p in plan.projections {
+            switch p {
+            case .column(let c): keys.append(c)
+            case .measure(let m), .share(let m), .cumulative(let m, _): if let c = m.column { keys.append(c) }
+            case .ratio(let n, let d): keys += [n, d]
+            default: break
+            }
+        }
+        let stated = plan.conditions.filter { !$0.allSatisfy { if case .isNull(let c, true) = $0 { return keys.contains(c) } else { return false } } }
+        if let conditions = describe(stated), !conditions.isEmpty {
             let conditional = plan.projections.contains { if case .conditionalShare = $0 { return true } else { return false } }
             text += conditional ? " that are \(conditions)" : " where \(conditions)"
         }
@@ -173,8 +192,7 @@ enum Interpretation {
         case .boolean(let column, let v):
             return "\(column) is \(v ? "true" : "false")"
         case .isNull(let column, let negated):
-            // "not null" on a grouped date column is housekeeping, not worth saying.
-            return negated ? nil : "\(column) is missing"
+            return negated ? "\(column) is not missing" : "\(column) is missing"
         }
     }
 }

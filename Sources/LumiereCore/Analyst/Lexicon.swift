@@ -443,6 +443,9 @@ enum Lexicon {
                                                      "older", "younger", "longer", "shorter", "cheaper", "costlier",
                                                      "wetter", "drier", "dryer", "rainier"]
 
+    /// Stored text that means "no value" in exports (R writes NA, spreadsheets #N/A).
+    static let missingMarkers: Set<String> = ["NA", "N/A", "n/a", "na", "#N/A", "NULL", "null", "None", "none", "-", "?"]
+
     /// Articles after which an unknown noun reads as "a row" ("the price of a house").
     static let indefiniteArticles: Set<String> = ["a", "an"]
     /// Prepositions that, right before an unknown word, make it a qualifier the plan would
@@ -462,7 +465,7 @@ enum Lexicon {
     static let measureTailWords: Set<String> = ["rate", "value", "amount", "figure", "level", "reading", "speed"]
     /// Words that follow a category column's name without changing it: "weather type",
     /// "wool kind".
-    static let categoryTailWords: Set<String> = ["type", "kind", "class", "sort"]
+    static let categoryTailWords: Set<String> = ["type", "kind", "class", "sort", "status", "group", "category"]
 
     /// Generic words for people: they name the rows of a table about people
     /// (`ColumnMatcher.describesPeople`). Not roles ("professor", "manager"): those are

@@ -79,7 +79,23 @@ extension PlanningState {
         }
         plan.projections = [.conditionalShare(measure)]
         plan.conditions = conditions
+        // "share of professors in discipline B": the value named as the share's whole (right
+        // after "share of") picks the rows; the other conditions are the part.
+        if conditions.count >= 2, let whole = shareWholeColumn(),
+           let k = conditions.firstIndex(where: { $0.count == 1 && $0[0].column == whole }) {
+            plan.shareWithin = [conditions[k]]
+            plan.conditions.remove(at: k)
+        }
         return plan
+    }
+
+    /// The column of a data value named right after the share word ("percentage of managers").
+    private func shareWholeColumn() -> String? {
+        guard let s = tags.firstIndex(where: { $0.lex == .share }) else { return nil }
+        var k = s + 1
+        while k < tags.count, tags[k].isStopLike, tags[k].valueHit == nil { k += 1 }
+        guard k < tags.count, let hit = tags[k].valueHit else { return nil }
+        return hit.column
     }
 
     /// Named values side by side: "retail vs wholesale", "compare north and south sales".

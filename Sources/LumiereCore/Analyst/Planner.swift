@@ -24,6 +24,7 @@ enum Planner {
         state.parseComparativeAdjectives()
         state.parseValues()
         state.parseNullChecks()
+        state.parseHavingAValue()
         state.parseNegatedColumns()
         state.parseRankLimit()
         state.parseGroups()

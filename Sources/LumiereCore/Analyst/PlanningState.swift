@@ -194,6 +194,18 @@ struct PlanningState {
     }
 
     mutating func addCondition(_ c: Condition) {
+        // A text column may spell "missing" as a stored marker ("NA" in R exports): missing
+        // is then empty or that marker, and known is neither.
+        if case .isNull(let column, let negated) = c, profile(column)?.type == .text,
+           let stored = schema.valueIndex.values[column] {
+            let markers = stored.filter { Lexicon.missingMarkers.contains($0) }
+            if !markers.isEmpty {
+                let marked = Condition.inValues(column: column, values: markers, negated: negated)
+                let groups: [[Condition]] = negated ? [[c], [marked]] : [[c, marked]]
+                for g in groups where !conditions.contains(g) { conditions.append(g) }
+                return
+            }
+        }
         if !conditions.contains([c]) { conditions.append([c]) }
     }
 }

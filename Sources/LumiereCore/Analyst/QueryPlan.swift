@@ -144,6 +144,9 @@ struct QueryPlan: Sendable, Equatable {
     /// Set for "which regions had no hardware sales" (AbsenceRule): groups with no row that
     /// meets these conditions, HAVING SUM(CASE WHEN … THEN 1 ELSE 0 END) = 0.
     var absent: [[Condition]] = []
+    /// The whole a conditional share is taken of ("share of professors in discipline B": the
+    /// professors), a WHERE clause around the share's own condition.
+    var shareWithin: [[Condition]] = []
     var intent: QueryIntent = .single
     /// What the engine assumed or left out ("ignored "house"", "assumed "prce" means "price""),
     /// appended to the interpretation.

@@ -262,6 +262,7 @@ enum SQLBuilder {
         sql += " FROM \(quoteIdentifier(SourceSchema.tableName))"
         let conditional = plan.projections.contains { if case .conditionalShare = $0 { return true } else { return false } }
         if !conditional, let w = whereExpression(plan.conditions) { sql += " WHERE \(w)" }
+        if conditional, let w = whereExpression(plan.shareWithin) { sql += " WHERE \(w)" }
         if !plan.groupBy.isEmpty {
             sql += " GROUP BY " + plan.groupBy.map { key -> String in
                 switch key {

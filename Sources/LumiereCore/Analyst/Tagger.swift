@@ -103,6 +103,7 @@ struct Tagger: Sendable {
             }
             var chosen: (Tag.Kind, Int)?
             var term: String?
+            var guessed: String?
             let previousLex = tags.last?.lex
             var length = end - i
             while length >= 1 && chosen == nil {
@@ -121,7 +122,14 @@ struct Tagger: Sendable {
                 }
                 let lex = Lexicon.phrases[stems.joined(separator: " ")] ?? Lexicon.phrases[texts.joined(separator: " ")]
                 let column = columns.match(stems)
-                let value = values.match(stems)
+                // "assistant professors" → `AsstProf`: only when no reading of the words exists.
+                let exact = values.match(stems)
+                let compound = exact == nil && lex == nil && column == nil && length >= 2 && length <= 3
+                    && span.allSatisfy({ $0.kind == .word }) ? values.compoundMatch(texts) : nil
+                let value = exact ?? compound
+                if let compound {
+                    guessed = "assumed \"\(texts.joined(separator: " "))\" means \(compound.column) = \(quoteLiteral(compound.value))"
+                }
                 if let lex, Tagger.isOperator(lex), !(value != nil && Tagger.isValueIntroducer(previousLex) && length > 1) {
                     chosen = (.lex(lex), length)
                 } else if let value, let column {
@@ -163,7 +171,7 @@ struct Tagger: Sendable {
             if let (kind, n) = chosen {
                 let span = tokens[i..<(i + n)]
                 tags.append(Tag(kind: kind, text: span.map(\.text).joined(separator: " "),
-                                isPlural: span.last?.isPlural ?? false, glossaryTerm: term))
+                                isPlural: span.last?.isPlural ?? false, glossaryTerm: term, assumption: guessed))
                 i += n
             } else if t.kind == .word, columns.dateColumn(forVerb: t.text) == nil, columns.column(forInflection: t.text) == nil,
                       let hit = columns.hit(forAdjective: t.text) {
@@ -174,6 +182,12 @@ struct Tagger: Sendable {
                 // "hired in 2020": the verb stands for its date column.
                 tags.append(Tag(kind: .column(ColumnHit(column: column, strength: .synonym, alternatives: [column])),
                                 text: t.text, isPlural: false))
+                i += 1
+            } else if t.kind == .word, let hit = values.extendedMatch(t.text) {
+                // "herbivores" over a `vore` column of herbi/carni/omni: the stored word it
+                // starts with. A guess, so it is stated (and costs confidence).
+                tags.append(Tag(kind: .value(hit), text: t.text, isPlural: t.isPlural,
+                                assumption: "assumed \"\(t.text)\" means \(hit.column) = \(quoteLiteral(hit.value))"))
                 i += 1
             } else {
                 tags.append(Tag(kind: .unknown, text: t.text, isPlural: t.isPlural))

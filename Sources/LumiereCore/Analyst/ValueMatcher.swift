@@ -32,6 +32,13 @@ struct ValueMatcher: Sendable {
     /// Short codes ("A", "D", "VC", "f") by column, lowercased: not indexed as values, since
     /// alone they are far more often English, but "wool A" or "color D" names one.
     private let codes: [String: [String: String]]
+    /// One-word values of small categorical columns, lowercased ("herbi", "prof", "sun"), for
+    /// words that extend them ("herbivores", "professors", "sunny") or that they extend
+    /// ("rodents" → "Rodentia"). Built whatever the question, since the question's word is
+    /// not the value's first word.
+    private let stubs: [(key: String, entry: ColumnValue)]
+    /// CamelCase values by their parts ("AsstProf" → asst, prof), for "assistant professors".
+    private let compounds: [(parts: [String], entry: ColumnValue)]
 
     /// Strip derivational endings so related words meet: engineering/engineers → engineer,
     /// completed/complete → complet, cancelled/cancel → cancel.
@@ -104,6 +111,79 @@ struct ValueMatcher: Sendable {
             }
         }
         self.codes = codes
+        var stubs: [(key: String, entry: ColumnValue)] = []
+        var compounds: [(parts: [String], entry: ColumnValue)] = []
+        for column in columnOrder {
+            // Categories only: in a column of names (every value once) "markets" is not "Mark".
+            guard let values = schema.valueIndex.values[column], values.count <= ValueMatcher.maxStubValues,
+                  let profile = schema.column(named: column), profile.type == .text,
+                  profile.distinctCount < schema.rowCount - profile.nullCount else { continue }
+            for v in values where v.count >= 3 && v.count <= 24 && v.allSatisfy({ $0.isASCII && $0.isLetter }) {
+                let key = v.lowercased()
+                guard Lexicon.phrases[key] == nil else { continue }
+                let entry = ColumnValue(column: column, value: v)
+                stubs.append((key, entry))
+                let parts = Tokenizer.nameStems(v)
+                if parts.count >= 2, parts.count <= 3 { compounds.append((parts, entry)) }
+            }
+        }
+        self.stubs = stubs
+        self.compounds = compounds
+    }
+
+    /// Columns with more distinct values than this are names, not categories: their values
+    /// are not read from words that merely start with them.
+    static let maxStubValues = 60
+
+    /// A stored one-word value that `word` extends or that extends `word` by a short ending:
+    /// "herbivores" → vore `herbi`, "professors" → rank `Prof`, "sunny" → weather `sun`,
+    /// "rodents" → order `Rodentia`. Every such value is an alternative (two columns → the
+    /// planner asks). The reading is a guess the tagger states. nil when nothing fits.
+    func extendedMatch(_ word: String) -> ValueHit? {
+        guard word.count >= 5, word.allSatisfy(\.isLetter), !word.hasSuffix("ly") else { return nil }
+        let singular = Tokenizer.singularize(word).0
+        var hits: [ColumnValue] = []
+        for (key, entry) in stubs where !hits.contains(entry) {
+            let extends = singular.count > key.count && singular.hasPrefix(key)
+            let extended = singular.count >= 5 && key.count > singular.count && key.count - singular.count <= 3
+                && key.hasPrefix(singular)
+            if extends || extended { hits.append(entry) }
+        }
+        guard let first = hits.first else { return nil }
+        return ValueHit(column: first.column, value: first.value, alternatives: hits)
+    }
+
+    /// A CamelCase value whose parts abbreviate the words in order: "assistant professors" →
+    /// `AsstProf`, "associate prof" → `AssocProf`. Each part is the word, starts it, or is
+    /// its letters in order from the same first letter (asst ⊂ assistant).
+    func compoundMatch(_ words: [String]) -> ValueHit? {
+        guard words.count >= 2, words.count <= 3 else { return nil }
+        let singular = words.map { Tokenizer.singularize($0).0 }
+        // Parts that start their word count most: "associate" is `Assoc`, though "asst" is
+        // also among its letters.
+        var hits: [ColumnValue] = []
+        var bestScore = 0
+        for (parts, entry) in compounds where parts.count == words.count && !hits.contains(entry) {
+            guard zip(parts, singular).allSatisfy({ ValueMatcher.abbreviates($0, $1) }) else { continue }
+            let score = zip(parts, singular).filter { $1.hasPrefix($0) }.count + 1
+            if score > bestScore { bestScore = score; hits = [entry] } else if score == bestScore { hits.append(entry) }
+        }
+        guard let first = hits.first else { return nil }
+        return ValueHit(column: first.column, value: first.value, alternatives: hits)
+    }
+
+    /// True when `part` stands for `word`: equal, a prefix of it, or (three letters or more)
+    /// its letters in order starting with the same letter ("asst" for "assistant").
+    static func abbreviates(_ part: String, _ word: String) -> Bool {
+        guard let f = part.first, word.first == f else { return false }
+        if word.hasPrefix(part) { return true }
+        guard part.count >= 3 else { return false }
+        var rest = word[...]
+        for c in part {
+            guard let k = rest.firstIndex(of: c) else { return false }
+            rest = rest[rest.index(after: k)...]
+        }
+        return true
     }
 
     /// The first word of an ASCII value, lowercased; nil for other text (tokenized in full).

@@ -1,7 +1,7 @@
 // Words that are a stored code spelled out ("carnivores" for `carni`, "assistant managers" for
 // `AsstMgr`), column names run together from a word and an abbreviation (`bodywt`), "have a
-// X value", the whole of a share, and "NA" stored as text: each on tables of its own, written
-// for these rules rather than taken from the corpus.
+// X value", the whole of a share, "NA" stored as text, and comparatives between two named
+// groups: each on tables of its own, written for these rules rather than taken from the corpus.
 
 import Foundation
 @testable import LumiereCore
@@ -107,6 +107,30 @@ struct ValueStubAndCompoundTests {
             #expect(try birds.executor.run(share.sql).rows.first?.first == .real(200.0 / 3.0), "\(share.sql)")
             // Without a value first, the share is of every row.
             #expect(try scalar("what percentage of birds are carnivores", birds) == .real(37.5))
+        }
+    }
+
+    @Test("a comparative between two named groups compares their averages side by side, never a maximum or a threshold")
+    func groupComparatives() throws {
+        try IngestedSource.with(name: "staff", csv: Self.staff) { staff in
+            for q in ["is salary higher in Sales or Ops", "do associate managers earn more than assistant managers",
+                      "does Ops pay less than Sales"] {
+                let g = try #require(answer(q, staff), "\(q)")
+                #expect(g.intent == .comparison, "\(q): \(g.sql)")
+                #expect(g.sql.contains(#"AVG("Salary")"#) && !g.sql.contains("MAX(") && !g.sql.contains("SUM("), "\(q): \(g.sql)")
+                #expect(g.sql.contains("GROUP BY"), "\(q): \(g.sql)")
+            }
+            let rows = try staff.executor.run(try #require(answer("is salary higher in Sales or Ops", staff)).sql).rows
+            #expect(rows.map { $0.first } == [.text("Ops"), .text("Sales")])
+            #expect(rows.map { $0.last } == [.real(217.0 / 3.0), .real(215.0 / 3.0)])
+            // "more than" a number is still a threshold.
+            let over = try #require(answer("how many staff earn more than 60", staff))
+            #expect(over.sql.contains(#""Salary" > 60"#), "\(over.sql)")
+        }
+        try IngestedSource.with(name: "birds", csv: Self.birds) { birds in
+            // A code after another code of its column and "vs" is that column's code.
+            let codes = try #require(answer("number of birds with status LC vs VU", birds))
+            #expect(codes.sql.contains(#""Status" IN ('LC', 'VU')"#), "\(codes.sql)")
         }
     }
 }

@@ -203,6 +203,53 @@ extension PlanningState {
                 tags[i + 1].consumed = true
             }
         }
+        parseGroupComparatives()
+    }
+
+    /// "do men earn more than women", "is salary higher for men or women", "does wool B break
+    /// less than wool A", "do carnivores or herbivores sleep longer": a comparative between two
+    /// values of one column compares the two groups side by side on the measure the question
+    /// names. Read as a threshold ("more than" a number) or a maximum ("higher"), it would
+    /// answer another question; without a named measure the comparison plan says what it used.
+    mutating func parseGroupComparatives() {
+        guard let column = comparedValueColumn() else { return }
+        for i in tags.indices where !tags[i].consumed {
+            let word = tags[i].text
+            switch tags[i].kind {
+            case .lex(.comparator(let op)) where op != .eq && op != .ne:
+                // "more than women": the comparator's other side is a value, not a number.
+                guard let j = next(after: i), let hit = tags[j].valueHit,
+                      hit.alternatives.contains(where: { $0.column == column }) else { continue }
+            case .lex(.superlativeHigh), .lex(.superlativeLow):
+                // "higher for men or women": a comparative form, not "highest".
+                guard Lexicon.comparativeForms.contains(word) else { continue }
+            case .unknown:
+                // "sleep longer" where no column is a length: the measure is named elsewhere.
+                guard Lexicon.comparativeAdjectives.contains(word) || Lexicon.comparativeForms.contains(word),
+                      tags.contains(where: { t in t.columnHit.map { profile($0.column)?.type.isNumeric == true } ?? false })
+                else { continue }
+            default:
+                continue
+            }
+            tags[i].kind = .lex(.compare)
+            tags[i].consumed = true
+            comparesGroups = true
+            if i + 1 < tags.count, tags[i + 1].text == "than" { tags[i + 1].consumed = true }
+        }
+    }
+
+    /// The column two or more named values of the question share, if any.
+    private func comparedValueColumn() -> String? {
+        var counts: [String: Int] = [:]
+        var order: [String] = []
+        for t in tags {
+            guard let hit = t.valueHit else { continue }
+            for c in Set(hit.alternatives.map(\.column)) {
+                if counts[c] == nil { order.append(c) }
+                counts[c, default: 0] += 1
+            }
+        }
+        return order.first { counts[$0, default: 0] >= 2 }
     }
 
     // MARK: - Values

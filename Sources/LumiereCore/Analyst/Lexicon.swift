@@ -416,6 +416,11 @@ enum Lexicon {
         "longest": ["duration", "length"], "shortest": ["duration", "length"],
         "longer": ["duration", "length"], "shorter": ["duration", "length"],
         "richest": ["salary", "income"],
+        // Verbs that name their measure: "do men earn more than women", "Fair diamonds cost less".
+        "earn": ["salary", "pay", "wage", "income", "earnings"], "earns": ["salary", "pay", "wage", "income", "earnings"],
+        "earned": ["salary", "pay", "wage", "income", "earnings"], "paid": ["salary", "pay", "wage", "income"],
+        "cost": ["price", "cost", "fee"], "costs": ["price", "cost", "fee"],
+        "weigh": ["weight"], "weighs": ["weight"], "weighing": ["weight"],
         "heavy": ["weight"], "light": ["weight"], "expensive": ["price", "cost", "fee"],
         "costly": ["price", "cost", "fee"], "pricey": ["price", "cost", "fee"], "old": ["age"],
         "young": ["age"], "long": ["duration", "length"],
@@ -445,6 +450,11 @@ enum Lexicon {
 
     /// Stored text that means "no value" in exports (R writes NA, spreadsheets #N/A).
     static let missingMarkers: Set<String> = ["NA", "N/A", "n/a", "na", "#N/A", "NULL", "null", "None", "none", "-", "?"]
+
+    /// Comparative forms that, between two named groups, compare them rather than rank or
+    /// threshold: "is salary higher for men or women".
+    static let comparativeForms: Set<String> = ["higher", "lower", "more", "less", "greater", "bigger", "larger",
+                                                "smaller", "better", "worse", "longer", "shorter", "fewer"]
 
     /// Articles after which an unknown noun reads as "a row" ("the price of a house").
     static let indefiniteArticles: Set<String> = ["a", "an"]

@@ -108,7 +108,11 @@ extension PlanningState {
             ms = [Measure(function: .count, column: nil)]            // "united states vs canada orders"
         } else if ms.isEmpty, let m = roles.bareMeasures.first ?? columns.defaultMeasure {
             if roles.bareMeasures.isEmpty { penalty += 0.05 }
-            ms = comparisonMeasures(m) + bare.dropFirst()
+            // "do carnivores sleep longer than herbivores": groups of different sizes compare
+            // by their average (a total would mostly measure the group's size).
+            ms = comparesGroups ? [Measure(function: .count, column: nil), Measure(function: .avg, column: m)]
+                : comparisonMeasures(m)
+            ms += bare.dropFirst()
         } else if ms.isEmpty {
             ms = [Measure(function: .count, column: nil)]
         } else {

@@ -55,6 +55,8 @@ struct PlanningState {
     /// Set when a comparative adjective stands between two named periods or values ("was 2014
     /// warmer than 2013"): they are compared side by side, like "2014 vs 2013".
     var comparesByAdjective = false
+    /// A comparative between two named groups ("earn more than women"): compared by average.
+    var comparesGroups = false
     /// Ratios named as "X per Y" with both numeric ("cost per kg").
     var ratios: [(String, String)] = []
     var explicitAggregate = false

@@ -94,6 +94,17 @@ struct Tagger: Sendable {
                 i += 1
                 continue
             }
+            // "discipline A vs B", "wool A or B": a short code right after another code of the
+            // same column and "or"/"vs"/"and"/"than" is that column's code too.
+            if t.kind == .word, t.text.count <= 3, tags.count >= 2, Lexicon.phrases[t.text] == nil || Lexicon.phrases[t.text] == .stop,
+               let joiner = tags.last, joiner.lex == .or || joiner.lex == .compare || joiner.lex == .and || joiner.text == "than",
+               let previous = tags[tags.count - 2].valueHit, let code = values.code(t.text, of: previous.column) {
+                tags.append(Tag(kind: .value(ValueHit(column: previous.column, value: code,
+                                                      alternatives: [ColumnValue(column: previous.column, value: code)])),
+                                text: t.text, isPlural: false))
+                i += 1
+                continue
+            }
             // Longest span of word/symbol tokens.
             var end = i
             // Numbers may continue a span ("dev 01"), so values with digits can match.

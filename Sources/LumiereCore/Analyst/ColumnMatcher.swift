@@ -69,13 +69,18 @@ struct ColumnMatcher: Sendable {
     init(schema: SourceSchema) {
         let words = (schema.sourceName ?? "").lowercased().split { !$0.isLetter }
         sourceNoun = words.last.map(String.init) ?? ""
+        let allRaw = Set(schema.columns.map { Tokenizer.nameStems($0.name) })
         entries = schema.columns.map { col in
             let raw = Tokenizer.nameStems(col.name)
             let expanded = raw.map { Lexicon.abbreviations[$0] ?? $0 }
             var names: [[String]] = [raw, expanded]
-            let trimmed = expanded.filter { !ColumnMatcher.unitWords.contains($0) }
+            // "min" is minutes in `duration_min` but the minimum in `temp_min` beside `temp_max`:
+            // there "temperature" names neither alone.
+            let minIsMinimum = raw.contains("min") && allRaw.contains(raw.map { $0 == "min" ? "max" : $0 })
+            let isUnit = { (w: String) in ColumnMatcher.unitWords.contains(w) && !(minIsMinimum && (w == "min" || w == "minute")) }
+            let trimmed = expanded.filter { !isUnit($0) }
             if !trimmed.isEmpty { names.append(trimmed) }
-            let trimmedRaw = raw.filter { !ColumnMatcher.unitWords.contains($0) }
+            let trimmedRaw = raw.filter { !isUnit($0) }
             if !trimmedRaw.isEmpty { names.append(trimmedRaw) }
             // Written as one word: "customertype".
             if raw.count > 1 { names.append([raw.joined()]) }
@@ -238,6 +243,27 @@ struct ColumnMatcher: Sendable {
                 alternatives.append(c)
             }
             return ColumnHit(column: hit.column, strength: .synonym, alternatives: alternatives)
+        }
+        return nil
+    }
+
+    /// A number column named by a comparative or superlative of its name: "windiest" and
+    /// "windier" → `wind`, "rainiest" → `rain`. Whole names (or a synonym) only, bases of
+    /// three letters or more; nil for other words.
+    func degreeForm(_ word: String) -> (column: String, superlative: Bool)? {
+        guard word.count >= 6, word.allSatisfy(\.isLetter), Lexicon.phrases[word] == nil else { return nil }
+        for (suffix, superlative) in [("iest", true), ("est", true), ("ier", false), ("er", false)] where word.hasSuffix(suffix) {
+            let base = String(word.dropLast(suffix.count))
+            guard base.count >= 3 else { continue }
+            var bases = [base, base + "y", base + "e"]
+            if let last = base.last, base.dropLast().last == last { bases.append(String(base.dropLast())) }
+            for b in bases {
+                if let hit = match([b]), hit.strength >= .synonym, hit.alternatives.count == 1,
+                   profile(hit.column)?.type.isNumeric == true {
+                    return (hit.column, superlative)
+                }
+            }
+            return nil
         }
         return nil
     }

@@ -194,13 +194,33 @@ extension PlanningState {
     /// "than" between two named periods or values compares them by its measure, side by side.
     /// (The answer shows both figures; the engine does not answer yes or no.)
     mutating func parseComparativeAdjectives() {
-        for i in tags.indices where !tags[i].consumed && Lexicon.comparativeAdjectives.contains(tags[i].text) {
-            guard tags[i].columnHit != nil, i + 1 < tags.count, tags[i + 1].text == "than" else { continue }
+        for i in tags.indices where !tags[i].consumed
+            && (Lexicon.comparativeAdjectives.contains(tags[i].text) || columns.degreeForm(tags[i].text)?.superlative == false) {
+            guard tags[i].columnHit != nil else { continue }
+            var resolved = false
+            defer {
+                // "was it windier in May": a comparative of a column's own name with one side
+                // only compares with something unsaid; a total of wind would answer another question.
+                if !resolved, !Lexicon.comparativeAdjectives.contains(tags[i].text) {
+                    problems.append("\"\(tags[i].text)\" compares, but I found only one side; name both (\"in May or in June\")")
+                }
+            }
+            let than = i + 1 < tags.count && tags[i + 1].text == "than"
+            // "was it windier in May or September": the two sides joined by "or" instead.
+            let or = tags.contains { $0.lex == .or }
+            guard than || or else { continue }
             let periods = dateFilters.filter(\.isPeriod).count
             let values = tags.filter { $0.valueHit != nil }.count
-            if periods >= 2 || values >= 2 {
+            let numbered = conditions.first { group in
+                group.count >= 2 && group.allSatisfy { if case .compare(group[0].column, .eq, _) = $0 { return true } else { return false } }
+            }?.first?.column
+            if periods >= 2 || values >= 2 || numbered != nil {
+                resolved = true
                 comparesByAdjective = true
-                tags[i + 1].consumed = true
+                comparesGroups = true
+                if than { tags[i + 1].consumed = true }
+                // "in May or September" over a month-number column: one group per month.
+                if periods < 2, values < 2, let numbered, !groups.contains(.column(numbered)) { groups.append(.column(numbered)) }
             }
         }
         parseGroupComparatives()
@@ -396,14 +416,24 @@ extension PlanningState {
         }
     }
 
-    /// The measure an adjective implies: "heaviest" → weight, "older than" → age.
-    func measureForAdjective(_ text: String) -> String? {
+    /// The measure an adjective implies: "heaviest" → weight, "older than" → age. With a
+    /// direction, a measure kept as a maximum and a minimum column is the one at that end:
+    /// "the hottest day" is the highest `temp_max`, "the coldest" the lowest `temp_min`.
+    func measureForAdjective(_ text: String, high: Bool? = nil) -> String? {
         let words = text.split(separator: " ").map(String.init)
         guard let stems = Lexicon.adjectiveMeasures[text] ?? words.first.flatMap({ Lexicon.adjectiveMeasures[$0] }) else {
-            return nil
+            return columns.degreeForm(text)?.column
         }
         for stem in stems {
-            if let hit = columns.match([stem]), profile(hit.column)?.type.isNumeric == true { return hit.column }
+            guard let hit = columns.match([stem]), profile(hit.column)?.type.isNumeric == true else { continue }
+            if let high, hit.alternatives.count > 1 {
+                let end: Set<String> = high ? ["max", "maximum", "high", "hi"] : ["min", "minimum", "low", "lo"]
+                let atEnd = hit.alternatives.filter { c in
+                    profile(c)?.type.isNumeric == true && Tokenizer.nameStems(c).contains(where: end.contains)
+                }
+                if atEnd.count == 1 { return atEnd[0] }
+            }
+            return hit.column
         }
         return nil
     }
@@ -413,7 +443,7 @@ extension PlanningState {
         for t in tags {
             switch t.lex {
             case .superlativeHigh?, .superlativeLow?:
-                if let m = measureForAdjective(t.text) { return m }
+                if let m = measureForAdjective(t.text, high: t.lex == .superlativeHigh) { return m }
             default: continue
             }
         }

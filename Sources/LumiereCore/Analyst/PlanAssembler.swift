@@ -108,11 +108,7 @@ extension PlanningState {
             ms = [Measure(function: .count, column: nil)]            // "united states vs canada orders"
         } else if ms.isEmpty, let m = roles.bareMeasures.first ?? columns.defaultMeasure {
             if roles.bareMeasures.isEmpty { penalty += 0.05 }
-            // "do carnivores sleep longer than herbivores": groups of different sizes compare
-            // by their average (a total would mostly measure the group's size).
-            ms = comparesGroups ? [Measure(function: .count, column: nil), Measure(function: .avg, column: m)]
-                : comparisonMeasures(m)
-            ms += bare.dropFirst()
+            ms = comparisonMeasures(m) + bare.dropFirst()
         } else if ms.isEmpty {
             ms = [Measure(function: .count, column: nil)]
         } else {
@@ -324,8 +320,11 @@ extension PlanningState {
         }
         // "compare sales across regions": the usual side-by-side figures.
         if isCompare, keys.count == 1, !explicitAggregate, ms.count == 1, let c = ms[0].column, !countRows {
-            plan.projections = keys.map(projection) + comparisonMeasures(c).map { .measure($0) }
-            plan.orderBy = [.alias(Measure(function: defaultAggregate(c), column: c).alias, descending: true)]
+            let side = comparisonMeasures(c)
+            plan.projections = keys.map(projection) + side.map { .measure($0) }
+            // Sorted by the figure the comparison is about: the total, or the average.
+            let main = Measure(function: defaultAggregate(c), column: c)
+            plan.orderBy = [.alias(side.contains(main) ? main.alias : primaryAlias(side), descending: true)]
         }
         return plan
     }
@@ -465,7 +464,8 @@ extension PlanningState {
 
     /// Count, total and average side by side (count and average for non-additive columns).
     private func comparisonMeasures(_ column: String) -> [Measure] {
-        if isAdditive(column) {
+        // "windier", "earn more": groups of different sizes compare by their average.
+        if isAdditive(column), !comparesGroups {
             return [Measure(function: .count, column: nil), Measure(function: .sum, column: column),
                     Measure(function: .avg, column: column)]
         }

@@ -194,6 +194,11 @@ struct Tagger: Sendable {
                 tags.append(Tag(kind: .column(ColumnHit(column: column, strength: .synonym, alternatives: [column])),
                                 text: t.text, isPlural: false))
                 i += 1
+            } else if t.kind == .word, let degree = columns.degreeForm(t.text) {
+                // "the windiest day" ranks by `wind`; "windier in May than in June" compares by it.
+                let hit = ColumnHit(column: degree.column, strength: .synonym, alternatives: [degree.column])
+                tags.append(Tag(kind: degree.superlative ? .lex(.superlativeHigh) : .column(hit), text: t.text, isPlural: false))
+                i += 1
             } else if t.kind == .word, let hit = values.extendedMatch(t.text) {
                 // "herbivores" over a `vore` column of herbi/carni/omni: the stored word it
                 // starts with. A guess, so it is stated (and costs confidence).

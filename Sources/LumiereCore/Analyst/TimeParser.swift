@@ -73,9 +73,20 @@ extension PlanningState {
         parseDayOfMonthRows()
         guard let column = soleDateColumn, let p = profile(column), !p.distinctIsEstimate,
               p.distinctCount == schema.rowCount, p.nullCount == 0 else { return }
-        for i in tags.indices where !tags[i].consumed && tags[i].isPlural && tags[i].lex == .timeUnit(.day) {
+        // Also "the hottest day", "which day": one row, as over a day-of-month column.
+        for i in tags.indices where !tags[i].consumed && (tags[i].isPlural || asksForOneRow(i)) && tags[i].lex == .timeUnit(.day) {
             if let b = previous(before: i), tags[b].lex == .groupCue { continue }
             tags[i].kind = .lex(.rowNoun)
+        }
+    }
+
+    /// True when the word at `i` follows a superlative, "which", "best"/"worst" or a list
+    /// verb, or starts the question: "the hottest day", "which day", "day with the highest gust".
+    private func asksForOneRow(_ i: Int) -> Bool {
+        guard let p = previous(before: i) else { return true }
+        switch tags[p].lex {
+        case .superlativeHigh?, .superlativeLow?, .best?, .worst?, .which?, .list?: return true
+        default: return false
         }
     }
 
@@ -108,13 +119,7 @@ extension PlanningState {
         for i in tags.indices where !tags[i].consumed {
             // Also "the hottest day", "which day", "show the day with…", a question starting
             // with "day": which row, not the highest reading alone.
-            let afterSuperlative = previous(before: i).map { p in
-                switch tags[p].lex {
-                case .superlativeHigh?, .superlativeLow?, .best?, .worst?, .which?, .list?: return true
-                default: return false
-                }
-            } ?? true  // the question's first word: "day with the highest gust"
-            guard tags[i].isPlural || afterSuperlative else { continue }
+            guard tags[i].isPlural || asksForOneRow(i) else { continue }
             guard let hit = tags[i].columnHit, hit.column.lowercased() == "day", let p = profile(hit.column),
                   p.type == .integer, case .integer(let lo)? = p.min, case .integer(let hi)? = p.max,
                   lo >= 1, hi <= 31 else { continue }

@@ -135,6 +135,14 @@ struct ColumnMatcher: Sendable {
                 }
             }
         }
+        if best == nil, span.count >= 2, let synonyms = Lexicon.columnSynonyms[span.joined(separator: " ")] {
+            // "fuel economy" → `mpg`: a phrase of the business lexicon.
+            for syn in synonyms {
+                let words = syn.split(separator: " ").map(String.init)
+                for e in entries where e.fullNames.contains(words) { consider(e.profile.name, .synonym) }
+                if best != nil { break }
+            }
+        }
         if best == nil, let extreme = Self.extremeWords(span) {
             // "the high", "average low temperature", "highs of 30": in a table with
             // `temp_max`/`temp_min`, high and low are the maximum and minimum columns.

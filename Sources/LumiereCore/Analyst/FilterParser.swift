@@ -10,6 +10,36 @@
 // is reported as unsupported rather than guessed.
 
 extension PlanningState {
+    // MARK: - Units
+
+    /// "more than 20 mm of rain", "wind of at least 10 mph", "above 90 degrees": a unit right
+    /// after a compared number is that number's unit — left out (and listed as ignored) — and,
+    /// when no column is named for the comparison, the measure it is a unit of ("degrees" →
+    /// `Temp`). "at least 40 years ago" over a years-since column: "ago" goes with its unit.
+    mutating func parseUnits() {
+        for u in tags.indices where u > 0 && !tags[u].consumed {
+            guard case .unknown = tags[u].kind else { continue }
+            let word = Tokenizer.singularize(tags[u].text).0
+            if let measures = Lexicon.measurementUnits[word] ?? Lexicon.measurementUnits[tags[u].text],
+               tags[u - 1].numberValue != nil, comparedBefore(u - 1) {
+                tags[u].kind = .lex(.stop)
+                if !ignoredWords.contains(tags[u].text) { ignoredWords.append(tags[u].text) }
+                for stem in measures {
+                    if let hit = columns.match([stem]), hit.alternatives.count == 1,
+                       profile(hit.column)?.type.isNumeric == true {
+                        unitMeasures[u - 1] = hit.column
+                        break
+                    }
+                }
+            } else if tags[u].text == "ago", u >= 2,
+                      Lexicon.phrases[Tokenizer.singularize(tags[u - 1].text).0].map({ if case .timeUnit = $0 { return true } else { return false } }) == true,
+                      tags[u - 2].numberValue != nil, comparedBefore(u - 2) {
+                tags[u].kind = .lex(.stop)
+                if !ignoredWords.contains(tags[u].text) { ignoredWords.append(tags[u].text) }
+            }
+        }
+    }
+
     // MARK: - Numeric comparisons
 
     mutating func parseComparisons() {
@@ -89,6 +119,16 @@ extension PlanningState {
     /// The numeric column a comparison is about: named just before the comparator, or just
     /// after the number, else the default measure after a row word.
     private mutating func comparisonColumn(before i: Int, after j: Int) -> String? {
+        // "phd at least 40 years (ago)": a unit that could be several columns, one of them
+        // named right before the comparator, is that one's unit.
+        if j + 1 < tags.count, let unit = tags[j + 1].columnHit, unit.alternatives.count > 1, !tags[j + 1].consumed,
+           let p = previous(before: i), let named = tags[p].columnHit, !tags[p].consumed,
+           named.alternatives.count <= 1, unit.alternatives.contains(named.column),
+           profile(named.column)?.type.isNumeric == true {
+            tags[j + 1].consumed = true
+            tags[p].consumed = true
+            return named.column
+        }
         // A unit right after the number wins: "more than 10 units", "over 5 kg".
         if j + 1 < tags.count, tags[j + 1].columnHit != nil, !tags[j + 1].consumed,
            let column = column(of: j + 1), profile(column)?.type.isNumeric == true {
@@ -131,6 +171,11 @@ extension PlanningState {
             return age.column
         }
         if let measure = measureForAdjective(tags[i].text) {
+            penalty += 0.05
+            return measure
+        }
+        if let measure = unitMeasures[j] {
+            // "days above 90 degrees": the only temperature column.
             penalty += 0.05
             return measure
         }
@@ -372,6 +417,16 @@ extension PlanningState {
             default: continue
             }
             var negated = !isNull
+            // "average brain weight, ignoring missing values": the known values of the column the
+            // question is about; the column stays the measure.
+            if !isNull, let first = tags[i].text.split(separator: " ").first,
+               ["ignoring", "excluding", "skipping", "without"].contains(first) {
+                if let k = tags[..<i].lastIndex(where: { $0.columnHit != nil }), let column = tags[k].columnHit?.column {
+                    tags[i].consumed = true
+                    addCondition(.isNull(column: column, negated: true))
+                }
+                continue
+            }
             if let p = previous(before: i), tags[p].lex == .negate { negated.toggle(); tags[p].consumed = true }
             // "days with missing ozone": a column right after the word is the one missing,
             // unless one stands right before it too ("ozone missing").

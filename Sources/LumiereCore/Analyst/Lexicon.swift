@@ -123,10 +123,10 @@ enum Lexicon {
         add(["highest", "largest", "biggest", "most", "greatest", "maximum number of", "top most",
              "most expensive", "priciest", "heaviest", "longest", "oldest", "richest", "busiest",
              "higher", "largest number of", "strongest", "leading", "warmest", "hottest", "wettest",
-             "most humid"], .superlativeHigh)
+             "most humid", "most powerful"], .superlativeHigh)
         add(["lowest", "smallest", "least", "fewest", "cheapest", "lightest", "shortest",
              "least expensive", "youngest", "weakest", "lower", "lowest number of", "slowest",
-             "poorest", "coldest", "coolest", "driest", "least humid"], .superlativeLow)
+             "poorest", "coldest", "coolest", "driest", "least humid", "least powerful"], .superlativeLow)
         add(["largest first", "highest first", "biggest first", "descending", "desc", "in descending order",
              "from highest to lowest", "from largest to smallest", "high to low", "most first",
              "sorted descending", "top down"], .sortOrder(descending: true))
@@ -217,7 +217,7 @@ enum Lexicon {
         p["first quarter"] = .quarter(1); p["second quarter"] = .quarter(2)
         p["third quarter"] = .quarter(3); p["fourth quarter"] = .quarter(4)
         add(["row", "record", "entry", "line", "transaction", "observation", "item", "line item",
-             "instance", "occurrence", "case", "event", "sample", "datapoint", "data point",
+             "instance", "occurrence", "case", "event", "sample", "datapoint", "data point", "measurement",
              "entries"], .rowNoun)
         // "the most common status", "least popular product": how often a value occurs is a
         // count of rows, so these words rank by rows like "the most orders".
@@ -230,6 +230,15 @@ enum Lexicon {
                        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
                        "eighteen", "nineteen", "twenty"]
         for (k, w) in numbers.enumerated() { p[w] = .number(k + 1) }
+        p["zero"] = .number(0)  // "below zero"
+        // "average brain weight, ignoring missing values": the column's known values only.
+        add(["ignoring missing values", "ignoring missing", "ignoring nulls", "ignoring the missing values",
+             "excluding missing values", "excluding missing", "skipping missing values", "without missing values",
+             "ignoring na", "ignoring nas", "ignoring blanks"], .isNotNull)
+        // Verbs that only say the rows exist: "how many looms were tested", "how many distinct
+        // months are covered".
+        add(["covered", "included", "tested", "measured", "observed", "studied", "surveyed", "sampled",
+             "in the study", "in the sample", "in the experiment", "in the survey", "in the trial"], .stop)
         p["dozen"] = .number(12)
         p["a dozen"] = .number(12)
         return p
@@ -354,6 +363,23 @@ enum Lexicon {
         "tax": ["tax", "vat"],
         "vat": ["vat", "tax"],
         "discount": ["discount", "disc"],
+        "rain": ["precipitation", "rainfall", "rain", "precip"], "rainfall": ["rainfall", "precipitation", "rain", "precip"],
+        "fuel economy": ["mpg", "fuel economy", "mileage"], "mileage": ["mileage", "mpg"],
+        "gas mileage": ["mpg", "mileage"], "fuel efficiency": ["mpg", "fuel economy", "mileage"],
+    ]
+
+    /// Units written after a compared number ("more than 20 mm", "at least 10 mph"): left out
+    /// as the number's unit, and, when no column is named, the measure they are a unit of.
+    static let measurementUnits: [String: [String]] = [
+        "mm": ["precipitation", "rainfall", "rain"], "millimeter": ["precipitation", "rainfall", "rain"],
+        "millimetre": ["precipitation", "rainfall", "rain"], "inch": ["precipitation", "rainfall", "rain"],
+        "cm": ["height", "length"], "km": ["distance"], "mile": ["distance"], "meter": ["distance", "height"],
+        "metre": ["distance", "height"], "kg": ["weight"], "kilo": ["weight"], "kilogram": ["weight"],
+        "lb": ["weight"], "lbs": ["weight"], "pound": ["weight"], "gram": ["weight"],
+        "mph": ["wind", "speed"], "kph": ["wind", "speed"], "kmh": ["wind", "speed"], "knot": ["wind", "speed"],
+        "degree": ["temperature", "temp"], "deg": ["temperature", "temp"], "celsius": ["temperature", "temp"],
+        "fahrenheit": ["temperature", "temp"], "°": ["temperature", "temp"], "°c": ["temperature", "temp"],
+        "°f": ["temperature", "temp"],
     ]
 
     /// Abbreviations in column names or questions → full stem.
@@ -381,7 +407,7 @@ enum Lexicon {
         "pct", "ratio", "margin", "speed", "latitude", "lat", "longitude", "lon", "lng", "year",
         "percentage", "tenure", "level", "grade", "index", "pressure", "reading", "bpm", "heart",
         "satisfaction", "probability", "duration", "wait", "discount", "salary", "wage", "pay",
-        "length", "height", "width", "size",
+        "length", "height", "width", "size", "mpg", "mileage", "economy", "efficiency", "average", "mean",
     ]
 
     /// The revenue lexicon: stems that make a numeric column the "sales-like" default measure,
@@ -416,6 +442,8 @@ enum Lexicon {
         "longest": ["duration", "length"], "shortest": ["duration", "length"],
         "longer": ["duration", "length"], "shorter": ["duration", "length"],
         "richest": ["salary", "income"],
+        "most powerful": ["horsepower", "power"], "least powerful": ["horsepower", "power"],
+        "powerful": ["horsepower", "power"], "more powerful": ["horsepower", "power"],
         // Verbs that name their measure: "do men earn more than women", "Fair diamonds cost less".
         "earn": ["salary", "pay", "wage", "income", "earnings"], "earns": ["salary", "pay", "wage", "income", "earnings"],
         "earned": ["salary", "pay", "wage", "income", "earnings"], "paid": ["salary", "pay", "wage", "income"],

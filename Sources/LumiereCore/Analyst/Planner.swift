@@ -19,6 +19,7 @@ enum Planner {
         state.parseDailyRows()
         state.parseRowLimit()
         state.parseEdgeRows()
+        state.parseUnits()
         state.parseComparisons()
         state.parseCodedNumbers()
         state.parseComparativeAdjectives()

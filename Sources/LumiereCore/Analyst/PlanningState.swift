@@ -57,6 +57,8 @@ struct PlanningState {
     var comparesByAdjective = false
     /// A comparative between two named groups ("earn more than women"): compared by average.
     var comparesGroups = false
+    /// The measure a unit after a number implies, by the number's tag index ("90 degrees").
+    var unitMeasures: [Int: String] = [:]
     /// Ratios named as "X per Y" with both numeric ("cost per kg").
     var ratios: [(String, String)] = []
     var explicitAggregate = false
@@ -170,6 +172,8 @@ struct PlanningState {
 
     func isAdditive(_ column: String) -> Bool {
         let stems = Tokenizer.nameStems(column).map { Lexicon.abbreviations[$0] ?? $0 }
+        // `Miles_per_Gallon`, "cost per unit": a rate, whose sum means nothing.
+        if stems.count >= 3, stems.dropFirst().dropLast().contains("per") { return false }
         if stems.contains(where: { Lexicon.nonAdditive.contains($0) }) {
             // "total_price" or "price_total" is a sum of money again.
             return stems.contains("total") || stems.contains("amount")

@@ -171,7 +171,7 @@ enum Tokenizer {
     private static let irregular: [String: String] = [
         "people": "person", "men": "man", "women": "woman", "children": "child",
         "data": "data", "media": "media", "criteria": "criterion", "indices": "index",
-        "analyses": "analysis", "statuses": "status", "quantities": "quantity",
+        "analyses": "analysis", "statuses": "status", "quantities": "quantity", "genera": "genus",
     ]
     /// Words that end in s but are not plurals.
     private static let notPlural: Set<String> = [

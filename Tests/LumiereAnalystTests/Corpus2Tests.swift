@@ -218,13 +218,13 @@ struct Corpus2Tests {
     /// 233/331 = 70.4% right (dev 160/221, holdout 73/110), 2/331 = 0.6% wrong (dev 1, holdout 1).
     /// Engine 1.3.7 (spelled-out codes, CamelCase codes, run-together names, "have a X value",
     /// NA markers, the whole of a share, comparatives between two groups, degree forms of
-    /// column names, units after numbers): 273/331 = 82.5% right (dev 186/221, holdout
-    /// 87/110), 1/331 = 0.3% wrong (dev 1), 2 clarified.
+    /// column names, units after numbers, row nouns after counts, rates, stored ranges):
+    /// 284/331 = 85.8% right (dev 193/221, holdout 91/110), 1/331 = 0.3% wrong (dev 1), 2 clarified.
     /// Each table's file name is its source name, as an
     /// upload's name is in the daemon (it gives the row noun: "cars" in `mtcars`).
     /// Target (issue #11): ≥ 95% right on the whole corpus and < 2% wrong-but-succeeded;
     /// raise the floor and lower the ceiling as the engine improves.
-    static let rightFloor = 0.80
+    static let rightFloor = 0.83
     static let wrongCeiling = 0.02
 
     @Test("the corpus loads: ≥ 320 questions, ≥ 8 tables, a third held out, every gold query runs on the real ingest")

@@ -42,7 +42,22 @@ extension PlanningState {
 
     // MARK: - Numeric comparisons
 
+    /// "days hotter than 80", "animals heavier than 100", "gustier than 40": a comparative
+    /// adjective, "than" and a number compare the adjective's measure with the number.
+    mutating func parseComparativeThresholds() {
+        for i in tags.indices where !tags[i].consumed && tags[i].columnHit != nil {
+            let word = tags[i].text
+            guard Lexicon.comparativeAdjectives.contains(word) || columns.degreeForm(word)?.superlative == false,
+                  i + 2 < tags.count, tags[i + 1].text == "than", let n = tags[i + 2].numberValue, !tags[i + 2].consumed,
+                  let column = column(of: i) else { continue }
+            let op: ComparisonOp = Lexicon.lowComparatives.contains(word) ? .lt : .gt
+            for k in i...(i + 2) { tags[k].consumed = true }
+            addCondition(.compare(column: column, op: op, value: n))
+        }
+    }
+
     mutating func parseComparisons() {
+        parseComparativeThresholds()
         var lastComparison: (group: Int, end: Int)?
         for i in tags.indices where !tags[i].consumed {
             guard let lex = tags[i].lex else { continue }
@@ -213,10 +228,14 @@ extension PlanningState {
     }
 
     /// The unconsumed coded column right after (or else right before) tag `i` whose range holds `n`.
+    /// Also "have 0 years of service": after "have"/"has"/"with", any whole-number column named
+    /// in full right after the number is counted in it.
     private func codedNeighbour(of i: Int, value n: Double) -> (Int, String)? {
+        let afterHave = i > 0 && ["have", "has", "had", "with"].contains(tags[i - 1].text.split(separator: " ").last.map(String.init) ?? "")
         for k in [i + 1, i - 1] {
             guard k >= 0, k < tags.count, !tags[k].consumed, let hit = tags[k].columnHit,
-                  isCodeLike(hit.column), hit.alternatives.count <= 1, let p = profile(hit.column),
+                  hit.alternatives.count <= 1, let p = profile(hit.column),
+                  isCodeLike(hit.column) || (afterHave && k == i + 1 && p.type == .integer && hit.strength == .full),
                   let lo = p.min?.doubleValue, let hi = p.max?.doubleValue, lo <= n, n <= hi else { continue }
             return (k, hit.column)
         }

@@ -479,6 +479,10 @@ enum Lexicon {
     /// Stored text that means "no value" in exports (R writes NA, spreadsheets #N/A).
     static let missingMarkers: Set<String> = ["NA", "N/A", "n/a", "na", "#N/A", "NULL", "null", "None", "none", "-", "?"]
 
+    /// Comparatives toward the low end: "colder than 5" is below 5.
+    static let lowComparatives: Set<String> = ["colder", "cooler", "lighter", "younger", "shorter", "cheaper",
+                                               "drier", "dryer", "smaller", "lower", "less", "fewer"]
+
     /// Comparative forms that, between two named groups, compare them rather than rank or
     /// threshold: "is salary higher for men or women".
     static let comparativeForms: Set<String> = ["higher", "lower", "more", "less", "greater", "bigger", "larger",
@@ -500,6 +504,8 @@ enum Lexicon {
     /// word of its group appears in a column name.
     /// Words that follow a number column's name without changing it: "the Urban Female
     /// rate", "the sales amount", "price value".
+    /// Tail words that say the column is a rate or a ratio: averaged, never summed.
+    static let rateWords: Set<String> = ["rate", "ratio", "percentage", "percent", "share"]
     static let measureTailWords: Set<String> = ["rate", "value", "amount", "figure", "level", "reading", "speed"]
     /// Words that follow a category column's name without changing it: "weather type",
     /// "wool kind".

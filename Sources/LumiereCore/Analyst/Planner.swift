@@ -225,6 +225,12 @@ extension PlanningState {
            let c = tags[i - 1].columnHit?.column, columns.profile(c)?.type.isNumeric == true {
             return true
         }
+        // "the rural male death rate" over `vadeaths`: the row noun stands between.
+        if Lexicon.measureTailWords.contains(Tokenizer.singularize(tags[i].text).0), i > 1,
+           tags[i - 1].lex == .rowNoun || isEntityNoun(i - 1),
+           let c = tags[i - 2].columnHit?.column, columns.profile(c)?.type.isNumeric == true {
+            return true
+        }
         if Lexicon.categoryTailWords.contains(Tokenizer.singularize(tags[i].text).0), i > 0,
            let c = tags[i - 1].columnHit?.column, columns.profile(c)?.type == .text {
             return true
@@ -250,7 +256,14 @@ extension PlanningState {
             if tags[p].numberValue != nil { return true }
             switch tags[p].lex {
             case .list?, .howMany?, .top?, .bottom?, .superlativeHigh?, .superlativeLow?, .first?, .last?, .all?: return true
-            default: return false
+            // "what share of the animals are herbivores": the whole is the rows.
+            case .share?: return true
+            default:
+                // "how many domesticated animals": a count of rows with a named value.
+                guard tags[p].valueHit != nil else { return false }
+                var q = p - 1
+                while q >= 0, tags[q].lex == .stop { q -= 1 }
+                return q >= 0 && tags[q].lex == .howMany
             }
         }()
         // "how many fords are there": with no column or value named, the noun is all the
@@ -258,9 +271,11 @@ extension PlanningState {
         // the question points at the whole table ("how many animals are in the list").
         if rowPosition, !tags.contains(where: { $0.columnHit != nil || $0.valueHit != nil }),
            !tags.contains(where: { $0.lex == .stop && Lexicon.pointsAtTable($0.text) }) { return false }
-        if let b = before, b.lex == .stop, Lexicon.qualifyingPrepositions.contains(b.text), !afterArticle { return false }
+        // "count of animals per order", "share of the animals": the "of" after a count or a
+        // share introduces the rows, not a qualifier ("sales of unicorns").
+        if let b = before, b.lex == .stop, Lexicon.qualifyingPrepositions.contains(b.text), !afterArticle, !rowPosition { return false }
         if i + 1 < tags.count, tags[i + 1].valueHit != nil { return false }
-        if let b = before, b.valueHit != nil { return false }
+        if let b = before, b.valueHit != nil, !rowPosition { return false }
         var p = i - 1
         while p >= 0, tags[p].lex == .stop { p -= 1 }
         if p >= 0, !rowPosition {
@@ -293,7 +308,10 @@ extension PlanningState {
             case .lex(.comparator), .lex(.between):
                 // "diamonds over 1 carat", "cars with mpg above 30": the comparison has its column.
                 return rowPosition || tags[i].isPlural && tags[n].lex != nil && tags.contains { $0.columnHit != nil }
-            case .date, .unknown, .lex(.groupCue): return false
+            // "number of looms per wool type": after a count, the noun before "per" is the rows;
+            // elsewhere it is the measure ("profit by store").
+            case .lex(.groupCue): return rowPosition
+            case .date, .unknown: return false
             default: break
             }
         }

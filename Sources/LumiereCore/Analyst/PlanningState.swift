@@ -174,6 +174,11 @@ struct PlanningState {
         let stems = Tokenizer.nameStems(column).map { Lexicon.abbreviations[$0] ?? $0 }
         // `Miles_per_Gallon`, "cost per unit": a rate, whose sum means nothing.
         if stems.count >= 3, stems.dropFirst().dropLast().contains("per") { return false }
+        // "the urban male (death) rate": the question calls the column a rate.
+        for k in tags.indices where Lexicon.rateWords.contains(Tokenizer.singularize(tags[k].text).0) {
+            if k > 0, tags[k - 1].columnHit?.column == column { return false }
+            if k > 1, tags[k - 2].columnHit?.column == column, tags[k - 1].columnHit == nil { return false }
+        }
         if stems.contains(where: { Lexicon.nonAdditive.contains($0) }) {
             // "total_price" or "price_total" is a sum of money again.
             return stems.contains("total") || stems.contains("amount")

@@ -121,7 +121,10 @@ extension PlanningState {
     /// A word naming the rows themselves: "rows", "orders", or "sale" for a sales table.
     func isRowWord(_ j: Int) -> Bool {
         if tags[j].lex == .rowNoun || isEntityNoun(j) { return true }
-        guard tags[j].columnHit != nil, !tags[j].isPlural else { return false }
+        guard let hit = tags[j].columnHit, !tags[j].isPlural else { return false }
+        // msleep's `order` (Rodentia, Primates…) is a category: "per order" groups by it.
+        if hit.strength == .full, let p = profile(hit.column), p.type == .text,
+           p.distinctCount + p.nullCount < schema.rowCount { return false }
         let stem = Tokenizer.singularize(tags[j].text).0
         return ["sale", "order", "transaction", "purchase"].contains(stem)
     }

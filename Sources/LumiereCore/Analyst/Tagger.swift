@@ -84,6 +84,13 @@ struct Tagger: Sendable {
         var i = 0
         while i < tokens.count {
             let t = tokens[i]
+            // "for 70-74": a stored range ("50-54" in an age-group column) is a value, not two numbers.
+            if t.kind == .number, i + 1 < tokens.count, tokens[i + 1].kind == .number,
+               let hit = values.match([t.stem, tokens[i + 1].stem]) {
+                tags.append(Tag(kind: .value(hit), text: t.text + "-" + tokens[i + 1].text, isPlural: false))
+                i += 2
+                continue
+            }
             if t.kind == .number {
                 tags.append(Tag(kind: .number(t.number ?? 0, couldBeYear: t.couldBeYear), text: t.text, isPlural: false))
                 i += 1

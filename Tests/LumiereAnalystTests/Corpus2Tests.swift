@@ -44,15 +44,16 @@ struct Corpus2Question: Codable, Sendable {
         case altSQL = "alt_sql"
     }
 
-    static func url(_ file: String) throws -> URL {
-        guard let base = Bundle.module.url(forResource: "Corpus2", withExtension: nil) else {
-            throw FixtureError.missing("Corpus2")
+    /// A file of a corpus directory (`Corpus2`, or `Corpus3`, which shares this format).
+    static func url(_ file: String, corpus: String = "Corpus2") throws -> URL {
+        guard let base = Bundle.module.url(forResource: corpus, withExtension: nil) else {
+            throw FixtureError.missing(corpus)
         }
         return base.appendingPathComponent(file)
     }
 
-    static func loadAll() throws -> [Corpus2Question] {
-        try JSONDecoder().decode([Corpus2Question].self, from: Data(contentsOf: url("questions.json")))
+    static func loadAll(corpus: String = "Corpus2") throws -> [Corpus2Question] {
+        try JSONDecoder().decode([Corpus2Question].self, from: Data(contentsOf: url("questions.json", corpus: corpus)))
     }
 
     /// ORDER BY with LIMIT, and no ties inside the limit.
@@ -69,8 +70,8 @@ final class Corpus2Table {
     let schema: SourceSchema
     let databasePath: String
 
-    init(_ table: String, directory: String) throws {
-        let csv = try Corpus2Question.url("\(table).csv").path
+    init(_ table: String, directory: String, corpus: String = "Corpus2") throws {
+        let csv = try Corpus2Question.url("\(table).csv", corpus: corpus).path
         databasePath = "\(directory)/\(table).sqlite"
         let outcome = try SourceIngestor.ingest(inputPath: csv, gzip: false, databasePath: databasePath)
         schema = SourceSchema(rowCount: outcome.profile.rowCount, columns: outcome.profile.columns,
@@ -78,11 +79,11 @@ final class Corpus2Table {
         executor = try SandboxedExecutor(databasePath: databasePath)
     }
 
-    static func loadAll(_ names: [String]) throws -> (tables: [String: Corpus2Table], directory: String) {
-        let directory = NSTemporaryDirectory() + "lumiere-corpus2-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    static func loadAll(_ names: [String], corpus: String = "Corpus2") throws -> (tables: [String: Corpus2Table], directory: String) {
+        let directory = NSTemporaryDirectory() + "lumiere-\(corpus.lowercased())-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var tables: [String: Corpus2Table] = [:]
-        for name in Set(names) { tables[name] = try Corpus2Table(name, directory: directory) }
+        for name in Set(names) { tables[name] = try Corpus2Table(name, directory: directory, corpus: corpus) }
         return (tables, directory)
     }
 }

@@ -376,6 +376,16 @@ extension PlanningState {
                 negatedScope = false
                 continue
             }
+            // "deaths by race" over a table of deaths (`death_date`) whose `type` column also
+            // holds "Death": the rows, or that type? Ask rather than pick.
+            if tag.isPlural, !negatedScope, tag.assumption == nil, !tag.text.contains(" "),
+               case let stem = Tokenizer.singularize(tag.text).0, stem.count >= 4,
+               columns.namesRows(stem) || columns.entries.contains(where: { $0.profile.type.isTemporal && $0.stems.contains(stem) }),
+               choose("rownoun@\(i)", options: 2) == 0 {
+                tags[i].consumed = true
+                tags[i].kind = .lex(.rowNoun)
+                continue
+            }
             if negatedScope { negatedValues += 1 }
             let columnsHit = hit.alternatives.map(\.column).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
             let column = columnsHit.count > 1 ? columnsHit[choose("value@\(i)", options: min(3, columnsHit.count))] : hit.column

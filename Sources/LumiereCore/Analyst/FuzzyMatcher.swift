@@ -25,6 +25,9 @@ struct FuzzyMatcher: Sendable {
     /// text values (split on anything not a letter or digit).
     func vocabulary() -> Set<String> {
         var words = Set(Lexicon.correctable)
+        // Business words too ("milage" is "mileage" or the model "Mirage": a tie, so not
+        // corrected, rather than a confident filter on a car model).
+        for key in Lexicon.columnSynonyms.keys where key.count >= 4 && !key.contains(" ") { words.insert(key) }
         for column in schema.columns {
             for w in Tokenizer.nameStems(column.name) where w.count >= 3 {
                 words.insert(w)
@@ -73,6 +76,11 @@ struct FuzzyMatcher: Sendable {
             // Singular and plural of the same word are one candidate.
             let distinct = Set(best.map { Tokenizer.singularize($0).0 })
             guard bestDistance <= limit, distinct.count == 1, let word = best.min() else { continue }
+            // "smokers" is not a typo of the column `Smoke` but a word made from it (the people
+            // who smoke): reading it as the column would count something else.
+            let target = Tokenizer.singularize(word).0
+            if t.stem.count > target.count, t.stem.hasPrefix(target) || t.stem.hasPrefix(String(target.dropLast())),
+               ["r", "er", "ing", "ed", "d", "ist", "or"].contains(where: { t.stem.hasSuffix($0) }) { continue }
             out[i].text = word
             out[i].stem = Tokenizer.singularize(word).0
             corrections.append(Correction(typed: t.text, assumed: word))

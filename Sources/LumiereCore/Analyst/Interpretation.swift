@@ -88,6 +88,7 @@ enum Interpretation {
                     if let limit = plan.limit {
                         text += d ? ", top \(limit)" : ", bottom \(limit)"
                         if case .column(let c, _) = first { text += " by \(c)" }
+                        if plan.keepTies { text += " (ties included)" }
                     } else if case .alias = first {
                         text += d ? ", largest first" : ", smallest first"
                     }

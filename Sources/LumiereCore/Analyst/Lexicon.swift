@@ -479,6 +479,15 @@ enum Lexicon {
     /// Stored text that means "no value" in exports (R writes NA, spreadsheets #N/A).
     static let missingMarkers: Set<String> = ["NA", "N/A", "n/a", "na", "#N/A", "NULL", "null", "None", "none", "-", "?"]
 
+    /// Ranking words that count rows on their own ("which year had the most").
+    static let countingSuperlatives: Set<String> = ["most", "fewest", "least", "top", "bottom", "most common",
+                                                    "least common", "largest number of", "lowest number of",
+                                                    "maximum number of", "top most", "more", "fewer", "less"]
+
+    /// Words of a forecast: the engine answers from the data and refuses these.
+    static let forecastWords: Set<String> = ["will", "forecast", "forecasts", "predict", "predicted", "prediction",
+                                             "projected", "projection", "expect", "expected", "future"]
+
     /// Comparatives toward the low end: "colder than 5" is below 5.
     static let lowComparatives: Set<String> = ["colder", "cooler", "lighter", "younger", "shorter", "cheaper",
                                                "drier", "dryer", "smaller", "lower", "less", "fewer"]

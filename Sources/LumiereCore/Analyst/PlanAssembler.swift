@@ -86,7 +86,48 @@ extension PlanningState {
             plan.shareWithin = [conditions[k]]
             plan.conditions.remove(at: k)
         }
+        // "what share of 2017 generation came from renewables": a period is the whole the
+        // share is taken within, never part of the condition.
+        let periods = plan.conditions.filter { group in group.allSatisfy { if case .dateRange = $0 { return true } else { return false } } }
+        if !periods.isEmpty, periods.count < plan.conditions.count {
+            plan.shareWithin += periods
+            plan.conditions.removeAll { periods.contains($0) }
+        }
         return plan
+    }
+
+    /// True when the ranking word counts rows by itself: "the most", "the fewest".
+    var rankingCountsRows: Bool {
+        tags.contains { t in
+            switch t.lex {
+            case .superlativeHigh?, .superlativeLow?, .top?, .bottom?:
+                return Lexicon.countingSuperlatives.contains(t.text)
+            default: return false
+            }
+        }
+    }
+
+    /// The only number column that is a measure (not a code, a day or month number, or a year).
+    var soleMeasureColumn: String? {
+        let measures = schema.columns.filter { c in
+            c.type.isNumeric && !isCodeLike(c.name) && !isDayOrMonthNumber(c.name)
+                && !Tokenizer.nameStems(c.name).contains(where: { ["year", "yr", "id", "key"].contains($0) })
+        }
+        return measures.count == 1 ? measures[0].name : nil
+    }
+
+    /// True when a superlative that names its own measure ("cheapest", "heaviest") stands
+    /// right before a data value ("the cheapest van"): which row, not the extreme alone.
+    private func superlativeBeforeValue() -> Bool {
+        for k in tags.indices {
+            switch tags[k].lex {
+            case .superlativeHigh?, .superlativeLow?:
+                guard measureForAdjective(tags[k].text) != nil, let n = next(after: k) else { continue }
+                if tags[n].valueHit != nil { return true }
+            default: continue
+            }
+        }
+        return false
     }
 
     /// The column of a data value named right after the share word ("percentage of managers").
@@ -246,6 +287,18 @@ extension PlanningState {
             plan.orderBy = [.column(m, descending: rankDescending)]
             let pluralRows = tags.indices.contains { tags[$0].isPlural && (tags[$0].lex == .rowNoun || isEntityNoun($0)) }
             plan.limit = rankLimit ?? (pluralRows ? 5 : 1)
+            // "which car has the most horsepower": the one row asked for may be several tied.
+            plan.keepTies = rankLimit == nil && !pluralRows
+            plan.intent = .ranking
+            return plan
+        }
+        // "cheapest van?": a superlative that names its measure, then a value, asks for the row.
+        if superlativeBeforeValue() {
+            plan.projections = [.star]
+            plan.conditions = conditions + [[.isNull(column: m, negated: true)]]
+            plan.orderBy = [.column(m, descending: rankDescending)]
+            plan.limit = 1
+            plan.keepTies = true
             plan.intent = .ranking
             return plan
         }
@@ -362,12 +415,23 @@ extension PlanningState {
             penalty += 0.1
             return [Measure(function: .sum, column: m), Measure(function: .avg, column: m)]
         }
-        if isRanking, !keys.isEmpty, roles.sawRowNoun || tags.contains(where: { $0.valueHit != nil && $0.isPlural }) {
+        if isRanking, !keys.isEmpty,
+           roles.sawRowNoun || (tags.contains(where: { $0.valueHit != nil && $0.isPlural }) && (rankingCountsRows || columns.defaultMeasure == nil && soleMeasureColumn == nil)) {
             return [Measure(function: .count, column: nil)]        // "the fewest orders", "the most no-shows"
         }
         if isRanking, !keys.isEmpty {
             // "top customers": by amount or by count? Ask.
-            guard let m = columns.defaultMeasure else { return [Measure(function: .count, column: nil)] }
+            guard let m = columns.defaultMeasure else {
+                // "which year had the most": rows. "the biggest yearly figure": some amount —
+                // the table's one number column if it has one (asked, with the count), else refused.
+                if rankingCountsRows { return [Measure(function: .count, column: nil)] }
+                guard let sole = soleMeasureColumn else {
+                    problems.append("I could not tell what to rank by; name the column (\"highest total sales\")")
+                    return nil
+                }
+                let options = [Measure(function: .sum, column: sole), Measure(function: .count, column: nil)]
+                return [options[choose("rankmeasure", options: 2)]]
+            }
             let options = [Measure(function: .sum, column: m), Measure(function: .count, column: nil)]
             return [options[choose("rankmeasure", options: 2)]]
         }

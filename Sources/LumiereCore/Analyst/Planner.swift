@@ -14,6 +14,10 @@ enum PlanOutcome {
 enum Planner {
     static func plan(tags: [Tag], schema: SourceSchema, columns: ColumnMatcher, choices: [String: Int]) -> PlanOutcome {
         var state = PlanningState(schema: schema, columns: columns, tags: tags, choices: choices)
+        // "what will renewables be in 2025": the engine answers from the data; it does not forecast.
+        if state.asksForForecast {
+            return .refuse(unmatched: [], problems: ["I answer from the data as it is; I cannot forecast or predict"])
+        }
         state.parseInTotal()
         state.parseTime()
         state.parseDailyRows()
@@ -59,6 +63,24 @@ enum Planner {
                 }
             }
         }
+        // A period the data does not reach has no answer to give.
+        for group in plan.conditions + plan.shareWithin {
+            for case .dateRange(let c, let r) in group {
+                guard let newest = state.newestDate(c), let oldest = state.oldestDate(c) else { continue }
+                if let from = r.from, from > newest {
+                    return .refuse(unmatched: [], problems: ["\(c) ends on \(newest.iso); there is no data from \(from.iso)"])
+                }
+                if let to = r.to, to <= oldest {
+                    return .refuse(unmatched: [], problems: ["\(c) starts on \(oldest.iso); there is no data before \(to.iso)"])
+                }
+            }
+        }
+        // "what time of day…" over a column of dates alone: every hour would be 00.
+        for key in plan.groupBy {
+            if case .bucket(let b) = key, b.grain == .hourOfDay || b.grain == .hour, state.profile(b.column)?.type == .date {
+                return .refuse(unmatched: [], problems: ["\(b.column) holds dates without times, so there is no hour to group by"])
+            }
+        }
         if !state.ignoredWords.isEmpty {
             plan.notes.append("ignored " + state.ignoredWords.map { "\"\($0)\"" }.joined(separator: ", "))
         }
@@ -68,6 +90,22 @@ enum Planner {
 }
 
 extension PlanningState {
+    /// "what will sales be in 2025", "predict next year's revenue" — but not "will you show me".
+    var asksForForecast: Bool {
+        var words: [String] = []
+        for t in tags {
+            switch t.kind {
+            case .lex(.stop), .unknown: words += t.text.split(separator: " ").map(String.init)
+            default: words.append("")
+            }
+        }
+        for (k, w) in words.enumerated() where Lexicon.forecastWords.contains(w) {
+            if w == "will", k + 1 < words.count, ["you", "u", "ya"].contains(words[k + 1]) { continue }
+            return true
+        }
+        return false
+    }
+
     var rankHigh: Bool { has { $0 == .superlativeHigh || $0 == .top || $0 == .best } }
     var rankLow: Bool { has { $0 == .superlativeLow || $0 == .bottom || $0 == .worst } }
     var isRanking: Bool { rankHigh || rankLow }

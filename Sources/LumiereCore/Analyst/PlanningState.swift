@@ -132,10 +132,21 @@ struct PlanningState {
         guard let hit = tags[index].columnHit else { return nil }
         if hit.strength == .partial { penalty += 0.1 } else if hit.strength == .synonym { penalty += 0.05 }
         guard hit.alternatives.count > 1 else { return hit.column }
+        // "mpg in the city" over `MPG.city` and `MPG.highway`: a word elsewhere that names one
+        // of the alternatives by a part of its name picks it (and is used up).
+        let refiners = tags.indices.filter { j in
+            guard j != index, !tags[j].consumed, let other = tags[j].columnHit, other.strength != .full,
+                  other.alternatives.count <= 1 else { return false }
+            return hit.alternatives.contains(other.column)
+        }
+        if refiners.count == 1, let chosen = tags[refiners[0]].columnHit?.column {
+            tags[refiners[0]].consumed = true
+            return chosen
+        }
         // "sales vs sales tax": a column the question names unambiguously elsewhere is not what
         // the shorter word means here.
         let namedElsewhere = Set(tags.indices.compactMap { j -> String? in
-            guard j != index, let other = tags[j].columnHit, other.alternatives.count <= 1 else { return nil }
+            guard j != index, let other = tags[j].columnHit, other.alternatives.count <= 1, other.strength == .full else { return nil }
             return other.column
         })
         var options = hit.alternatives.filter { !namedElsewhere.contains($0) }
@@ -165,6 +176,11 @@ struct PlanningState {
     }
 
     /// The newest date in a column (from the profile), the anchor of "last 3 months".
+    func oldestDate(_ column: String) -> CivilDate? {
+        guard let min = profile(column)?.min, case .text(let s) = min else { return nil }
+        return CivilDate(iso: s)
+    }
+
     func newestDate(_ column: String) -> CivilDate? {
         guard let max = profile(column)?.max, case .text(let s) = max else { return nil }
         return CivilDate(iso: s)

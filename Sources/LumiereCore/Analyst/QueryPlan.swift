@@ -147,6 +147,9 @@ struct QueryPlan: Sendable, Equatable {
     /// The whole a conditional share is taken of ("share of professors in discipline B": the
     /// professors), a WHERE clause around the share's own condition.
     var shareWithin: [[Condition]] = []
+    /// "which car has the most horsepower": every row tied for the top of the first ORDER BY
+    /// column, not one of them picked by chance (rendered as `= (SELECT MAX…)`, no LIMIT).
+    var keepTies = false
     var intent: QueryIntent = .single
     /// What the engine assumed or left out ("ignored "house"", "assumed "prce" means "price""),
     /// appended to the interpretation.

@@ -261,7 +261,13 @@ enum SQLBuilder {
         }.joined(separator: ", ")
         sql += " FROM \(quoteIdentifier(SourceSchema.tableName))"
         let conditional = plan.projections.contains { if case .conditionalShare = $0 { return true } else { return false } }
-        if !conditional, let w = whereExpression(plan.conditions) { sql += " WHERE \(w)" }
+        if plan.keepTies, case .column(let c, let descending)? = plan.orderBy.first {
+            // The extreme over the same rows, and every row that reaches it.
+            let inner = whereExpression(plan.conditions).map { " WHERE \($0)" } ?? ""
+            let extreme = "(SELECT \(descending ? "MAX" : "MIN")(\(quoteIdentifier(c))) FROM \(quoteIdentifier(SourceSchema.tableName))\(inner))"
+            let tie = "\(quoteIdentifier(c)) = \(extreme)"
+            sql += " WHERE " + (whereExpression(plan.conditions).map { "\($0) AND \(tie)" } ?? tie)
+        } else if !conditional, let w = whereExpression(plan.conditions) { sql += " WHERE \(w)" }
         if conditional, let w = whereExpression(plan.shareWithin) { sql += " WHERE \(w)" }
         if !plan.groupBy.isEmpty {
             sql += " GROUP BY " + plan.groupBy.map { key -> String in
@@ -288,7 +294,14 @@ enum SQLBuilder {
                 }
             }.joined(separator: ", ")
         }
-        if let limit = plan.limit { sql += " LIMIT \(limit)" }
+        if plan.keepTies {
+            sql += " LIMIT \(SQLBuilder.maxTiedRows)"
+        } else if let limit = plan.limit {
+            sql += " LIMIT \(limit)"
+        }
         return sql
     }
+
+    /// A cap on rows tied for the top (a column of one repeated value would return them all).
+    static let maxTiedRows = 50
 }

@@ -148,6 +148,13 @@ struct Tagger: Sendable {
                 if let compound {
                     guessed = "assumed \"\(texts.joined(separator: " "))\" means \(compound.column) = \(quoteLiteral(compound.value))"
                 }
+                // "which type of car" over a `Type` column: filler ("type of") never hides a
+                // column named by its first word.
+                if lex == .stop, length > 1, column == nil, value == nil,
+                   let first = columns.match([stems[0]]), first.strength == .full {
+                    length -= 1
+                    continue
+                }
                 if let lex, Tagger.isOperator(lex), !(value != nil && Tagger.isValueIntroducer(previousLex) && length > 1) {
                     chosen = (.lex(lex), length)
                 } else if let value, let column {

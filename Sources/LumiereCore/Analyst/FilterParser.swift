@@ -56,7 +56,28 @@ extension PlanningState {
         }
     }
 
+    /// "cars with above average mpg", "days where ozone was below the average": a comparison
+    /// with the column's own average over all rows.
+    mutating func parseAverageComparisons() {
+        for i in tags.indices where !tags[i].consumed {
+            guard case .lex(.comparator(let op))? = Optional(tags[i].kind), op != .eq, op != .ne,
+                  let a = next(after: i), tags[a].lex == .aggregate(.avg), !tags[a].consumed else { continue }
+            // The column: right after "average" ("above average mpg"), else right before the comparator.
+            var target: Int?
+            if let n = next(after: a), let hit = tags[n].columnHit, !tags[n].consumed, profile(hit.column)?.type.isNumeric == true {
+                target = n
+            } else if let p = previous(before: i), let hit = tags[p].columnHit, !tags[p].consumed,
+                      profile(hit.column)?.type.isNumeric == true {
+                target = p
+            }
+            guard let t = target, let column = column(of: t) else { continue }
+            for k in [i, a, t] { tags[k].consumed = true }
+            addCondition(.compareToAverage(column: column, op: op))
+        }
+    }
+
     mutating func parseComparisons() {
+        parseAverageComparisons()
         parseComparativeThresholds()
         var lastComparison: (group: Int, end: Int)?
         for i in tags.indices where !tags[i].consumed {
@@ -207,14 +228,50 @@ extension PlanningState {
     /// column (a handful of values: cylinders, gears, doses) is that value, an equality filter.
     /// Only numbers inside the column's range, and not a count or limit ("top 3 …"), nor the
     /// end of a comparison.
+    /// "cars with 4 or 6 cylinders", "4, 6 and 8 cyl cars combined": numbers joined by
+    /// "or"/"and"/commas before a coded column are any of those codes (one OR group).
+    mutating func parseCodedNumberLists() {
+        var i = 0
+        while i < tags.count {
+            guard !tags[i].consumed, case .number = tags[i].kind, !numberIsBound(at: i) else { i += 1; continue }
+            var numbers = [i]
+            var k = i + 1
+            while k + 1 < tags.count, tags[k].lex == .or || tags[k].lex == .and || tags[k].text == ",",
+                  case .number = tags[k + 1].kind, !tags[k + 1].consumed {
+                numbers.append(k + 1)
+                k += 2
+            }
+            guard numbers.count >= 2, k < tags.count, !tags[k].consumed, let hit = tags[k].columnHit,
+                  hit.alternatives.count <= 1, isCodeLike(hit.column), let p = profile(hit.column),
+                  let lo = p.min?.doubleValue, let hi = p.max?.doubleValue,
+                  numbers.allSatisfy({ tags[$0].numberValue.map { lo <= $0 && $0 <= hi } ?? false }) else { i += 1; continue }
+            let group = numbers.map { Condition.compare(column: hit.column, op: .eq, value: tags[$0].numberValue!) }
+            for j in i...k { tags[j].consumed = true }
+            if !conditions.contains(group) { conditions.append(group) }
+            i = k + 1
+        }
+    }
+
     mutating func parseCodedNumbers() {
         // Written as a lookup, then the mutation: the nested-loop form (a `where` clause,
         // `guard … continue` and `break` over `tags` inside a mutating method) crashed the
         // Swift 6.3.1 optimizer's ownership verifier in release builds.
         for i in tags.indices {
             let tag = tags[i]
-            guard !tag.consumed, case .number(let n, _) = tag.kind, !numberIsBound(at: i),
+            // "4 gear or 5 gear": the second code joins the first one's group.
+            let afterOr = i > 1 && tags[i - 1].lex == .or && !tags[i - 1].consumed
+            guard !tag.consumed, case .number(let n, _) = tag.kind, !numberIsBound(at: i) || afterOr,
                   let (k, column) = codedNeighbour(of: i, value: n) else { continue }
+            if afterOr {
+                guard let g = conditions.lastIndex(where: { group in
+                    group.allSatisfy { if case .compare(column, .eq, _) = $0 { return true } else { return false } }
+                }) else { continue }
+                tags[i - 1].consumed = true
+                tags[i].consumed = true
+                tags[k].consumed = true
+                conditions[g].append(.compare(column: column, op: .eq, value: n))
+                continue
+            }
             tags[i].consumed = true
             tags[k].consumed = true
             addCondition(.compare(column: column, op: .eq, value: n))
@@ -296,14 +353,20 @@ extension PlanningState {
     /// names. Read as a threshold ("more than" a number) or a maximum ("higher"), it would
     /// answer another question; without a named measure the comparison plan says what it used.
     mutating func parseGroupComparatives() {
-        guard let column = comparedValueColumn() else { return }
+        // "is mpg higher for 4 gear or 5 gear cars": two codes of a number column, one group each.
+        let numbered = conditions.first { group in
+            group.count >= 2 && group.allSatisfy { if case .compare(group[0].column, .eq, _) = $0 { return true } else { return false } }
+        }?.first?.column
+        guard let column = comparedValueColumn() ?? numbered else { return }
+        var compared = false
+        defer { if compared, column == numbered, !groups.contains(.column(column)) { groups.append(.column(column)) } }
         for i in tags.indices where !tags[i].consumed {
             let word = tags[i].text
             switch tags[i].kind {
             case .lex(.comparator(let op)) where op != .eq && op != .ne:
                 // "more than women": the comparator's other side is a value, not a number.
                 guard let j = next(after: i), let hit = tags[j].valueHit,
-                      hit.alternatives.contains(where: { $0.column == column }) else { continue }
+                      hit.alternatives.contains(where: { $0.column == column }) || column == numbered else { continue }
             case .lex(.superlativeHigh), .lex(.superlativeLow):
                 // "higher for men or women": a comparative form, not "highest".
                 guard Lexicon.comparativeForms.contains(word) else { continue }
@@ -318,6 +381,7 @@ extension PlanningState {
             tags[i].kind = .lex(.compare)
             tags[i].consumed = true
             comparesGroups = true
+            compared = true
             if i + 1 < tags.count, tags[i + 1].text == "than" { tags[i + 1].consumed = true }
         }
     }

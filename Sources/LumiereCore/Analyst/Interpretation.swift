@@ -177,6 +177,9 @@ enum Interpretation {
             case .ne: word = "≠"
             }
             return "\(column) \(word) \(SQLBuilder.numberLiteral(v))"
+        case .compareToAverage(let column, let op):
+            let word = op == .gt || op == .ge ? "above" : "below"
+            return "\(column) is \(word) its average over all rows"
         case .between(let column, let lo, let hi, let negated):
             return "\(column) \(negated ? "not " : "")between \(SQLBuilder.numberLiteral(lo)) and \(SQLBuilder.numberLiteral(hi))"
         case .dateRange(let column, let r):

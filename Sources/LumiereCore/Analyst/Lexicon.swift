@@ -484,6 +484,9 @@ enum Lexicon {
                                                     "least common", "largest number of", "lowest number of",
                                                     "maximum number of", "top most", "more", "fewer", "less"]
 
+    /// Group cues that order rather than group: "sorted by weight".
+    static let sortCues: Set<String> = ["sort by", "sorted by"]
+
     /// Words of a forecast: the engine answers from the data and refuses these.
     static let forecastWords: Set<String> = ["will", "forecast", "forecasts", "predict", "predicted", "prediction",
                                              "projected", "projection", "expect", "expected", "future"]

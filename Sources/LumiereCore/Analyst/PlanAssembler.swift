@@ -16,12 +16,31 @@ extension PlanningState {
         if isCompare, groups.isEmpty, roles.otherText.isEmpty, measures.isEmpty, !countRows, roles.bareMeasures.count >= 2 {
             return correlationPlan(roles)
         }
-        if let plan = listingPlan(roles) { return recencyOrdered(plan, roles) }
-        if let plan = dateExtremePlan(roles) { return plan }
-        if isRanking, groups.isEmpty, roles.otherText.isEmpty, measures.isEmpty, !countRows, !explicitAggregate {
-            return rowRankingPlan(roles)
+        if var plan = listingPlan(roles) {
+            // "list cars sorted by weight": the rows in that order.
+            if let column = sortColumn {
+                plan.orderBy = [.column(column, descending: sortDescending ?? false)]
+                return plan
+            }
+            return recencyOrdered(plan, roles)
         }
-        return aggregatePlan(roles)
+        if let plan = dateExtremePlan(roles) { return sorted(plan) }
+        if isRanking, groups.isEmpty, roles.otherText.isEmpty, measures.isEmpty, !countRows, !explicitAggregate {
+            return sorted(rowRankingPlan(roles))
+        }
+        return sorted(aggregatePlan(roles))
+    }
+
+    /// "average mpg by cyl sorted by cyl": ordered by a group it shows. A sort the answer
+    /// cannot take is refused, never dropped silently.
+    private mutating func sorted(_ plan: QueryPlan?) -> QueryPlan? {
+        guard var plan, let column = sortColumn else { return plan }
+        if plan.groupBy.contains(.column(column)) {
+            plan.orderBy = [.column(column, descending: sortDescending ?? false)]
+            return plan
+        }
+        problems.append("I can sort a list of rows, or groups by their own column, by \(column), but not this answer; ask for the rows, or for a ranking (\"top 5 by \(column)\")")
+        return nil
     }
 
     /// Nothing was asked to be measured: no measure, count, aggregate word or "performance".

@@ -25,6 +25,7 @@ enum Planner {
         state.parseEdgeRows()
         state.parseUnits()
         state.parseComparisons()
+        state.parseCodedNumberLists()
         state.parseCodedNumbers()
         state.parseComparativeAdjectives()
         state.parseValues()

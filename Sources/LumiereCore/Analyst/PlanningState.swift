@@ -57,6 +57,8 @@ struct PlanningState {
     var comparesByAdjective = false
     /// A comparative between two named groups ("earn more than women"): compared by average.
     var comparesGroups = false
+    /// "sorted by weight": the column a list of rows is ordered by.
+    var sortColumn: String?
     /// The measure a unit after a number implies, by the number's tag index ("90 degrees").
     var unitMeasures: [Int: String] = [:]
     /// Ratios named as "X per Y" with both numeric ("cost per kg").

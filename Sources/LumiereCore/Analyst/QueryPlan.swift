@@ -63,11 +63,13 @@ enum Condition: Sendable, Equatable {
     case monthOfYear(column: String, month: Int)
     case boolean(column: String, value: Bool)
     case isNull(column: String, negated: Bool)
+    /// "above-average mpg": compared with the column's average over all rows.
+    case compareToAverage(column: String, op: ComparisonOp)
 
     var column: String {
         switch self {
         case .inValues(let c, _, _), .compare(let c, _, _), .between(let c, _, _, _), .dateRange(let c, _),
-             .monthOfYear(let c, _), .boolean(let c, _), .isNull(let c, _):
+             .monthOfYear(let c, _), .boolean(let c, _), .isNull(let c, _), .compareToAverage(let c, _):
             return c
         }
     }

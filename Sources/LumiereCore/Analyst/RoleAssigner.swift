@@ -34,6 +34,14 @@ extension PlanningState {
                 continue
             }
             guard let j = next(after: i) else { continue }
+            // "sorted by weight", "order by price": an order, not a grouping.
+            if Lexicon.sortCues.contains(tags[i].text), !isRanking, tags[j].columnHit != nil, !tags[j].consumed,
+               let column = column(of: j) {
+                sortColumn = column
+                tags[i].consumed = true
+                tags[j].consumed = true
+                continue
+            }
             // "across all stores", "for all regions": everything together, not a grouping.
             if ["across all", "for all", "over all"].contains(tags[i].text) {
                 tags[i].consumed = true

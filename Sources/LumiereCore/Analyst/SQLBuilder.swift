@@ -70,6 +70,9 @@ enum SQLBuilder {
             return "\(c) \(negated ? "NOT IN" : "IN") (\(values.map(quoteLiteral).joined(separator: ", ")))"
         case .compare(let column, let op, let value):
             return "\(quoteIdentifier(column)) \(op.rawValue) \(numberLiteral(value))"
+        case .compareToAverage(let column, let op):
+            let c = quoteIdentifier(column)
+            return "\(c) \(op.rawValue) (SELECT AVG(\(c)) FROM \(quoteIdentifier(SourceSchema.tableName)))"
         case .between(let column, let low, let high, let negated):
             return "\(quoteIdentifier(column)) \(negated ? "NOT BETWEEN" : "BETWEEN") \(numberLiteral(low)) AND \(numberLiteral(high))"
         case .dateRange(let column, let range):

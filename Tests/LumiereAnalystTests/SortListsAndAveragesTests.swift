@@ -1,0 +1,66 @@
+// "sorted by", numbers joined by or/and before a coded column ("4 or 6 cylinders"), "4 gear
+// or 5 gear" compared, and "above average": on a table of its own.
+
+import Foundation
+@testable import LumiereCore
+import LumiereStore
+import Testing
+
+@Suite("Sorting, lists of codes, comparisons with the average")
+struct SortListsAndAveragesTests {
+    static let bikes = """
+        model,gears,wheels,weight,price
+        a,3,2,12.0,300
+        b,7,2,10.5,500
+        c,21,2,9.0,900
+        d,7,3,15.0,450
+        e,3,3,16.5,350
+        f,21,2,8.5,1200
+
+        """
+
+    func answer(_ q: String, _ s: IngestedSource) -> GeneratedQuery? {
+        if case .answer(let g) = BuiltinAnalyst().translate(q, schema: s.schema) { return g }
+        return nil
+    }
+
+    @Test("'sorted by' orders a list of rows or groups by their own column; a sort the answer cannot take is refused")
+    func sorting() throws {
+        try IngestedSource.with(name: "bikes", csv: Self.bikes) { b in
+            let list = try #require(answer("list the bikes sorted by weight", b))
+            #expect(list.sql.hasSuffix(#"ORDER BY "weight" ASC"#), "\(list.sql)")
+            #expect(try b.executor.run(list.sql).rows.first?.first == .text("f"))
+            let down = try #require(answer("show bikes with 2 wheels sorted by price descending", b))
+            #expect(down.sql.contains(#""wheels" = 2"#) && down.sql.hasSuffix(#"ORDER BY "price" DESC"#), "\(down.sql)")
+            let groups = try #require(answer("average price by gears sorted by gears", b))
+            #expect(groups.sql.hasSuffix(#"ORDER BY "gears" ASC"#), "\(groups.sql)")
+            // Never dropped silently.
+            #expect(answer("average price by gears sorted by weight", b) == nil)
+        }
+    }
+
+    @Test("numbers joined by or/and before a coded column are any of them; two such codes compared side by side")
+    func codeLists() throws {
+        try IngestedSource.with(name: "bikes", csv: Self.bikes) { b in
+            for q in ["bikes with 3 or 7 gears", "how many bikes have 3, 7 or 21 gears", "average price for 3 and 7 gear bikes combined"] {
+                let g = try #require(answer(q, b), "\(q)")
+                #expect(g.sql.contains(#"("gears" = 3) OR ("gears" = 7)"#), "\(q): \(g.sql)")
+            }
+            let compared = try #require(answer("is price higher for 3 gear or 21 gear bikes", b))
+            #expect(compared.sql.contains(#"GROUP BY "gears""#) && compared.sql.contains(#"AVG("price")"#), "\(compared.sql)")
+            #expect(try b.executor.run(compared.sql).rows.count == 2)
+        }
+    }
+
+    @Test("'above average' compares with the column's average over all rows")
+    func aboveAverage() throws {
+        try IngestedSource.with(name: "bikes", csv: Self.bikes) { b in
+            let above = try #require(answer("how many bikes have above average price", b))
+            #expect(above.sql.contains(#""price" > (SELECT AVG("price") FROM "data")"#), "\(above.sql)")
+            #expect(try b.executor.run(above.sql).rows.first?.first == .integer(2))
+            #expect(above.interpretation.contains("above its average"), "\(above.interpretation)")
+            let below = try #require(answer("average price of bikes with a weight below the average", b))
+            #expect(below.sql.contains(#""weight" < (SELECT AVG("weight") FROM "data")"#), "\(below.sql)")
+        }
+    }
+}

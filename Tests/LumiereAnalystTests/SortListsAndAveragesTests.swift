@@ -1,12 +1,13 @@
 // "sorted by", numbers joined by or/and before a coded column ("4 or 6 cylinders"), "4 gear
-// or 5 gear" compared, and "above average": on a table of its own.
+// or 5 gear" compared, "above average", and spread statistics (standard deviation, variance,
+// range): on a table of its own.
 
 import Foundation
 @testable import LumiereCore
 import LumiereStore
 import Testing
 
-@Suite("Sorting, lists of codes, comparisons with the average")
+@Suite("Sorting, lists of codes, comparisons with the average, spread")
 struct SortListsAndAveragesTests {
     static let bikes = """
         model,gears,wheels,weight,price
@@ -61,6 +62,24 @@ struct SortListsAndAveragesTests {
             #expect(above.interpretation.contains("above its average"), "\(above.interpretation)")
             let below = try #require(answer("average price of bikes with a weight below the average", b))
             #expect(below.sql.contains(#""weight" < (SELECT AVG("weight") FROM "data")"#), "\(below.sql)")
+        }
+    }
+
+    @Test("standard deviation, variance and range are computed by the sandboxed executor; text has none")
+    func spread() throws {
+        try IngestedSource.with(name: "bikes", csv: Self.bikes) { b in
+            let sd = try #require(answer("standard deviation of price", b))
+            #expect(sd.sql.contains(#"stddev("price")"#), "\(sd.sql)")
+            guard case .real(let value)? = try b.executor.run(sd.sql).rows.first?.first else {
+                Issue.record("no standard deviation"); return
+            }
+            #expect(abs(value - 355.90261) < 0.001, "\(value)")  // the sample statistic (n − 1)
+            let range = try #require(answer("what is the spread of weight by wheels", b))
+            #expect(range.sql.contains(#"MAX("weight") - MIN("weight")"#) && range.sql.contains(#"GROUP BY "wheels""#), "\(range.sql)")
+            let rows = try b.executor.run(range.sql).rows
+            #expect(rows.contains { $0.first == .integer(3) && $0.last == .real(1.5) }, "\(rows)")
+            #expect(try #require(answer("variance of weight", b)).sql.contains(#"variance("weight")"#))
+            #expect(answer("standard deviation of model", b) == nil)
         }
     }
 }

@@ -129,6 +129,9 @@ public struct FollowUpSuggester: Sendable {
         case .max: return "maximum \(c)"
         case .count: return "number of \(c)"
         case .countDistinct: return "number of distinct \(c)"
+        case .stddev: return "standard deviation of \(c)"
+        case .variance: return "variance of \(c)"
+        case .range: return "range of \(c)"
         }
     }
 

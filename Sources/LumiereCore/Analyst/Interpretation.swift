@@ -131,6 +131,9 @@ enum Interpretation {
         case .max: return "maximum of \(c)"
         case .count: return "number of \(c) values"
         case .countDistinct: return "number of distinct \(c)"
+        case .stddev: return "standard deviation of \(c)"
+        case .variance: return "variance of \(c)"
+        case .range: return "range (maximum − minimum) of \(c)"
         }
     }
 

@@ -9,6 +9,8 @@
 /// Aggregate functions the engine can emit (median is registered by the executor).
 enum AggregateFunction: String, Sendable, Equatable, Hashable {
     case sum, avg, median, min, max, count, countDistinct
+    /// Sample standard deviation and variance (registered by the executor), and MAX − MIN.
+    case stddev, variance, range
 }
 
 enum ComparisonOp: String, Sendable, Equatable, Hashable {
@@ -106,6 +108,10 @@ enum Lexicon {
              "aggregate", "altogether", "sum total", "grand total", "cumulative sum of"], .aggregate(.sum))
         add(["average", "avg", "mean", "typical", "on average", "av", "averaged"], .aggregate(.avg))
         add(["median", "middle value", "med"], .aggregate(.median))
+        add(["standard deviation", "standard deviation of", "std dev", "stdev", "stddev", "std deviation",
+             "standard dev"], .aggregate(.stddev))
+        add(["variance", "variance of"], .aggregate(.variance))
+        add(["range", "range of", "spread", "spread of"], .aggregate(.range))
         add(["minimum", "min", "smallest value", "lowest value"], .aggregate(.min))
         add(["maximum", "max", "largest value", "highest value", "peak"], .aggregate(.max))
         add(["headcount", "head count", "headcount of", "count", "tally", "count of", "number of", "how many", "no of", "num of", "nr of",

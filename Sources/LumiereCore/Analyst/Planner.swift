@@ -64,6 +64,18 @@ enum Planner {
                 }
             }
         }
+        // "the date range": spread statistics are for numbers; a date's range is its first and
+        // last value.
+        var spreadChecked: [Projection] = []
+        for p in plan.projections {
+            guard case .measure(let m) = p, [.stddev, .variance, .range].contains(m.function), let c = m.column,
+                  let type = state.profile(c)?.type, !type.isNumeric else { spreadChecked.append(p); continue }
+            guard type.isTemporal, m.function == .range else {
+                return .refuse(unmatched: [], problems: ["\(c) is not a number, so it has no \(m.function.phrase)"])
+            }
+            spreadChecked += [.measure(Measure(function: .min, column: c)), .measure(Measure(function: .max, column: c))]
+        }
+        plan.projections = spreadChecked
         // A period the data does not reach has no answer to give.
         for group in plan.conditions + plan.shareWithin {
             for case .dateRange(let c, let r) in group {

@@ -50,6 +50,9 @@ struct Measure: Sendable, Equatable {
         case .max: return "max_\(base)"
         case .count: return column == nil ? "row_count" : "\(base)_count"
         case .countDistinct: return "distinct_\(base)_count"
+        case .stddev: return "stddev_\(base)"
+        case .variance: return "variance_\(base)"
+        case .range: return "range_\(base)"
         }
     }
 }

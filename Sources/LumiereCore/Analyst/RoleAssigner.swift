@@ -390,6 +390,9 @@ extension AggregateFunction {
         case .max: return "maximum"
         case .count: return "number of rows"
         case .countDistinct: return "number of distinct values"
+        case .stddev: return "standard deviation"
+        case .variance: return "variance"
+        case .range: return "range"
         }
     }
 }

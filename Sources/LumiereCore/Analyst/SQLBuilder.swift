@@ -59,6 +59,10 @@ enum SQLBuilder {
         case .max: return "MAX(\(c))"
         case .count: return "COUNT(\(c))"
         case .countDistinct: return "COUNT(DISTINCT \(c))"
+        // Registered by the sandboxed executor (SandboxFunctions): sample statistics.
+        case .stddev: return "stddev(\(c))"
+        case .variance: return "variance(\(c))"
+        case .range: return "MAX(\(c)) - MIN(\(c))"
         }
     }
 

@@ -73,6 +73,7 @@ struct ResultShape {
     static func isAdditive(name: String) -> Bool {
         let tokens = nameTokens(name)
         let nonAdditive: Set<String> = ["avg", "average", "mean", "median", "min", "max", "minimum", "maximum",
+                                        "range",
                                         "rate", "ratio", "price", "std", "stddev", "variance", "per", "change",
                                         "growth", "cumulative", "running", "distinct"]
         return tokens.allSatisfy { !nonAdditive.contains($0) }

@@ -274,6 +274,12 @@ extension PlanningState {
             }
             tags[i].consumed = true
             tags[k].consumed = true
+            // "excluding 8 cylinder cars", "not 4 gears".
+            if let p = previous(before: min(i, k)), tags[p].lex == .negate, !tags[p].consumed {
+                tags[p].consumed = true
+                addCondition(.compare(column: column, op: .ne, value: n))
+                continue
+            }
             addCondition(.compare(column: column, op: .eq, value: n))
         }
     }

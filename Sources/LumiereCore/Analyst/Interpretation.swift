@@ -3,7 +3,26 @@
 // Built from the typed plan only — column names, stored values and numbers.
 
 enum Interpretation {
+    /// "2nd", "3rd", "11th".
+    static func ordinal(_ n: Int) -> String {
+        let suffix = (11...13).contains(n % 100) ? "th" : (n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th")
+        return "\(n)\(suffix)"
+    }
+
     static func describe(_ plan: QueryPlan) -> String {
+        if let offset = plan.offset, offset > 0, case .column(let c, let d)? = plan.orderBy.first {
+            // "the 2nd highest wt (the whole row)", "the 2nd highest distinct mpg"
+            var text = "the \(ordinal(offset + 1)) \(d ? "highest" : "lowest") \(plan.distinct ? "distinct " : "")\(c)"
+            if plan.projections == [.star] { text += " (the whole row)" }
+            let stated = plan.conditions.filter { !$0.allSatisfy { if case .isNull(c, true) = $0 { return true } else { return false } } }
+            if let more = describe(stated), !more.isEmpty { text += ", where \(more)" }
+            return text
+        }
+        if let r = plan.rowsPerGroup {
+            var text = "rows, \(r.descending ? "top" : "bottom") \(r.limit) by \(r.orderColumn) within each \(r.partition)"
+            if let more = describe(plan.conditions), !more.isEmpty { text += ", where \(more)" }
+            return text
+        }
         if let cover = plan.coverAll, plan.intent == .listing || plan.groupBy.isEmpty { return describeCoverAll(plan, cover) }
         if !plan.absent.isEmpty {
             // "Region with no rows where Category is "Hardware"" (AbsenceRule)

@@ -237,6 +237,23 @@ enum Lexicon {
                        "eighteen", "nineteen", "twenty"]
         for (k, w) in numbers.enumerated() { p[w] = .number(k + 1) }
         p["zero"] = .number(0)  // "below zero"
+        // "more than twenty five", "over a hundred", "at least three thousand".
+        let tens = ["twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90]
+        for (word, n) in tens {
+            p[word] = .number(n)
+            for (k, unit) in numbers.prefix(9).enumerated() { p["\(word) \(unit)"] = .number(n + k + 1) }
+        }
+        for lead in ["a", "one"] {
+            p["\(lead) hundred"] = .number(100)
+            p["\(lead) thousand"] = .number(1000)
+            p["\(lead) million"] = .number(1_000_000)
+        }
+        for (k, unit) in numbers.prefix(9).enumerated() where k >= 1 {
+            p["\(unit) hundred"] = .number((k + 1) * 100)
+            p["\(unit) thousand"] = .number((k + 1) * 1000)
+        }
+        p["hundred"] = .number(100)
+        p["thousand"] = .number(1000)
         // "average brain weight, ignoring missing values": the column's known values only.
         add(["ignoring missing values", "ignoring missing", "ignoring nulls", "ignoring the missing values",
              "excluding missing values", "excluding missing", "skipping missing values", "without missing values",
@@ -489,6 +506,10 @@ enum Lexicon {
     static let countingSuperlatives: Set<String> = ["most", "fewest", "least", "top", "bottom", "most common",
                                                     "least common", "largest number of", "lowest number of",
                                                     "maximum number of", "top most", "more", "fewer", "less"]
+
+    /// Ordinal words before a superlative: "the second highest".
+    static let ordinals: [String: Int] = ["second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+                                          "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10]
 
     /// Group cues that order rather than group: "sorted by weight".
     static let sortCues: Set<String> = ["sort by", "sorted by"]

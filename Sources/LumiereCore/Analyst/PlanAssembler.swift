@@ -31,9 +31,14 @@ extension PlanningState {
         return sorted(aggregatePlan(roles))
     }
 
-    /// "average mpg by cyl sorted by cyl": ordered by a group it shows. A sort the answer
+    /// "average mpg by cyl sorted by cyl": ordered by a group it shows. Also: an ordinal
+    /// ("the second best region") only a row ranking can take; never dropped. A sort the answer
     /// cannot take is refused, never dropped silently.
     private mutating func sorted(_ plan: QueryPlan?) -> QueryPlan? {
+        if let k = ordinal, plan?.offset == nil {
+            problems.append("I can pick the \(Interpretation.ordinal(k)) row or value, but not the \(Interpretation.ordinal(k)) group; ask for the top \(k)")
+            return nil
+        }
         guard var plan, let column = sortColumn else { return plan }
         if plan.groupBy.contains(.column(column)) {
             plan.orderBy = [.column(column, descending: sortDescending ?? false)]
@@ -300,6 +305,18 @@ extension PlanningState {
             return nil
         }
         var plan = QueryPlan()
+        if let k = ordinal {
+            // "the 2nd heaviest car": that row; "second highest mpg": the second distinct value.
+            let rows = roles.sawRowNoun || isListVerb
+            plan.projections = rows ? [.star] : [.column(m)]
+            plan.distinct = !rows
+            plan.conditions = conditions + [[.isNull(column: m, negated: true)]]
+            plan.orderBy = [.column(m, descending: rankDescending)]
+            plan.limit = 1
+            plan.offset = k - 1
+            plan.intent = rows ? .ranking : .single
+            return plan
+        }
         if rankLimit != nil || hasLex(.top) || hasLex(.bottom) || roles.sawRowNoun || isListVerb {
             plan.projections = [.star]
             plan.conditions = conditions + [[.isNull(column: m, negated: true)]]
@@ -362,6 +379,17 @@ extension PlanningState {
             plan.orderBy = keys.map(orderKey)
             plan.intent = .cumulative
             return plan
+        }
+        if isRanking, keys.count == 1, case .column(let partition) = keys[0], distributiveGroups, rankTarget == nil,
+           !explicitAggregate, rankLimit != nil || roles.sawRowNoun,
+           let m = rankBy ?? adjectiveMeasureInQuestion() ?? roles.bareMeasures.first, m != partition {
+            // "top 2 cars by mpg for each cyl", "the heaviest car in each gear": rows, not an extreme.
+            var rows = QueryPlan()
+            rows.projections = [.star]
+            rows.conditions = conditions
+            rows.rowsPerGroup = RowsPerGroup(partition: partition, orderColumn: m, descending: rankDescending, limit: rankLimit ?? 1)
+            rows.intent = .ranking
+            return rows
         }
         if isRanking, !keys.isEmpty, distributiveGroups, rankTarget == nil, textGroups.isEmpty, !explicitAggregate,
            !roles.bareMeasures.isEmpty {

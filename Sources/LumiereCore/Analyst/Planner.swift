@@ -226,6 +226,21 @@ extension PlanningState {
 
     /// "top 5", "bottom 3", "5 best", "three highest".
     mutating func parseRankLimit() {
+        // "the 2nd heaviest car", "second highest mpg": the k-th, not the top k.
+        for i in tags.indices where !tags[i].consumed && i + 1 < tags.count {
+            switch tags[i + 1].lex {
+            case .superlativeHigh?, .superlativeLow?, .best?, .worst?:
+                let word = tags[i].text
+                let k = Lexicon.ordinals[word] ?? (tags[i].numberValue != nil && ["st", "nd", "rd", "th"].contains { word.hasSuffix($0) }
+                                                    ? tags[i].numberValue.map { Int($0) } : nil)
+                guard let k, k >= 2, k <= 1000 else { continue }
+                ordinal = k
+                tags[i].consumed = true
+                if case .unknown = tags[i].kind { tags[i].kind = .lex(.stop) }
+            default:
+                continue
+            }
+        }
         for i in tags.indices where !tags[i].consumed {
             switch tags[i].lex {
             case .top?, .bottom?, .best?, .worst?, .superlativeHigh?, .superlativeLow?, .first?, .last?:

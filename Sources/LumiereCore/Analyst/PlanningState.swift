@@ -59,6 +59,8 @@ struct PlanningState {
     var comparesGroups = false
     /// "sorted by weight": the column a list of rows is ordered by.
     var sortColumn: String?
+    /// "the 2nd heaviest": which place of the ranking is asked for (2 or more).
+    var ordinal: Int?
     /// The measure a unit after a number implies, by the number's tag index ("90 degrees").
     var unitMeasures: [Int: String] = [:]
     /// Ratios named as "X per Y" with both numeric ("cost per kg").

@@ -125,6 +125,14 @@ struct TopPerGroup: Sendable, Equatable {
     var limit: Int
 }
 
+/// "top 2 cars by mpg for each cyl": the first rows of each partition by one column, whole rows.
+struct RowsPerGroup: Sendable, Equatable {
+    var partition: String
+    var orderColumn: String
+    var descending: Bool
+    var limit: Int
+}
+
 /// Groups must have rows for every listed value of `column` ("regions that sold both A and
 /// B"): HAVING COUNT(DISTINCT column) = count. See CoverAllRule.
 struct CoverAll: Sendable, Equatable {
@@ -155,6 +163,10 @@ struct QueryPlan: Sendable, Equatable {
     /// "which car has the most horsepower": every row tied for the top of the first ORDER BY
     /// column, not one of them picked by chance (rendered as `= (SELECT MAX…)`, no LIMIT).
     var keepTies = false
+    /// Rows skipped before the LIMIT: "the second highest" is LIMIT 1 OFFSET 1.
+    var offset: Int?
+    /// Row-level ranking within groups (`ROW_NUMBER() OVER (PARTITION BY …)`).
+    var rowsPerGroup: RowsPerGroup?
     var intent: QueryIntent = .single
     /// What the engine assumed or left out ("ignored "house"", "assumed "prce" means "price""),
     /// appended to the interpretation.

@@ -173,9 +173,10 @@ extension PlanningState {
             if type.isNumeric {
                 // "top 3 doctors by fee": with a ranking and no other number to rank by, the
                 // numeric column is the measure even when it has few values.
+                // "the heaviest car per gear": the superlative names the other number.
                 let otherNumber = tags.contains { t in
                     t.columnHit.map { $0.column != hit.column && profile($0.column)?.type.isNumeric == true } ?? false
-                }
+                } || adjectiveMeasureInQuestion().map { $0 != hit.column } == true
                 guard isCodeLike(hit.column), !isRanking || otherNumber else { return false }
             }
             guard let column = column(of: j) else { return false }

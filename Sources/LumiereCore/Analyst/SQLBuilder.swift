@@ -136,6 +136,7 @@ enum SQLBuilder {
 
     static func render(_ plan: QueryPlan) -> String {
         if let period = plan.periodAverage { return renderPeriodAverage(plan, period) }
+        if let r = plan.rowsPerGroup { return renderRowsPerGroup(plan, r) }
         // "how many regions sold both A and B": count the groups that cover every value.
         if plan.coverAll != nil, plan.groupBy.isEmpty, plan.projections.count == 1,
            case .measure(let m) = plan.projections[0], m.function == .countDistinct, let target = m.column {
@@ -305,8 +306,20 @@ enum SQLBuilder {
             sql += " LIMIT \(SQLBuilder.maxTiedRows)"
         } else if let limit = plan.limit {
             sql += " LIMIT \(limit)"
+            if let offset = plan.offset, offset > 0 { sql += " OFFSET \(offset)" }
         }
         return sql
+    }
+
+    /// "top 2 cars by mpg for each cyl": number the rows within each partition, keep the first N.
+    static func renderRowsPerGroup(_ plan: QueryPlan, _ r: RowsPerGroup) -> String {
+        let (p, o) = (quoteIdentifier(r.partition), quoteIdentifier(r.orderColumn))
+        let direction = r.descending ? "DESC" : "ASC"
+        var conditions = plan.conditions
+        conditions.append([.isNull(column: r.orderColumn, negated: true)])
+        let filter = whereExpression(conditions).map { " WHERE \($0)" } ?? ""
+        let numbered = "SELECT *, ROW_NUMBER() OVER (PARTITION BY \(p) ORDER BY \(o) \(direction)) AS \(quoteIdentifier("rank_in_group")) FROM \(quoteIdentifier(SourceSchema.tableName))\(filter)"
+        return "SELECT * FROM (\(numbered)) WHERE \(quoteIdentifier("rank_in_group")) <= \(r.limit) ORDER BY \(p) ASC, \(o) \(direction)"
     }
 
     /// A cap on rows tied for the top (a column of one repeated value would return them all).

@@ -155,6 +155,7 @@ extension PlanningState {
     /// The numeric column a comparison is about: named just before the comparator, or just
     /// after the number, else the default measure after a row word.
     private mutating func comparisonColumn(before i: Int, after j: Int) -> String? {
+
         // "phd at least 40 years (ago)": a unit that could be several columns, one of them
         // named right before the comparator, is that one's unit.
         if j + 1 < tags.count, let unit = tags[j + 1].columnHit, unit.alternatives.count > 1, !tags[j + 1].consumed,
@@ -172,6 +173,13 @@ extension PlanningState {
             // "weighing less than 2 kg": the word before names the same column.
             if let p = previous(before: i), tags[p].columnHit?.column == column { tags[p].consumed = true }
             return column
+        }
+        // "dramas longer than two hours": the comparator's own adjective names its measure,
+        // whatever column stands before it.
+        if let first = tags[i].text.split(separator: " ").first, Lexicon.adjectiveMeasures[String(first)] != nil,
+           let measure = measureForAdjective(String(first)) {
+            penalty += 0.05
+            return measure
         }
         if let p = previous(before: i), tags[p].columnHit != nil, !tags[p].consumed,
            let column = column(of: p), profile(column)?.type.isNumeric == true {
@@ -546,11 +554,15 @@ extension PlanningState {
     /// of a column is its not being missing (adding the column up would answer another question).
     mutating func parseHavingAValue() {
         for k in tags.indices where !tags[k].consumed && tags[k].columnHit != nil {
-            guard k >= 2, k + 1 < tags.count, ["value", "reading", "measurement"].contains(tags[k + 1].text),
-                  Lexicon.indefiniteArticles.contains(tags[k - 1].text),
-                  ["have", "has", "had", "with"].contains(tags[k - 2].text.split(separator: " ").last.map(String.init) ?? ""),
-                  let column = column(of: k) else { continue }
-            for j in [k - 1, k, k + 1] { tags[j].consumed = true }
+            guard k >= 2, Lexicon.indefiniteArticles.contains(tags[k - 1].text),
+                  ["have", "has", "had", "with"].contains(tags[k - 2].text.split(separator: " ").last.map(String.init) ?? "")
+            else { continue }
+            let valueWord = k + 1 < tags.count && ["value", "reading", "measurement"].contains(tags[k + 1].text)
+            // "how many movies have a budget (listed)": the question ends at a column that has
+            // gaps, so having one is its being there.
+            let endsThere = next(after: k) == nil && (profile(tags[k].columnHit!.column)?.nullCount ?? 0) > 0
+            guard valueWord || endsThere, let column = column(of: k) else { continue }
+            for j in (valueWord ? [k - 1, k, k + 1] : [k - 1, k]) { tags[j].consumed = true }
             addCondition(.isNull(column: column, negated: true))
         }
     }

@@ -507,6 +507,10 @@ enum Lexicon {
                                                     "least common", "largest number of", "lowest number of",
                                                     "maximum number of", "top most", "more", "fewer", "less"]
 
+    /// Phrases made only of filler words that still carry meaning: tagged unknown.
+    static let idiomsWithMeaning: Set<String> = ["made it", "make it", "makes it", "got through",
+                                                 "pulled through", "came back", "got in", "get in"]
+
     /// Ordinal words before a superlative: "the second highest".
     static let ordinals: [String: Int] = ["second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
                                           "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10]

@@ -155,11 +155,20 @@ extension PlanningState {
     }
 
     /// The column of a data value named right after the share word ("percentage of managers").
+    /// Also "of the survivors, what percent were in first class": a value between a leading
+    /// "of"/"among" and the share word. Not "what percent were in first class" (the part).
     private func shareWholeColumn() -> String? {
         guard let s = tags.firstIndex(where: { $0.lex == .share }) else { return nil }
+        if let first = tags.first?.text.split(separator: " ").first, ["of", "among", "out"].contains(first),
+           let v = tags[..<s].firstIndex(where: { t in
+               t.valueHit != nil || t.columnHit.map { profile($0.column)?.type == .boolean || isFlagColumn($0.column) } == true }) {
+            return tags[v].valueHit?.column ?? tags[v].columnHit?.column
+        }
         var k = s + 1
-        while k < tags.count, tags[k].isStopLike, tags[k].valueHit == nil { k += 1 }
-        guard k < tags.count, let hit = tags[k].valueHit else { return nil }
+        while k < tags.count, tags[k].isStopLike, tags[k].valueHit == nil, tags[k].text.split(separator: " ").allSatisfy({ ["of", "the", "all"].contains($0) }) {
+            k += 1
+        }
+        guard k < tags.count, k > s + 1 || tags[s].text.hasSuffix(" of"), let hit = tags[k].valueHit else { return nil }
         return hit.column
     }
 

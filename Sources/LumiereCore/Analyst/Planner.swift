@@ -69,7 +69,16 @@ enum Planner {
         var spreadChecked: [Projection] = []
         for p in plan.projections {
             guard case .measure(let m) = p, [.stddev, .variance, .range].contains(m.function), let c = m.column,
-                  let type = state.profile(c)?.type, !type.isNumeric else { spreadChecked.append(p); continue }
+                  let type = state.profile(c)?.type else { spreadChecked.append(p); continue }
+            if type.isNumeric {
+                // "the range of fertility": its ends and the distance between them.
+                let parts = m.function == .range
+                    ? [Measure(function: .min, column: c), Measure(function: .max, column: c), m] : [m]
+                for part in parts where !spreadChecked.contains(.measure(part)) && !plan.projections.contains(.measure(part)) || part == m {
+                    spreadChecked.append(.measure(part))
+                }
+                continue
+            }
             guard type.isTemporal, m.function == .range else {
                 return .refuse(unmatched: [], problems: ["\(c) is not a number, so it has no \(m.function.phrase)"])
             }
@@ -427,10 +436,20 @@ extension PlanningState {
                 words.append(tags[i].text)
             case .lex(let w):
                 switch w {
-                case .timeUnit where i > 0 && tags[i - 1].numberValue != nil && tags[i - 1].consumed && tags[i].isPlural
+                case .timeUnit(let unit) where i > 0 && tags[i - 1].numberValue != nil && tags[i - 1].consumed && tags[i].isPlural
                                      && comparedBefore(i - 1):
                     // "sleep more than 15 hours": the unit of a compared number (the column
-                    // holds the amount in its own unit); said in the interpretation.
+                    // holds the amount in its own unit); said in the interpretation. But "longer
+                    // than two hours" over a `length` whose values could be hours or minutes
+                    // (both 2 and 120 in its range) cannot be read safely.
+                    let n = tags[i - 1].numberValue!
+                    if unit == .hour, let c = conditions.joined().first(where: {
+                        if case .compare(_, _, n) = $0 { return true } else { return false } })?.column,
+                       let p = profile(c), let lo = p.min?.doubleValue, let hi = p.max?.doubleValue,
+                       (lo...hi).contains(n), (lo...hi).contains(n * 60) {
+                        let problem = "I cannot tell whether \(c) is in \(tags[i].text) or another unit; give the number in \(c)'s own unit"
+                        if !problems.contains(problem) { problems.append(problem) }
+                    }
                     if !ignoredWords.contains(tags[i].text) { ignoredWords.append(tags[i].text) }
                 case .negate, .comparator, .between, .isNull, .isNotNull, .timeUnit, .month, .quarter, .this:
                     words.append(tags[i].text)

@@ -127,6 +127,12 @@ extension PlanningState {
     }
 
     /// A word naming the rows themselves: "rows", "orders", or "sale" for a sales table.
+    /// An integer column holding only 0 and 1 (`Drama`, `Action`): a flag.
+    func isFlagColumn(_ column: String) -> Bool {
+        guard let p = profile(column), p.type == .integer, case .integer(0)? = p.min, case .integer(1)? = p.max else { return false }
+        return true
+    }
+
     func isRowWord(_ j: Int) -> Bool {
         if tags[j].lex == .rowNoun || isEntityNoun(j) { return true }
         guard let hit = tags[j].columnHit, !tags[j].isPlural else { return false }
@@ -275,6 +281,13 @@ extension PlanningState {
                 guard let column = column(of: i), let type = profile(column)?.type else { continue }
                 tags[i].consumed = true
                 if type.isNumeric {
+                    // "count the dramas": a 0/1 column named in the plural picks its 1s.
+                    if tags[i].isPlural, pendingAggregate == nil || aggregateApplied, !pendingDistinct, isFlagColumn(column),
+                       tags[i].columnHit?.strength == .full {
+                        addCondition(.compare(column: column, op: .eq, value: 1))
+                        if pendingCount { countRows = true; pendingCount = false }
+                        continue
+                    }
                     if pendingCount && pendingDistinct {
                         // "how many different carburetor counts": the distinct values of a
                         // numeric column, counted — not the rows.
@@ -297,7 +310,8 @@ extension PlanningState {
                         else { countRows = true }
                         pendingCount = false
                     } else if let f = pendingAggregate,
-                              appliedAt.map({ a in tags[(a + 1)..<i].contains { $0.lex == .and } }) ?? true {
+                              // "average government and private", "average government vs private".
+                              appliedAt.map({ a in tags[(a + 1)..<i].contains { $0.lex == .and || $0.lex == .compare } }) ?? true {
                         appliedAt = i
                         for g in listedAggregates { addMeasure(Measure(function: g, column: column)) }
                         listedAggregates = []

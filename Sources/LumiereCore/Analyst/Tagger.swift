@@ -84,11 +84,16 @@ struct Tagger: Sendable {
         var i = 0
         while i < tokens.count {
             let t = tokens[i]
-            // "for 70-74": a stored range ("50-54" in an age-group column) is a value, not two numbers.
-            if t.kind == .number, i + 1 < tokens.count, tokens[i + 1].kind == .number,
-               let hit = values.match([t.stem, tokens[i + 1].stem]) {
-                tags.append(Tag(kind: .value(hit), text: t.text + "-" + tokens[i + 1].text, isPlural: false))
-                i += 2
+            // "for 70-74": a stored range ("50-54" in an age-group column) is a value, not two
+            // numbers; so is a value that starts with a number ("3rd class", "2 door").
+            if t.kind == .number, i + 1 < tokens.count,
+               let (hit, n) = [3, 2].lazy.compactMap({ (n: Int) -> (ValueHit, Int)? in
+                   guard i + n <= tokens.count else { return nil }
+                   return values.match(tokens[i..<(i + n)].map(\.stem)).map { ($0, n) }
+               }).first {
+                let joiner = tokens[i + 1].kind == .number ? "-" : " "
+                tags.append(Tag(kind: .value(hit), text: tokens[i..<(i + n)].map(\.text).joined(separator: joiner), isPlural: false))
+                i += n
                 continue
             }
             if t.kind == .number {
@@ -136,6 +141,12 @@ struct Tagger: Sendable {
                     } else {
                         chosen = (.column(ColumnHit(column: entry.column, strength: .full, alternatives: [entry.column])), length)
                     }
+                    break
+                }
+                // "how many first class women made it": an idiom whose words are all filler
+                // still means something (survived) — unknown, so never silently dropped.
+                if Lexicon.idiomsWithMeaning.contains(texts.joined(separator: " ")) {
+                    chosen = (.unknown, length)
                     break
                 }
                 let lex = Lexicon.phrases[stems.joined(separator: " ")] ?? Lexicon.phrases[texts.joined(separator: " ")]
@@ -192,6 +203,12 @@ struct Tagger: Sendable {
                                            assumption: "assumed \"\(last.text)\" means \(hit.column) \(code)")
                 i += chosen!.1
                 continue
+            }
+            // "mining and logging headcount": after a number column, "headcount" is what the
+            // column holds, not a count of rows.
+            if case .lex(.howMany)? = chosen?.0, tokens[i].text.hasPrefix("head"), let hit = tags.last?.columnHit,
+               columns.profile(hit.column)?.type.isNumeric == true {
+                chosen = (.lex(.stop), chosen!.1)
             }
             if let (kind, n) = chosen {
                 let span = tokens[i..<(i + n)]

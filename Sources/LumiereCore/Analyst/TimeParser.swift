@@ -73,9 +73,17 @@ extension PlanningState {
         parseDayOfMonthRows()
         guard let column = soleDateColumn, let p = profile(column), !p.distinctIsEstimate,
               p.distinctCount == schema.rowCount, p.nullCount == 0 else { return }
-        // Also "the hottest day", "which day": one row, as over a day-of-month column.
-        for i in tags.indices where !tags[i].consumed && (tags[i].isPlural || asksForOneRow(i)) && tags[i].lex == .timeUnit(.day) {
-            if let b = previous(before: i), tags[b].lex == .groupCue { continue }
+        // Also "the hottest day", "which day": one row, as over a day-of-month column. In a
+        // table with one row per month (every date the 1st), "months" and "which month" likewise.
+        let dates = ([p.min, p.max].compactMap { v -> String? in if case .text(let s)? = v { return s } else { return nil } })
+            + p.samples.map { "\($0)" }
+        let monthly = !dates.isEmpty && dates.allSatisfy { $0.count >= 10 && $0.dropFirst(7).prefix(3) == "-01" }
+        for i in tags.indices where !tags[i].consumed && (tags[i].isPlural || asksForOneRow(i)) {
+            // (A date column itself called `month` or `day`, asked "which month…", is the same.)
+            let namesDateColumn = tags[i].columnHit?.column == column && asksForOneRow(i)
+                && ["day", "month"].contains(Tokenizer.singularize(tags[i].text).0) && (monthly || tags[i].text.hasPrefix("day"))
+            guard tags[i].lex == .timeUnit(.day) || (monthly && tags[i].lex == .timeUnit(.month)) || namesDateColumn else { continue }
+            if let b = previous(before: i), tags[b].lex == .groupCue || tags[b].lex == .distinct { continue }
             tags[i].kind = .lex(.rowNoun)
         }
     }

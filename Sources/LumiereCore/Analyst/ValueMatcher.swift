@@ -82,6 +82,7 @@ struct ValueMatcher: Sendable {
                 if let words, let first = ValueMatcher.firstASCIIWord(value) {
                     let (singular, _) = Tokenizer.singularize(first)
                     guard words.contains(first) || words.contains(singular)
+                            || ValueMatcher.ordinalWords[first].map(words.contains) == true
                             || ValueMatcher.derivationalStem(first).map(derivedWords.contains) == true else { continue }
                 }
                 let tokens = Tokenizer.tokenize(value)
@@ -95,6 +96,10 @@ struct ValueMatcher: Sendable {
                 }
                 let entry = ColumnValue(column: column, value: value)
                 if !(index[key]?.contains(entry) ?? false) { index[key, default: []].append(entry) }
+                // "first class" for a stored "1st class".
+                if let spelled = ValueMatcher.spellingOrdinals(key), spelled != key, !(index[spelled]?.contains(entry) ?? false) {
+                    index[spelled, default: []].append(entry)
+                }
                 if tokens.count == 1, let d = ValueMatcher.derivationalStem(tokens[0].text), !(derived[d]?.contains(entry) ?? false) {
                     derived[d, default: []].append(entry)
                 }
@@ -129,6 +134,26 @@ struct ValueMatcher: Sendable {
         }
         self.stubs = stubs
         self.compounds = compounds
+    }
+
+    /// Ordinal numerals and their words: a stored "1st class" answers to "first class".
+    static let ordinalWords: [String: String] = ["1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth",
+                                                 "5th": "fifth", "6th": "sixth", "7th": "seventh", "8th": "eighth",
+                                                 "9th": "ninth", "10th": "tenth"]
+
+    /// `key` (space-joined stems) with ordinal numerals spelled out, or nil when it has none.
+    static func spellingOrdinals(_ key: String) -> String? {
+        var parts = key.split(separator: " ").map(String.init)
+        var changed = false
+        var k = 0
+        while k < parts.count {
+            if let w = ordinalWords[parts[k]] { parts[k] = w; changed = true }
+            else if k + 1 < parts.count, let w = ordinalWords[parts[k] + parts[k + 1]] {
+                parts[k] = w; parts.remove(at: k + 1); changed = true
+            }
+            k += 1
+        }
+        return changed ? parts.joined(separator: " ") : nil
     }
 
     /// Columns with more distinct values than this are names, not categories: their values

@@ -61,6 +61,8 @@ struct BlindCheck4LessonsTests {
             #expect(rows.count == 4, "\(rows)")
             let heaviest = try #require(answer("the heaviest bike for each wheels", b))
             #expect(try b.executor.run(heaviest.sql).rows.map { $0.first } == [.text("a"), .text("e")], "\(heaviest.sql)")
+            // An average of the counts per group is not a count per group: refused, not dropped.
+            #expect(answer("how many bikes per wheels on average", b) == nil)
             // Without a row noun or a number, "highest price in each" is still the maximum per group.
             #expect(try #require(answer("highest price for each wheels", b)).sql.contains(#"MAX("price")"#))
         }

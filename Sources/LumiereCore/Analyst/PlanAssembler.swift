@@ -449,6 +449,13 @@ extension PlanningState {
             let f = roles.orphanAggregate.flatMap { $0 == .count ? nil : $0 } ?? defaultAggregate(m)
             ms.append(Measure(function: f, column: m))
         }
+        // "how many orders per customer on average": an average of the counts per group, which
+        // a plain count per group would silently not be.
+        if let f = roles.orphanAggregate, f == .avg || f == .median, !keys.isEmpty, !ms.isEmpty,
+           ms.allSatisfy({ $0.function == .count && $0.column == nil }) {
+            problems.append("I can count the rows per group, but not take the \(f.phrase) of those counts; ask for the count per group")
+            return nil
+        }
         guard ms.isEmpty else { return ms }
         if let m = adjectiveMeasureInQuestion() {
             // "most expensive ship mode on average"

@@ -27,7 +27,10 @@ import Testing
 struct Corpus5Tests {
     static let corpus = "Corpus5"
     /// A safety ceiling, not a goal: an answer that runs but is wrong is the costly failure.
-    /// Engine (first run): to be measured.
+    /// Engine 1.3.7 (first run, 2026-12-07): 39/145 = 26.9% right (24/130 answerable, all 15
+    /// unanswerable refused), 97 refused, 1 clarified, 8/145 = 5.5% wrong-but-succeeded — over
+    /// this ceiling. Those 8 wrong answers were read and their causes fixed as general rules
+    /// (ShortNamesAndDroppedWordsTests and later lesson tests); the refusals were not read.
     static let wrongCeiling = 0.05
 
     @Test("the corpus loads: ≥ 120 questions, ≥ 6 tables, every gold query runs on the real ingest")

@@ -12,7 +12,7 @@
 
 public struct BuiltinAnalyst: Sendable {
     /// Bump whenever the SQL or interpretation for some question changes.
-    public static let engineVersion = "1.3.7"
+    public static let engineVersion = "1.3.8"
     /// Questions longer than this are refused rather than parsed.
     static let maxQuestionLength = 1_000
 
@@ -91,6 +91,9 @@ public struct BuiltinAnalyst: Sendable {
             return .refuse(RefusalHints.error(unmatched: unmatched, problems: problems, schema: schema, columns: columns))
         case .plan(let plan, let confidence, nil):
             let ruled = Self.rules(plan, tokens)
+            if let word = Self.droppedColumnWord(tags, sql: SQLBuilder.render(ruled), columns: columns) {
+                return .refuse(RefusalHints.error(unmatched: [], problems: [Self.droppedProblem(word)], schema: schema, columns: columns))
+            }
             return .answer(Reading(query: Self.generated(ruled, confidence: confidence - fuzzyPenalty, assumed: assumed), plan: ruled))
         case .plan(_, _, let ambiguity?):
             // Re-plan once per option of the first ambiguity; later ambiguities take option 0.
@@ -99,6 +102,7 @@ public struct BuiltinAnalyst: Sendable {
                 if case .plan(let p, let c, _) = Planner.plan(tags: tags, schema: schema, columns: columns,
                                                             choices: [ambiguity.key: option]) {
                     let ruled = Self.rules(p, tokens)
+                    if Self.droppedColumnWord(tags, sql: SQLBuilder.render(ruled), columns: columns) != nil { continue }
                     let q = Self.generated(ruled, confidence: min(c - fuzzyPenalty, 0.5), assumed: assumed)
                     if !candidates.contains(where: { $0.query.sql == q.sql }) { candidates.append(Reading(query: q, plan: ruled)) }
                 }
@@ -108,6 +112,38 @@ public struct BuiltinAnalyst: Sendable {
             return .refuse(RefusalHints.error(unmatched: [], problems: ["the question is ambiguous"], schema: schema,
                                               columns: columns))
         }
+    }
+
+    /// A word the question names a column with whose column the answer never reads: the
+    /// plan lost it somewhere ("number of earthquakes for each magnitude" counting every row,
+    /// "animated shorts" filtering on the shorts only). Answering would be confidently wrong.
+    /// Not counted: a listing of whole rows (`SELECT *` shows every column), and words that
+    /// name the rows themselves ("days" over a `Day` or a date column, "stocks" over `stocks`,
+    /// "price records": a name before the row noun).
+    static func droppedColumnWord(_ tags: [Tag], sql: String, columns: ColumnMatcher) -> String? {
+        guard !sql.hasPrefix("SELECT * ") else { return nil }
+        for (i, tag) in tags.enumerated() {
+            guard let hit = tag.columnHit, tag.glossaryTerm == nil else { continue }
+            let stem = Tokenizer.singularize(tag.text).0
+            if Lexicon.phrases[stem].map({ if case .timeUnit = $0 { return true } else { return false } }) == true { continue }
+            if columns.namesRows(stem) { continue }
+            if columns.profile(hit.column)?.type.isTemporal == true { continue }
+            if i + 1 < tags.count, tags[i + 1].lex == .rowNoun { continue }
+            // "sales" and "orders" may name the rows a `Sales` column sits in; "hardware sales",
+            // "standard shipping", "product category": one phrase with its neighbour.
+            if ["sale", "order", "transaction", "purchase", "product", "item", "store"].contains(stem) { continue }
+            // Only a text name composes with a neighbouring name ("animated shorts" is two filters).
+            let composes = columns.profile(hit.column)?.type == .text
+            if i > 0, tags[i - 1].valueHit != nil || (composes && tags[i - 1].columnHit != nil) || tags[i - 1].lex == .all { continue }
+            if i + 1 < tags.count, tags[i + 1].valueHit != nil || (composes && tags[i + 1].columnHit != nil) { continue }
+            let names = Set([hit.column] + hit.alternatives)
+            if !names.contains(where: { sql.contains(quoteIdentifier($0)) }) { return tag.text }
+        }
+        return nil
+    }
+
+    static func droppedProblem(_ word: String) -> String {
+        "I could not work \"\(word)\" into the answer; ask for it on its own (\"by \(word)\", \"average \(word)\")"
     }
 
     /// The rules that re-read a finished plan against the question's words.

@@ -287,6 +287,58 @@ struct ColumnMatcher: Sendable {
         return nil
     }
 
+    /// A column whose terse name shortens a whole word of the question: `mag` for
+    /// "magnitude", `pop` for "population", `Exer` for "exercise", `alcgp` (alcohol group)
+    /// for "alcohol", `ncases` (number of cases) for "cases", `Improved` for "improvement".
+    /// Only names of letters; the word must be at least three letters longer than a
+    /// three-letter name ("agent" is not `age`), a word made from the name must share most of
+    /// it and not name a doer ("smokers" are not `Smoke`), and exactly one column may fit.
+    /// A guess: the tagger states it.
+    func shortenedName(_ word: String) -> String? {
+        guard word.count >= 3, word.allSatisfy(\.isLetter) else { return nil }
+        let singular = Tokenizer.singularize(word).0
+        // "patients" is never `Patient Age`: a kind of thing names rows, not a number.
+        if Lexicon.entityGroups.contains(where: { $0.contains(singular) }) || Lexicon.personNouns.contains(singular) { return nil }
+        // A word the lexicon reads ("popular") is that word; only its generic row words may be a name.
+        // A generic row word ("cases") names only a count column (`ncases`), never by a prefix.
+        let lex = Lexicon.phrases[word] ?? Lexicon.phrases[singular]
+        if let lex, lex != .rowNoun { return nil }
+        let countNameOnly = lex != nil
+        let doer = ["er", "or", "ist"].contains { singular.hasSuffix($0) }
+        var found: [String] = []
+        for e in entries where !e.isKeyOrDate && !found.contains(e.profile.name) {
+            let joined = e.joined
+            guard joined.count >= 3, joined.allSatisfy(\.isLetter) else { continue }
+            var cores = [joined]
+            for suffix in ["gp", "grp", "group", "cat", "lvl"] where joined.hasSuffix(suffix) && joined.count - suffix.count >= 3 {
+                cores.append(String(joined.dropLast(suffix.count)))
+            }
+            var fits = false
+            // `ncases`, `num_visits`: "number of" then the word.
+            for prefix in ["n", "num", "no", "nr"] where joined.hasPrefix(prefix) && joined.count - prefix.count >= 4 {
+                if Tokenizer.singularize(String(joined.dropFirst(prefix.count))).0 == singular { fits = true }
+            }
+            for core in cores where !fits && !countNameOnly {
+                if core == singular, core != joined { fits = true }
+                // …but "salesperson" is `Sales` and a word ("person"): another thing.
+                let restIsWord = [core.count, core.count + 1].contains { n in
+                    let rest = Tokenizer.singularize(String(word.dropFirst(n))).0
+                    return rest.count >= 3 && (Lexicon.phrases[rest] != nil || Lexicon.personNouns.contains(rest)
+                        || Lexicon.entityGroups.contains { $0.contains(rest) })
+                }
+                if word.count >= core.count + (core.count == 3 ? 3 : 2), word.hasPrefix(core), !doer, !restIsWord { fits = true }
+                // "improvement" / `Improved`, "survival" / `survived`: one stem, other endings.
+                let common = zip(core, singular).prefix { $0 == $1 }.count
+                if common >= 5, Double(common) >= 0.75 * Double(min(core.count, singular.count)), core != singular, !doer,
+                   singular.count > common, core.count > common {
+                    fits = true
+                }
+            }
+            if fits { found.append(e.profile.name) }
+        }
+        return found.count == 1 ? found[0] : nil
+    }
+
     func profile(_ name: String) -> ColumnProfile? {
         entries.first { $0.profile.name == name }?.profile
     }

@@ -238,6 +238,55 @@ extension PlanningState {
     /// end of a comparison.
     /// "cars with 4 or 6 cylinders", "4, 6 and 8 cyl cars combined": numbers joined by
     /// "or"/"and"/commas before a coded column are any of those codes (one OR group).
+    /// "suvs from 2008", "films after 2000", "in 1999" over a table whose years are a whole-number
+    /// column (`year`) and that has no date column: the year compares that column. Only a number
+    /// that could be a year, inside the column's range (±1 for "after"/"before"), with exactly one
+    /// such column; "1999 vs 2008" and other lists are left to the comparison passes.
+    mutating func parseYearNumbers() {
+        guard !schema.columns.contains(where: { $0.type.isTemporal }) else { return }
+        let yearColumns = schema.columns.filter { c in
+            c.type == .integer && Tokenizer.nameStems(c.name).contains { $0 == "year" || $0 == "yr" }
+        }
+        guard yearColumns.count == 1, let column = yearColumns.first, let lo = column.min?.doubleValue,
+              let hi = column.max?.doubleValue else { return }
+        var found: [(index: Int, prep: Int?, op: ComparisonOp, value: Double)] = []
+        for i in tags.indices {
+            guard !tags[i].consumed, case .number(let n, true) = tags[i].kind else { continue }
+            let listed = [i - 1, i + 1].contains { k in
+                k >= 0 && k < tags.count && (tags[k].lex == .compare || tags[k].lex == .or || tags[k].lex == .and || tags[k].lex == .between)
+            }
+            if listed { continue }
+            var op = ComparisonOp.eq
+            var prep: Int? = nil
+            var p = i - 1
+            while p >= 0, tags[p].lex == .stop, tags[p].text == "the" { p -= 1 }
+            if p >= 0 {
+                switch tags[p].kind {
+                case .lex(.datePrep(.after)): op = .gt; prep = p
+                case .lex(.datePrep(.since)): op = .ge; prep = p
+                case .lex(.datePrep(.before)): op = .lt; prep = p
+                case .lex(.datePrep(.until)): op = .le; prep = p
+                case .lex(.datePrep), .lex(.valuePrep): prep = p
+                case .lex(let w) where Self.bindsNumber(w): continue
+                default: break
+                }
+            }
+            // "the 1990s": a decade, 1990 to 1999.
+            let decade = op == .eq && n.truncatingRemainder(dividingBy: 10) == 0 && i + 1 < tags.count && tags[i + 1].text == "s"
+            let slack = op == .eq && !decade ? 0.0 : 1.0
+            guard n >= lo - slack - (decade ? 9 : 0), n <= hi + slack else { continue }
+            // (A decade's ends are clamped to the column's years: the same rows, and no "never reaches" alarm.)
+            found.append((i, prep, decade ? .ge : op, decade ? max(n, lo) : n))
+            if decade { found.append((i + 1, nil, .le, min(n + 9, hi))) }
+        }
+        for f in found {
+            tags[f.index].consumed = true
+            if let p = f.prep { tags[p].consumed = true }
+            let group = [Condition.compare(column: column.name, op: f.op, value: f.value)]
+            if !conditions.contains(group) { conditions.append(group) }
+        }
+    }
+
     mutating func parseCodedNumberLists() {
         var i = 0
         while i < tags.count {

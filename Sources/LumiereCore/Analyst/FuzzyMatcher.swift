@@ -52,7 +52,7 @@ struct FuzzyMatcher: Sendable {
                   t.text.allSatisfy(\.isLetter) else { return false }
             if Lexicon.phrases[t.stem] != nil || Lexicon.phrases[t.text] != nil { return false }
             if Lexicon.entityGroups.contains(where: { $0.contains(t.stem) }) { return false }
-            if Lexicon.neverIgnored.contains(t.text) { return false }
+            if Lexicon.neverIgnored.contains(t.text) || Lexicon.neverCorrected.contains(t.text) { return false }
             return true
         }
         guard !candidates.isEmpty else { return (tokens, []) }

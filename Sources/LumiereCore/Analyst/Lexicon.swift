@@ -537,6 +537,16 @@ enum Lexicon {
     /// need ("sales of unicorns", "out of stock").
     static let qualifyingPrepositions: Set<String> = ["of", "with", "about", "to", "on"]
     /// Words never left out as a row noun: SQL verbs in a question are refused outright.
+    /// Everyday words never "corrected" into a schema word: "more" is not the lexicon's
+    /// "mode", "rate" is not the column `Rape`. A real typo of them is rare; a wrong column is costly.
+    static let neverCorrected: Set<String> = [
+        "more", "most", "less", "least", "many", "much", "rate", "rates", "rated", "rating", "than", "then", "that",
+        "this", "with", "what", "when", "where", "which", "were", "have", "over", "under", "same", "each", "made",
+        "make", "does", "done", "long", "high", "data", "time", "type", "kind", "just", "only", "also", "like",
+        "some", "very", "well", "your", "ever", "down", "rest", "lose", "lost", "gain", "died", "dead", "live",
+        "lived", "good", "best", "worst", "bad", "part", "half", "full", "other", "others", "mean", "means",
+    ]
+
     static let neverIgnored: Set<String> = ["drop", "delete", "insert", "update", "truncate", "alter", "create",
                                             "select", "union", "pragma", "attach", "exec", "grant"]
 

@@ -25,6 +25,7 @@ enum Planner {
         state.parseEdgeRows()
         state.parseUnits()
         state.parseComparisons()
+        state.parseYearNumbers()
         state.parseCodedNumberLists()
         state.parseCodedNumbers()
         state.parseComparativeAdjectives()
@@ -45,7 +46,13 @@ enum Planner {
         // A sum nobody asked for over a coded number ("what doses were used", "days with ozone
         // over 100") adds up labels: refuse rather than answer confidently wrong.
         let summedCodes = plan.projections.contains { p in
-            if case .measure(let m) = p, m.function == .sum, let c = m.column { return state.isDayOrMonthNumber(c) || (state.isCodeLike(c) && c != columns.defaultMeasure) }
+            if case .measure(let m) = p, m.function == .sum, let c = m.column {
+                // "how many cases" over `ncases`: a count column named after "how many" asks for its sum.
+                let namedAfterCount = state.tags.indices.contains { k in
+                    k > 0 && state.tags[k].columnHit?.column == c && state.tags[k].isPlural && state.tags[k - 1].lex == .howMany
+                }
+                return state.isDayOrMonthNumber(c) || (state.isCodeLike(c) && c != columns.defaultMeasure && !namedAfterCount)
+            }
             return false
         }
         if summedCodes && !state.has({ $0 == .aggregate(.sum) }) {

@@ -304,8 +304,12 @@ extension PlanningState {
                     } else if pendingCount {
                         // "how many breaks": a count column named in the plural right after
                         // "how many" is summed, like a quantity; otherwise the rows are counted.
-                        let namedCount = type == .integer && tags[i].isPlural && i > 0 && tags[i - 1].lex == .howMany
-                            && tags[i].columnHit?.strength == .full
+                        // "how many calories in Cheerios" sums a REAL column too; "how many sales"
+                        // still counts the rows a `sales` amount column stands for.
+                        let stem = Tokenizer.singularize(tags[i].text).0
+                        let namedCount = tags[i].isPlural && i > 0 && tags[i - 1].lex == .howMany
+                            && (tags[i].columnHit?.strength == .full || tags[i].assumption != nil)
+                            && !["sale", "order", "transaction", "purchase"].contains(stem)
                         if isQuantityLike(column) || namedCount { addMeasure(Measure(function: .sum, column: column)) }
                         else { countRows = true }
                         pendingCount = false

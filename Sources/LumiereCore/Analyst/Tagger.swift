@@ -150,7 +150,13 @@ struct Tagger: Sendable {
                     break
                 }
                 let lex = Lexicon.phrases[stems.joined(separator: " ")] ?? Lexicon.phrases[texts.joined(separator: " ")]
-                let column = columns.match(stems)
+                var column = columns.match(stems)
+                // "number of cases" over `ncases`: a generic row word the table names as a column.
+                if column == nil, length == 1, lex == .rowNoun, span[0].kind == .word, values.match(stems) == nil,
+                   let c = columns.shortenedName(texts[0]) {
+                    column = ColumnHit(column: c, strength: .synonym, alternatives: [c])
+                    guessed = "read \"\(texts[0])\" as \(c)"
+                }
                 // "assistant professors" → `AsstProf`: only when no reading of the words exists.
                 let exact = values.match(stems)
                 let compound = exact == nil && lex == nil && column == nil && length >= 2 && length <= 3
@@ -235,6 +241,11 @@ struct Tagger: Sendable {
                 // starts with. A guess, so it is stated (and costs confidence).
                 tags.append(Tag(kind: .value(hit), text: t.text, isPlural: t.isPlural,
                                 assumption: "assumed \"\(t.text)\" means \(hit.column) = \(quoteLiteral(hit.value))"))
+                i += 1
+            } else if t.kind == .word, let column = columns.shortenedName(t.text) {
+                // "magnitude" over `mag`, "alcohol" over `alcgp`: a terse name spelled out. A guess, stated.
+                tags.append(Tag(kind: .column(ColumnHit(column: column, strength: .synonym, alternatives: [column])),
+                                text: t.text, isPlural: t.isPlural, assumption: "read \"\(t.text)\" as \(column)"))
                 i += 1
             } else {
                 tags.append(Tag(kind: .unknown, text: t.text, isPlural: t.isPlural))

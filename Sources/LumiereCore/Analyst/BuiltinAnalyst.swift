@@ -121,6 +121,31 @@ public struct BuiltinAnalyst: Sendable {
     /// name the rows themselves ("days" over a `Day` or a date column, "stocks" over `stocks`,
     /// "price records": a name before the row noun).
     static func droppedColumnWord(_ tags: [Tag], sql: String, columns: ColumnMatcher) -> String? {
+        // "for each magnitude" must group by it (or rank within it), wherever else the column is used.
+        for (i, tag) in tags.enumerated() {
+            guard let hit = tag.columnHit else { continue }
+            var p = i - 1
+            while p >= 0, tags[p].lex == .stop { p -= 1 }
+            guard p >= 0, tags[p].lex == .groupCue else { continue }
+            let stem = Tokenizer.singularize(tag.text).0
+            if case .timeUnit? = Lexicon.phrases[stem] { continue }
+            // Rows ("per sale"), compounds ("per product category": the last name is grouped) and
+            // ratios ("cost per kg": a division by it) are read another way.
+            if Self.rowWords.contains(stem) || (i + 1 < tags.count && tags[i + 1].columnHit != nil) { continue }
+            let names = [hit.column] + hit.alternatives
+            if sql.contains("/"), names.contains(where: { sql.contains(quoteIdentifier($0)) }) { continue }
+            // ("top 5 cars by mpg" orders by it.)
+            let grouped = ["GROUP BY", "PARTITION BY", "ORDER BY"].contains { clause in
+                guard let r = sql.range(of: clause) else { return false }
+                return names.contains { sql[r.upperBound...].contains(quoteIdentifier($0)) }
+            }
+            if !grouped { return tag.text }
+        }
+        // "youngest and oldest mother age": both ends asked for, only one given.
+        if tags.contains(where: { $0.lex == .superlativeHigh }), tags.contains(where: { $0.lex == .superlativeLow }),
+           !(sql.contains("MIN(") && sql.contains("MAX(")), !sql.contains("CASE WHEN") {
+            return tags.first { $0.lex == .superlativeHigh }?.text
+        }
         guard !sql.hasPrefix("SELECT * ") else { return nil }
         for (i, tag) in tags.enumerated() {
             guard let hit = tag.columnHit, tag.glossaryTerm == nil else { continue }
@@ -131,7 +156,7 @@ public struct BuiltinAnalyst: Sendable {
             if i + 1 < tags.count, tags[i + 1].lex == .rowNoun { continue }
             // "sales" and "orders" may name the rows a `Sales` column sits in; "hardware sales",
             // "standard shipping", "product category": one phrase with its neighbour.
-            if ["sale", "order", "transaction", "purchase", "product", "item", "store"].contains(stem) { continue }
+            if Self.rowWords.contains(stem) { continue }
             // Only a text name composes with a neighbouring name ("animated shorts" is two filters).
             let composes = columns.profile(hit.column)?.type == .text
             if i > 0, tags[i - 1].valueHit != nil || (composes && tags[i - 1].columnHit != nil) || tags[i - 1].lex == .all { continue }
@@ -141,6 +166,9 @@ public struct BuiltinAnalyst: Sendable {
         }
         return nil
     }
+
+    /// Words that may name the rows a column of the same name sits in ("sales", "orders").
+    static let rowWords: Set<String> = ["sale", "order", "transaction", "purchase", "product", "item", "store"]
 
     static func droppedProblem(_ word: String) -> String {
         "I could not work \"\(word)\" into the answer; ask for it on its own (\"by \(word)\", \"average \(word)\")"

@@ -62,8 +62,11 @@ struct ColumnMatcher: Sendable {
     /// three letters, so "s" or "es" never match by accident.
     func namesRows(_ stem: String) -> Bool {
         guard stem.count >= 3, !sourceNoun.isEmpty else { return false }
-        return sourceNoun == stem || sourceNoun.hasSuffix(stem + "s") || sourceNoun.hasSuffix(stem + "es")
-            || (stem.hasSuffix("y") && sourceNoun.hasSuffix(stem.dropLast() + "ies"))
+        if sourceNoun == stem || sourceNoun.hasSuffix(stem + "s") || sourceNoun.hasSuffix(stem + "es")
+            || (stem.hasSuffix("y") && sourceNoun.hasSuffix(stem.dropLast() + "ies")) { return true }
+        // "cereals" over `uscereal`, "earthquakes" over `quakes`: one name ends the other.
+        let sourceSingular = Tokenizer.singularize(sourceNoun).0
+        return (stem.count >= 4 && sourceNoun.hasSuffix(stem)) || (sourceSingular.count >= 4 && stem.hasSuffix(sourceSingular))
     }
 
     init(schema: SourceSchema) {
@@ -349,6 +352,16 @@ struct ColumnMatcher: Sendable {
         entries.contains { e in
             e.stems.contains(where: Lexicon.personAttributes.contains)
                 || Lexicon.personAttributes.contains(Tokenizer.nameStems(e.profile.name).joined())
+        }
+    }
+
+    /// True when some text column names each row once (`column_1` of state names, `title`):
+    /// the rows are things with names, so a plural noun in a row position ("how many states")
+    /// names them.
+    var hasLabelColumn: Bool {
+        entries.contains { e in
+            e.profile.type == .text && e.rowCount >= 10 && e.profile.nullCount == 0
+                && e.profile.distinctCount == e.rowCount && !e.profile.distinctIsEstimate
         }
     }
 

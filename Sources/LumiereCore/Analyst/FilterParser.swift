@@ -688,7 +688,15 @@ extension PlanningState {
     /// in a table with a sales-like measure.
     func isEntityNoun(_ i: Int) -> Bool {
         guard case .unknown = tags[i].kind else { return false }
-        return Self.isEntityNoun(stem: Tokenizer.singularize(tags[i].text).0, columns: columns)
+        let stem = Tokenizer.singularize(tags[i].text).0
+        if Self.isEntityNoun(stem: stem, columns: columns) { return true }
+        // "how many patients" over a trial with `Sex` and `Age`: a kind of person names the rows
+        // of a table about people, unless a column is about some other kind of thing.
+        if Lexicon.personKinds.contains(stem), columns.describesPeople, !resemblesStoredValue(stem),
+           !Lexicon.entityGroups.contains(where: { g in !g.contains(stem) && g.contains(where: columns.nameContains) }) {
+            return true
+        }
+        return false
     }
 
     static func isEntityNoun(stem: String, columns: ColumnMatcher) -> Bool {

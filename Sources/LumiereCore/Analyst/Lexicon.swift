@@ -509,7 +509,7 @@ enum Lexicon {
 
     /// Phrases made only of filler words that still carry meaning: tagged unknown.
     static let idiomsWithMeaning: Set<String> = ["made it", "make it", "makes it", "got through",
-                                                 "pulled through", "came back", "got in", "get in"]
+                                                 "pulled through", "came back", "got in", "get in", "at all"]
 
     /// Ordinal words before a superlative: "the second highest".
     static let ordinals: [String: Int] = ["second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
@@ -570,7 +570,13 @@ enum Lexicon {
     static let personNouns: Set<String> = ["person", "people", "employee", "staff", "worker", "folk", "member",
                                            "individual", "respondent", "faculty", "participant", "subject"]
     /// Column name words only people have.
-    static let personAttributes: Set<String> = ["sex", "gender", "salary", "wage", "firstname", "lastname", "surname"]
+    static let personAttributes: Set<String> = ["sex", "gender", "salary", "wage", "firstname", "lastname", "surname",
+                                                "race", "ethnicity"]
+    /// Kinds of people a table about people may call its rows ("patients" over a trial with a
+    /// `Sex` column), when no column is about another kind of thing.
+    static let personKinds: Set<String> = ["patient", "student", "pupil", "participant", "respondent", "subject",
+                                           "passenger", "victim", "voter", "mother", "baby", "infant", "person",
+                                           "people", "individual", "customer", "client", "employee", "resident"]
 
     static let entityGroups: [[String]] = [
         ["employee", "staff", "person", "worker", "people", "emp", "hire", "headcount"],

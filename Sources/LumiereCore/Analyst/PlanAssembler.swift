@@ -330,7 +330,9 @@ extension PlanningState {
             plan.projections = [.star]
             plan.conditions = conditions + [[.isNull(column: m, negated: true)]]
             plan.orderBy = [.column(m, descending: rankDescending)]
-            let pluralRows = tags.indices.contains { tags[$0].isPlural && (tags[$0].lex == .rowNoun || isEntityNoun($0)) }
+            // "the cereals on the top shelf": every row at that end, however many.
+            let placeEnd = tags.contains { ["top", "bottom"].contains($0.text) && ($0.lex == .superlativeHigh || $0.lex == .superlativeLow) }
+            let pluralRows = !placeEnd && tags.indices.contains { tags[$0].isPlural && (tags[$0].lex == .rowNoun || isEntityNoun($0)) }
             plan.limit = rankLimit ?? (pluralRows ? 5 : 1)
             // "which car has the most horsepower": the one row asked for may be several tied.
             plan.keepTies = rankLimit == nil && !pluralRows

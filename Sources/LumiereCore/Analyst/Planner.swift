@@ -43,6 +43,17 @@ enum Planner {
         guard var plan = state.assemble(roles) else {
             return .refuse(unmatched: [], problems: state.problems)
         }
+        // "avg age for each type of death" read as type = 'Death' ("type of <value>"), grouped by
+        // type: one group where each was asked for. Say so rather than answer it.
+        for case .column(let g) in plan.groupBy where plan.conditions.contains(where: { group in
+            group.count == 1 && {
+                if case .inValues(g, let values, false) = group[0] { return values.count == 1 } else { return false }
+            }()
+        }) && state.tags.indices.contains(where: { k in
+            k >= 2 && state.tags[k].valueHit?.column == g && state.tags[k - 1].text == "of" && state.tags[k - 2].columnHit?.column == g
+        }) {
+            return .refuse(unmatched: [], problems: ["I read both \"each \(g)\" and one \(g) only; ask for each \(g), or for that one"])
+        }
         // A sum nobody asked for over a coded number ("what doses were used", "days with ozone
         // over 100") adds up labels: refuse rather than answer confidently wrong.
         let summedCodes = plan.projections.contains { p in
@@ -351,8 +362,10 @@ extension PlanningState {
         // "how many fords are there": with no column or value named, the noun is all the
         // question asks about, and counting every row would answer another question — unless
         // the question points at the whole table ("how many animals are in the list").
+        // Over rows that each have a name (a label column: states, provinces, cereals) the
+        // plural is what they are: "how many provinces are covered".
         if rowPosition, !tags.contains(where: { $0.columnHit != nil || $0.valueHit != nil }),
-           !tags.contains(where: { $0.lex == .stop && Lexicon.pointsAtTable($0.text) }) { return false }
+           !tags.contains(where: { $0.lex == .stop && Lexicon.pointsAtTable($0.text) }), !columns.hasLabelColumn { return false }
         // "count of animals per order", "share of the animals": the "of" after a count or a
         // share introduces the rows, not a qualifier ("sales of unicorns").
         if let b = before, b.lex == .stop, Lexicon.qualifyingPrepositions.contains(b.text), !afterArticle, !rowPosition { return false }

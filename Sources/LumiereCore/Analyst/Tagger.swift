@@ -145,7 +145,9 @@ struct Tagger: Sendable {
                 }
                 // "how many first class women made it": an idiom whose words are all filler
                 // still means something (survived) — unknown, so never silently dropped.
-                if Lexicon.idiomsWithMeaning.contains(texts.joined(separator: " ")) {
+                // ("no airbags at all" is only emphasis.)
+                if Lexicon.idiomsWithMeaning.contains(texts.joined(separator: " ")),
+                   !(texts == ["at", "all"] && tags.contains { $0.lex == .negate }) {
                     chosen = (.unknown, length)
                     break
                 }
@@ -172,7 +174,14 @@ struct Tagger: Sendable {
                     length -= 1
                     continue
                 }
-                if let lex, Tagger.isOperator(lex), !(value != nil && Tagger.isValueIntroducer(previousLex) && length > 1) {
+                // "never smoke" over a `Smoke` column holding "Never": the stored word beside its
+                // own column is the value, not a negation.
+                let besideOwnColumn = value.map { v in
+                    (tags.last?.columnHit?.column == v.column)
+                        || (i + length < tokens.count && columns.match([tokens[i + length].stem])?.column == v.column)
+                } ?? false
+                if let lex, Tagger.isOperator(lex), !(value != nil && Tagger.isValueIntroducer(previousLex) && length > 1),
+                   !(besideOwnColumn && length == 1) {
                     chosen = (.lex(lex), length)
                 } else if let value, let column {
                     chosen = Tagger.isValueIntroducer(previousLex) ? (.value(value), length) : (.column(column), length)
@@ -215,6 +224,13 @@ struct Tagger: Sendable {
             if case .lex(.howMany)? = chosen?.0, tokens[i].text.hasPrefix("head"), let hit = tags.last?.columnHit,
                columns.profile(hit.column)?.type.isNumeric == true {
                 chosen = (.lex(.stop), chosen!.1)
+            }
+            // "on the top shelf", "in the bottom drawer": the place at one end, not a top-N list.
+            if case .lex(let w)? = chosen?.0, w == .top || w == .bottom, let last = tags.last,
+               ["on the", "in the", "at the", "from the"].contains(last.text)
+                || (last.text == "the" && tags.count >= 2 && ["on", "in", "at", "from"].contains(tags[tags.count - 2].text)),
+               i + 1 < tokens.count, tokens[i + 1].kind == .word {
+                chosen = (.lex(w == .top ? .superlativeHigh : .superlativeLow), chosen!.1)
             }
             if let (kind, n) = chosen {
                 let span = tokens[i..<(i + n)]

@@ -246,6 +246,17 @@ struct ValueMatcher: Sendable {
             for alias in aliases {
                 if let found = index[alias] { hits = found; break }
             }
+            // "the men" over a `sex` column of M/F: one-letter codes are not indexed as words,
+            // but a sex or gender column's letter is what the word means.
+            if hits.isEmpty {
+                for alias in aliases where alias.count == 1 {
+                    for (column, byText) in codes.sorted(by: { $0.key < $1.key })
+                    where Tokenizer.nameStems(column).contains(where: { $0 == "sex" || $0 == "gender" }) {
+                        if let code = byText[alias] { hits.append(ColumnValue(column: column, value: code)) }
+                    }
+                    if !hits.isEmpty { break }
+                }
+            }
         }
         if hits.isEmpty, span.count == 1, Lexicon.phrases[key] == nil,
            let d = ValueMatcher.derivationalStem(key), let found = derived[d] {

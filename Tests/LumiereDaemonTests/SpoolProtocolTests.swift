@@ -164,7 +164,10 @@ struct SpoolProtocolTests {
                 let doc = try waitForJSON("\(spool)/outbox/\(name).source.json")
                 #expect(doc["status"] as? String == "failed")
                 #expect((doc["error"] as? [String: Any])?["code"] as? String == "unsafe_file", "\(name): \(doc)")
-                #expect(FileManager.default.fileExists(atPath: "\(spool)/failed/\(name).csv.error.json"))
+                // The outbox document is written before the failure record (Scheduler.complete),
+                // so the record may land a moment later: wait for it rather than race it.
+                let record = try waitForJSON("\(spool)/failed/\(name).csv.error.json")
+                #expect((record["error"] as? [String: Any])?["code"] as? String == "unsafe_file", "\(name): \(record)")
             }
             // Nothing was read through the link: no source was created from the secret.
             let link = try waitForJSON("\(spool)/outbox/link.source.json")

@@ -30,6 +30,19 @@ struct IngestedSource {
         try with(name: name, csv: String(contentsOf: FixtureDatabase.url("\(name).csv"), encoding: .utf8), body)
     }
 
+    /// The builtin engine's answer to `question`, or nil when it refused or asked.
+    func answer(_ question: String) -> GeneratedQuery? {
+        if case .answer(let g) = BuiltinAnalyst().translate(question, schema: schema) { return g }
+        return nil
+    }
+
+    /// The first cell of the answer's first row, run in the sandbox; fails the test when the
+    /// engine does not answer.
+    func firstCell(_ question: String) throws -> SQLValue? {
+        let g = try #require(answer(question), "\(question)")
+        return try executor.run(g.sql).rows.first?.first
+    }
+
     /// The SQL the builtin engine answers `question` with; fails the test otherwise.
     func answeredSQL(_ question: String) -> String? {
         guard case .answer(let q) = BuiltinAnalyst().translate(question, schema: schema) else {

@@ -37,28 +37,20 @@ struct PeopleAndNamedRowsTests {
 
         """
 
-    func answer(_ q: String, _ s: IngestedSource) -> GeneratedQuery? {
-        if case .answer(let g) = BuiltinAnalyst().translate(q, schema: s.schema) { return g }
-        return nil
-    }
 
-    func first(_ q: String, _ s: IngestedSource) throws -> SQLValue? {
-        let g = try #require(answer(q, s), "\(q)")
-        return try s.executor.run(g.sql).rows.first?.first
-    }
 
     @Test("kinds of people name the rows of a table about people")
     func peopleKinds() throws {
         try IngestedSource.with(name: "arthritis", csv: Self.trial) { s in
-            #expect(try first("how many patients are there", s) == .integer(5))
-            #expect(try first("average age of patients", s) == .real(54.4))
-            #expect(try first("share of patients who are female", s) == .real(60))
-            let g = try #require(answer("number of patients per treatment", s))
+            #expect(try s.firstCell("how many patients are there") == .integer(5))
+            #expect(try s.firstCell("average age of patients") == .real(54.4))
+            #expect(try s.firstCell("share of patients who are female") == .real(60))
+            let g = try #require(s.answer("number of patients per treatment"))
             #expect(g.sql.contains("GROUP BY \"Treatment\""), "\(g.sql)")
             // A stored "Never" beside its own column is the value, not a negation.
-            #expect(try first("what share of the patients never smoke", s) == .real(60))
+            #expect(try s.firstCell("what share of the patients never smoke") == .real(60))
             // Not a kind of person: still refused.
-            #expect(answer("how many invoices are there", s) == nil)
+            #expect(s.answer("how many invoices are there") == nil)
         }
     }
 
@@ -66,17 +58,17 @@ struct PeopleAndNamedRowsTests {
     func sexLetters() throws {
         let csv = "sex,weight,height\nM,77,182\nF,58,161\nF,53,161\nM,68,177\n"
         try IngestedSource.with(name: "davis", csv: csv) { (s: IngestedSource) throws in
-            #expect(try first("average weight of the men", s) == .real(72.5))
-            #expect(try first("how many women", s) == .integer(2))
+            #expect(try s.firstCell("average weight of the men") == .real(72.5))
+            #expect(try s.firstCell("how many women") == .integer(2))
         }
     }
 
     @Test("over rows that each have a name, a plural in a row position names them")
     func namedRows() throws {
         try IngestedSource.with(name: "survey", csv: Self.regions) { s in
-            #expect(try first("how many provinces are covered", s) == .integer(10))
+            #expect(try s.firstCell("how many provinces are covered") == .integer(10))
             // A place at one end is every row there, not a top five.
-            let g = try #require(answer("list the provinces on the top shelf", s))
+            let g = try #require(s.answer("list the provinces on the top shelf"))
             #expect(try s.executor.run(g.sql).rows.count == 3, "\(g.sql)")
         }
         try IngestedSource.with(name: "usregions", csv: Self.regions) { (s: IngestedSource) throws in
@@ -96,11 +88,11 @@ struct PeopleAndNamedRowsTests {
 
             """
         try IngestedSource.with(name: "riots", csv: deaths) { s in
-            #expect(answer("avg age for each type of death", s) == nil)
-            #expect(answer("youngest and oldest victim age", s) == nil)
+            #expect(s.answer("avg age for each type of death") == nil)
+            #expect(s.answer("youngest and oldest victim age") == nil)
         }
         try IngestedSource.with(name: "quakes", csv: "mag,depth\n4.5,100\n5.0,200\n4.5,50\n") { s in
-            #expect(answer("number of earthquakes for each magnitude", s).map { $0.sql.contains("GROUP BY") } ?? true)
+            #expect(s.answer("number of earthquakes for each magnitude").map { $0.sql.contains("GROUP BY") } ?? true)
         }
     }
 }

@@ -20,28 +20,20 @@ struct ShortNamesAndDroppedWordsTests {
 
         """
 
-    func answer(_ q: String, _ s: IngestedSource) -> GeneratedQuery? {
-        if case .answer(let g) = BuiltinAnalyst().translate(q, schema: s.schema) { return g }
-        return nil
-    }
 
-    func first(_ q: String, _ s: IngestedSource) throws -> SQLValue? {
-        let g = try #require(answer(q, s), "\(q)")
-        return try s.executor.run(g.sql).rows.first?.first
-    }
 
     @Test("a terse name is read from the word it shortens, and the guess is stated")
     func terseNames() throws {
         try IngestedSource.with(name: "clinic", csv: Self.clinic) { s in
-            let avg = try #require(answer("average magnitude", s))
+            let avg = try #require(s.answer("average magnitude"))
             #expect(avg.sql.contains("AVG(\"mag\")"), "\(avg.sql)")
             #expect(avg.interpretation.contains("read \"magnitude\" as mag"), "\(avg.interpretation)")
-            #expect(try first("total population", s) == .integer(490))
-            #expect(try first("how many cases", s) == .integer(9))
-            #expect(try first("total number of controls", s) == .integer(51))
-            let grouped = try #require(answer("number of cases per age group", s))
+            #expect(try s.firstCell("total population") == .integer(490))
+            #expect(try s.firstCell("how many cases") == .integer(9))
+            #expect(try s.firstCell("total number of controls") == .integer(51))
+            let grouped = try #require(s.answer("number of cases per age group"))
             #expect(grouped.sql.contains("GROUP BY \"agegp\""), "\(grouped.sql)")
-            #expect(try first("how many sites had marked improvement", s) == .integer(2))
+            #expect(try s.firstCell("how many sites had marked improvement") == .integer(2))
             // Not a shortening: a different word that starts with the name, or a name and a word.
             #expect(ColumnMatcher(schema: s.schema).shortenedName("popular") == nil)
             #expect(ColumnMatcher(schema: s.schema).shortenedName("magpersons") == nil)
@@ -52,7 +44,7 @@ struct ShortNamesAndDroppedWordsTests {
     @Test("'how many <number column>' sums it, REAL columns too")
     func howManyNumberColumn() throws {
         try IngestedSource.with(name: "clinic", csv: Self.clinic) { s in
-            let g = try #require(answer("how many kcals at site b", s))
+            let g = try #require(s.answer("how many kcals at site b"))
             #expect(g.sql.contains("SUM(\"kcal\")"), "\(g.sql)")
             #expect(try s.executor.run(g.sql).rows.first?.first == .real(90.25))
         }
@@ -62,10 +54,10 @@ struct ShortNamesAndDroppedWordsTests {
     func everydayWordsUncorrected() throws {
         try IngestedSource.with(name: "clinic", csv: Self.clinic) { s in
             // "rate" is one letter from `Rape`: the share must not be taken of that column.
-            if let g = answer("what share of sites have a mag rate over 5", s) {
+            if let g = s.answer("what share of sites have a mag rate over 5") {
                 #expect(!g.sql.contains("\"Rape\""), "\(g.sql)")
             }
-            if let g = answer("is marked improvement more common at site a or c", s) {
+            if let g = s.answer("is marked improvement more common at site a or c") {
                 #expect(!g.interpretation.contains("mode"), "\(g.interpretation)")
             }
         }
@@ -83,15 +75,15 @@ struct ShortNamesAndDroppedWordsTests {
             """
         try IngestedSource.with(name: "films", csv: films) { s in
             // Both flags, or no answer: never the shorts alone.
-            if let g = answer("number of animated shorts", s) {
+            if let g = s.answer("number of animated shorts") {
                 #expect(g.sql.contains("\"Animation\"") && g.sql.contains("\"Short\""), "\(g.sql)")
             }
             // A listing shows every column: nothing is lost.
-            #expect(answer("list the rows from 2003", s) != nil)
+            #expect(s.answer("list the rows from 2003") != nil)
         }
         try IngestedSource.with(name: "quakes", csv: Self.clinic) { s in
             // "for each mag" must group or refuse, never count every row.
-            if let g = answer("number of earthquakes for each magnitude", s) {
+            if let g = s.answer("number of earthquakes for each magnitude") {
                 #expect(g.sql.contains("GROUP BY"), "\(g.sql)")
             }
         }
@@ -109,12 +101,12 @@ struct ShortNamesAndDroppedWordsTests {
 
             """
         try IngestedSource.with(name: "films", csv: films) { (s: IngestedSource) throws in
-            #expect(try first("how many films from 2003", s) == .integer(2))
-            #expect(try first("how many films came out in the 1990s", s) == .integer(2))
-            #expect(try first("how many films after 2000", s) == .integer(3))
-            #expect(try first("how many films before 1995", s) == .integer(1))
+            #expect(try s.firstCell("how many films from 2003") == .integer(2))
+            #expect(try s.firstCell("how many films came out in the 1990s") == .integer(2))
+            #expect(try s.firstCell("how many films after 2000") == .integer(3))
+            #expect(try s.firstCell("how many films before 1995") == .integer(1))
             // Outside the column's years it is not a year of this table.
-            #expect(answer("how many films from 1850", s) == nil)
+            #expect(s.answer("how many films from 1850") == nil)
         }
     }
 }

@@ -131,7 +131,7 @@ public struct BuiltinAnalyst: Sendable {
             if case .timeUnit? = Lexicon.phrases[stem] { continue }
             // Rows ("per sale"), compounds ("per product category": the last name is grouped) and
             // ratios ("cost per kg": a division by it) are read another way.
-            if Self.rowWords.contains(stem) || (i + 1 < tags.count && tags[i + 1].columnHit != nil) { continue }
+            if Lexicon.rowNamingWords.contains(stem) || (i + 1 < tags.count && tags[i + 1].columnHit != nil) { continue }
             let names = [hit.column] + hit.alternatives
             if sql.contains("/"), names.contains(where: { sql.contains(quoteIdentifier($0)) }) { continue }
             // ("top 5 cars by mpg" orders by it.)
@@ -156,7 +156,7 @@ public struct BuiltinAnalyst: Sendable {
             if i + 1 < tags.count, tags[i + 1].lex == .rowNoun { continue }
             // "sales" and "orders" may name the rows a `Sales` column sits in; "hardware sales",
             // "standard shipping", "product category": one phrase with its neighbour.
-            if Self.rowWords.contains(stem) { continue }
+            if Lexicon.rowNamingWords.contains(stem) { continue }
             // Only a text name composes with a neighbouring name ("animated shorts" is two filters).
             let composes = columns.profile(hit.column)?.type == .text
             if i > 0, tags[i - 1].valueHit != nil || (composes && tags[i - 1].columnHit != nil) || tags[i - 1].lex == .all { continue }
@@ -166,9 +166,6 @@ public struct BuiltinAnalyst: Sendable {
         }
         return nil
     }
-
-    /// Words that may name the rows a column of the same name sits in ("sales", "orders").
-    static let rowWords: Set<String> = ["sale", "order", "transaction", "purchase", "product", "item", "store"]
 
     static func droppedProblem(_ word: String) -> String {
         "I could not work \"\(word)\" into the answer; ask for it on its own (\"by \(word)\", \"average \(word)\")"

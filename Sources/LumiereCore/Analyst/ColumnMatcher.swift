@@ -57,6 +57,11 @@ struct ColumnMatcher: Sendable {
     /// "weather" for "seattle_weather"), or "".
     let sourceNoun: String
 
+    /// True when some text column names each row once (`column_1` of state names, `title`):
+    /// the rows are things with names, so a plural noun in a row position ("how many states")
+    /// names them. Set once in `init`: it is asked for every unmatched word.
+    let hasLabelColumn: Bool
+
     /// True when a question's noun (a singular stem) names what a row of this source is: the
     /// source's name ends in its plural ("cars" in "mtcars", "diamonds") or is it. At least
     /// three letters, so "s" or "es" never match by accident.
@@ -96,6 +101,10 @@ struct ColumnMatcher: Sendable {
             let parts = Set(raw + expanded).subtracting(ColumnMatcher.weakParts)
             return Entry(profile: col, fullNames: unique, parts: raw.count > 1 ? Array(parts).sorted() : [],
                          stems: expanded, joined: raw.joined(), rowCount: schema.rowCount)
+        }
+        hasLabelColumn = entries.contains { e in
+            e.profile.type == .text && e.rowCount >= 10 && e.profile.nullCount == 0
+                && e.profile.distinctCount == e.rowCount && !e.profile.distinctIsEstimate
         }
     }
 
@@ -355,15 +364,6 @@ struct ColumnMatcher: Sendable {
         }
     }
 
-    /// True when some text column names each row once (`column_1` of state names, `title`):
-    /// the rows are things with names, so a plural noun in a row position ("how many states")
-    /// names them.
-    var hasLabelColumn: Bool {
-        entries.contains { e in
-            e.profile.type == .text && e.rowCount >= 10 && e.profile.nullCount == 0
-                && e.profile.distinctCount == e.rowCount && !e.profile.distinctIsEstimate
-        }
-    }
 
     /// True when `stem` appears in some column's name (for entity nouns like "employees").
     func nameContains(_ stem: String) -> Bool {

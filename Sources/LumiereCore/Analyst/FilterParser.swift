@@ -708,8 +708,7 @@ extension PlanningState {
         for group in Lexicon.entityGroups where group.contains(stem) {
             if group.contains(where: { columns.nameContains($0) }) { return true }
         }
-        let commerce: Set<String> = ["order", "purchase", "sale", "deal", "transaction", "invoice"]
-        return commerce.contains(stem) && columns.defaultMeasure != nil
+        return Lexicon.commerceNouns.contains(stem) && columns.defaultMeasure != nil
     }
 }
 

@@ -551,6 +551,16 @@ enum Lexicon {
                                             "select", "union", "pragma", "attach", "exec", "grant"]
 
     /// Quantity-like stems: "how many units" sums them instead of counting rows.
+    /// What a row of a sales-like table records ("sales", "orders"): such a word may name the
+    /// rows a column of the same name sits in ("average price across all sales"), so it is
+    /// counted as rows rather than read as that column.
+    static let transactionNouns: Set<String> = ["sale", "order", "transaction", "purchase"]
+    /// Transaction nouns and the things such rows are about: words that may name the rows
+    /// ("per sale", "product category") beside a column of the same name.
+    static let rowNamingWords: Set<String> = transactionNouns.union(["product", "item", "store"])
+    /// Transaction nouns and other business records: over a table with a money column they
+    /// name its rows ("how many deals").
+    static let commerceNouns: Set<String> = transactionNouns.union(["deal", "invoice"])
     static let quantityStems: Set<String> = ["quantity", "qty", "unit", "volume", "item", "piece"]
 
     /// Groups of entity nouns: a noun is accepted as "the rows" ("how many employees") when any

@@ -140,7 +140,7 @@ extension PlanningState {
         if hit.strength == .full, let p = profile(hit.column), p.type == .text,
            p.distinctCount + p.nullCount < schema.rowCount { return false }
         let stem = Tokenizer.singularize(tags[j].text).0
-        return ["sale", "order", "transaction", "purchase"].contains(stem)
+        return Lexicon.transactionNouns.contains(stem)
     }
 
     /// Add the grouping named at tag `j`; false when the tag cannot be a grouping.
@@ -309,7 +309,7 @@ extension PlanningState {
                         let stem = Tokenizer.singularize(tags[i].text).0
                         let namedCount = tags[i].isPlural && i > 0 && tags[i - 1].lex == .howMany
                             && (tags[i].columnHit?.strength == .full || tags[i].assumption != nil)
-                            && !["sale", "order", "transaction", "purchase"].contains(stem)
+                            && !Lexicon.transactionNouns.contains(stem)
                         if isQuantityLike(column) || namedCount { addMeasure(Measure(function: .sum, column: column)) }
                         else { countRows = true }
                         pendingCount = false
@@ -327,7 +327,7 @@ extension PlanningState {
                         roles.bareMeasures.append(column)
                         // "sales" may just name the rows: "average price across all sales".
                         let stem = Tokenizer.singularize(tags[i].text).0
-                        if ["sale", "order", "transaction", "purchase"].contains(stem) { roles.rowWordMeasures.insert(column) }
+                        if Lexicon.transactionNouns.contains(stem) { roles.rowWordMeasures.insert(column) }
                     }
                 } else if type == .boolean {
                     var value = true

@@ -37,8 +37,6 @@ struct PeopleAndNamedRowsTests {
 
         """
 
-
-
     @Test("kinds of people name the rows of a table about people")
     func peopleKinds() throws {
         try IngestedSource.with(name: "arthritis", csv: Self.trial) { s in

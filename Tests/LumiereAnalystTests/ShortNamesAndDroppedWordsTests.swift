@@ -20,8 +20,6 @@ struct ShortNamesAndDroppedWordsTests {
 
         """
 
-
-
     @Test("a terse name is read from the word it shortens, and the guess is stated")
     func terseNames() throws {
         try IngestedSource.with(name: "clinic", csv: Self.clinic) { s in

@@ -20,7 +20,6 @@ struct SortListsAndAveragesTests {
 
         """
 
-
     @Test("'sorted by' orders a list of rows or groups by their own column; a sort the answer cannot take is refused")
     func sorting() throws {
         try IngestedSource.with(name: "bikes", csv: Self.bikes) { b in

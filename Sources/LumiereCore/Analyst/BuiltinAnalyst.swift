@@ -12,7 +12,7 @@
 
 public struct BuiltinAnalyst: Sendable {
     /// Bump whenever the SQL or interpretation for some question changes.
-    public static let engineVersion = "1.3.8"
+    public static let engineVersion = "1.3.9"
     /// Questions longer than this are refused rather than parsed.
     static let maxQuestionLength = 1_000
 
@@ -142,9 +142,11 @@ public struct BuiltinAnalyst: Sendable {
             if !grouped { return tag.text }
         }
         // "youngest and oldest mother age": both ends asked for, only one given.
-        if tags.contains(where: { $0.lex == .superlativeHigh }), tags.contains(where: { $0.lex == .superlativeLow }),
+        // "the best and worst feed": the same with the words that rank by a measure.
+        let high = tags.first { $0.lex == .superlativeHigh || $0.lex == .best }
+        if let high, tags.contains(where: { $0.lex == .superlativeLow || $0.lex == .worst }),
            !(sql.contains("MIN(") && sql.contains("MAX(")), !sql.contains("CASE WHEN") {
-            return tags.first { $0.lex == .superlativeHigh }?.text
+            return high.text
         }
         guard !sql.hasPrefix("SELECT * ") else { return nil }
         for (i, tag) in tags.enumerated() {

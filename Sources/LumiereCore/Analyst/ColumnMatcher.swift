@@ -251,7 +251,7 @@ struct ColumnMatcher: Sendable {
     /// whose alternatives keep the ambiguity for the planner to ask about.
     func hit(forAdjective word: String) -> ColumnHit? {
         for stem in Lexicon.adjectiveMeasures[word] ?? [] {
-            guard let hit = match([stem]), profile(hit.column)?.type.isNumeric == true else { continue }
+            guard let hit = measureHit(stem), profile(hit.column)?.type.isNumeric == true else { continue }
             // Every number column whose name holds the measure's word: "warmer" may be
             // `temp_max` or `temp_min`, and picking one silently would be a guess.
             var alternatives = [hit.column]
@@ -265,6 +265,13 @@ struct ColumnMatcher: Sendable {
             return ColumnHit(column: hit.column, strength: .synonym, alternatives: alternatives)
         }
         return nil
+    }
+
+    /// The column a measure word names: by its name, or spelled out from a terse one
+    /// ("magnitude" → `mag`).
+    func measureHit(_ stem: String) -> ColumnHit? {
+        if let hit = match([stem]) { return hit }
+        return shortenedName(stem).map { ColumnHit(column: $0, strength: .synonym, alternatives: [$0]) }
     }
 
     /// A number column named by a comparative or superlative of its name: "windiest" and
@@ -346,9 +353,39 @@ struct ColumnMatcher: Sendable {
                     fits = true
                 }
             }
+            // `mfr` for "manufacturer", `bwt` for "birthweight", `hwy` for "highway": a terse
+            // name of three or four letters that the word spells out in order, from its first
+            // letter to its last, in a word at least twice as long.
+            if !fits, !countNameOnly, Self.spellsOut(joined, singular) { fits = true }
             if fits { found.append(e.profile.name) }
         }
         return found.count == 1 ? found[0] : nil
+    }
+
+    /// The one column whose terse name two question words spell out together ("birth
+    /// weight" → `bwt`), or nil. Only the spelled-out rule: other readings of a joined pair
+    /// ("sale price" → `Sale`) would be guesses about two words.
+    func spelledOutName(_ first: String, _ second: String) -> String? {
+        let word = Tokenizer.singularize(first + second).0
+        guard first.count >= 3, second.count >= 3, (first + second).allSatisfy(\.isLetter),
+              Lexicon.phrases[first] == nil, Lexicon.phrases[second] == nil else { return nil }
+        // Two words spell out more by chance ("big west" holds b, w, t): a longer pair.
+        let found = entries.filter { !$0.isKeyOrDate && word.count >= 3 * $0.joined.count && Self.spellsOut($0.joined, word) }
+        return found.count == 1 ? found[0].profile.name : nil
+    }
+
+    static func spellsOut(_ name: String, _ word: String) -> Bool {
+        (3...4).contains(name.count) && name.allSatisfy(\.isLetter) && word.count >= 2 * name.count + 1
+            && name.first == word.first && name.last == word.last && isSubsequence(name, of: word)
+    }
+
+    static func isSubsequence(_ short: String, of long: String) -> Bool {
+        var rest = Substring(long)
+        for c in short {
+            guard let at = rest.firstIndex(of: c) else { return false }
+            rest = rest[rest.index(after: at)...]
+        }
+        return true
     }
 
     func profile(_ name: String) -> ColumnProfile? {
@@ -364,6 +401,20 @@ struct ColumnMatcher: Sendable {
         }
     }
 
+    /// True when a column's name says it counts something: `ncases`, `nControls` (a count
+    /// prefix before a plural), `visit_count`, `number_of_stations`. Its sum is a total even
+    /// when it holds only a few distinct numbers, never a sum of codes.
+    func isCountName(_ name: String) -> Bool {
+        let stems = Tokenizer.nameStems(name)
+        if stems.count > 1, stems.contains(where: { ["count", "number", "num", "nr", "cnt"].contains($0) }) { return true }
+        // The name as written: its stems are singular ("ncase").
+        let joined = name.lowercased()
+        guard joined.allSatisfy(\.isLetter) else { return false }
+        return ["n", "num", "no", "nr"].contains { prefix in
+            let rest = joined.dropFirst(prefix.count)
+            return joined.hasPrefix(prefix) && rest.count >= 5 && rest.hasSuffix("s")
+        }
+    }
 
     /// True when `stem` appears in some column's name (for entity nouns like "employees").
     func nameContains(_ stem: String) -> Bool {

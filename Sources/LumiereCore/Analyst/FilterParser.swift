@@ -31,6 +31,16 @@ extension PlanningState {
                         break
                     }
                 }
+            } else if Lexicon.measurementUnits[word] ?? Lexicon.measurementUnits[tags[u].text] != nil,
+                      tags[u - 1].lex == .valuePrep, tags[u - 1].text == "in",
+                      tags[(u + 1)...].allSatisfy({ $0.lex == .stop }) {
+                // "the heaviest baby in grams", "average weight, in pounds": the unit the
+                // answer is wanted in, at the end. Nothing is converted; the words are listed
+                // as ignored.
+                let phrase = "in " + tags[u].text
+                tags[u - 1].kind = .lex(.stop)
+                tags[u].kind = .lex(.stop)
+                if !ignoredWords.contains(phrase) { ignoredWords.append(phrase) }
             } else if tags[u].text == "ago", u >= 2,
                       Lexicon.phrases[Tokenizer.singularize(tags[u - 1].text).0].map({ if case .timeUnit = $0 { return true } else { return false } }) == true,
                       tags[u - 2].numberValue != nil, comparedBefore(u - 2) {
@@ -640,7 +650,7 @@ extension PlanningState {
             return columns.degreeForm(text)?.column
         }
         for stem in stems {
-            guard let hit = columns.match([stem]), profile(hit.column)?.type.isNumeric == true else { continue }
+            guard let hit = columns.measureHit(stem), profile(hit.column)?.type.isNumeric == true else { continue }
             if let high, hit.alternatives.count > 1 {
                 let end: Set<String> = high ? ["max", "maximum", "high", "hi"] : ["min", "minimum", "low", "lo"]
                 let atEnd = hit.alternatives.filter { c in
@@ -694,6 +704,16 @@ extension PlanningState {
         // of a table about people, unless a column is about some other kind of thing.
         if Lexicon.personKinds.contains(stem), columns.describesPeople, !resemblesStoredValue(stem),
            !Lexicon.entityGroups.contains(where: { g in !g.contains(stem) && g.contains(where: columns.nameContains) }) {
+            return true
+        }
+        // "which state has the highest murder rate" over rows that each have a name (a label
+        // column): the noun right after "which" is what the rows are; the answer names them.
+        // Not "what is the price of each car": the noun must stand right after the bare word,
+        // and the question must name something of the table to rank or filter them by.
+        if i > 0, tags[i - 1].lex == .which, !tags[i - 1].text.contains(" "), columns.hasLabelColumn,
+           tags.contains(where: { $0.columnHit != nil || $0.valueHit != nil }), !resemblesStoredValue(stem),
+           !Lexicon.entityGroups.contains(where: { $0.contains(stem) }), i + 1 < tags.count,
+           !{ if case .unknown = tags[i + 1].kind { return true } else { return false } }() {
             return true
         }
         return false

@@ -128,11 +128,11 @@ enum Lexicon {
              "ranked by", "distribution", "mix"], .groupCue)
         add(["highest", "largest", "biggest", "most", "greatest", "maximum number of", "top most",
              "most expensive", "priciest", "heaviest", "longest", "oldest", "richest", "busiest",
-             "higher", "largest number of", "strongest", "leading", "warmest", "hottest", "wettest",
+             "higher", "largest number of", "strongest", "leading", "warmest", "hottest", "wettest", "tallest", "deepest",
              "most humid", "most powerful"], .superlativeHigh)
         add(["lowest", "smallest", "least", "fewest", "cheapest", "lightest", "shortest",
              "least expensive", "youngest", "weakest", "lower", "lowest number of", "slowest",
-             "poorest", "coldest", "coolest", "driest", "least humid", "least powerful"], .superlativeLow)
+             "poorest", "coldest", "coolest", "driest", "least humid", "least powerful", "shallowest"], .superlativeLow)
         add(["largest first", "highest first", "biggest first", "descending", "desc", "in descending order",
              "from highest to lowest", "from largest to smallest", "high to low", "most first",
              "sorted descending", "top down"], .sortOrder(descending: true))
@@ -462,8 +462,12 @@ enum Lexicon {
         "most expensive": ["price", "cost", "fee"], "least expensive": ["price", "cost", "fee"],
         "cheaper": ["price", "cost", "fee"], "costlier": ["price", "cost", "fee"],
         "oldest": ["age"], "youngest": ["age"], "older": ["age"], "younger": ["age"],
-        "longest": ["duration", "length"], "shortest": ["duration", "length"],
-        "longer": ["duration", "length"], "shorter": ["duration", "length"],
+        "longest": ["duration", "length"], "shortest": ["duration", "length", "height"],
+        "longer": ["duration", "length"], "shorter": ["duration", "length", "height"],
+        "strongest": ["magnitude", "strength"], "weakest": ["magnitude", "strength"],
+        "tallest": ["height"], "taller": ["height"], "tall": ["height"],
+        "deepest": ["depth"], "deeper": ["depth"], "deep": ["depth"],
+        "shallowest": ["depth"], "shallower": ["depth"], "shallow": ["depth"],
         "richest": ["salary", "income"],
         "most powerful": ["horsepower", "power"], "least powerful": ["horsepower", "power"],
         "powerful": ["horsepower", "power"], "more powerful": ["horsepower", "power"],
@@ -497,7 +501,7 @@ enum Lexicon {
     /// than 2013" compares the two named periods (or values) by that measure.
     static let comparativeAdjectives: Set<String> = ["warmer", "hotter", "colder", "cooler", "heavier", "lighter",
                                                      "older", "younger", "longer", "shorter", "cheaper", "costlier",
-                                                     "wetter", "drier", "dryer", "rainier"]
+                                                     "wetter", "drier", "dryer", "rainier", "taller", "deeper", "shallower"]
 
     /// Stored text that means "no value" in exports (R writes NA, spreadsheets #N/A).
     static let missingMarkers: Set<String> = ["NA", "N/A", "n/a", "na", "#N/A", "NULL", "null", "None", "none", "-", "?"]
@@ -523,13 +527,21 @@ enum Lexicon {
                                              "projected", "projection", "expect", "expected", "future"]
 
     /// Comparatives toward the low end: "colder than 5" is below 5.
-    static let lowComparatives: Set<String> = ["colder", "cooler", "lighter", "younger", "shorter", "cheaper",
+    static let lowComparatives: Set<String> = ["colder", "cooler", "lighter", "younger", "shorter", "cheaper", "shallower",
                                                "drier", "dryer", "smaller", "lower", "less", "fewer"]
 
     /// Comparative forms that, between two named groups, compare them rather than rank or
     /// threshold: "is salary higher for men or women".
     static let comparativeForms: Set<String> = ["higher", "lower", "more", "less", "greater", "bigger", "larger",
                                                 "smaller", "better", "worse", "longer", "shorter", "fewer"]
+
+    /// Two words that name the whole a share is taken of: "share of cases out of all
+    /// participants". The noun after them is the denominator, never filler.
+    static let denominatorCues: Set<String> = ["out of", "relative to", "compared to"]
+
+    /// Words that open a clause describing the noun before them: "states that are at least
+    /// 70% urban", "states with murder under 5", "mothers who smoked".
+    static let relativeWords: Set<String> = ["that", "with", "who", "which", "where", "whose"]
 
     /// Articles after which an unknown noun reads as "a row" ("the price of a house").
     static let indefiniteArticles: Set<String> = ["a", "an"]
@@ -569,7 +581,8 @@ enum Lexicon {
     /// rate", "the sales amount", "price value".
     /// Tail words that say the column is a rate or a ratio: averaged, never summed.
     static let rateWords: Set<String> = ["rate", "ratio", "percentage", "percent", "share"]
-    static let measureTailWords: Set<String> = ["rate", "value", "amount", "figure", "level", "reading", "speed"]
+    static let measureTailWords: Set<String> = ["rate", "value", "amount", "figure", "level", "reading", "speed",
+                                                "content", "vote"]
     /// Words that follow a category column's name without changing it: "weather type",
     /// "wool kind".
     static let categoryTailWords: Set<String> = ["type", "kind", "class", "sort", "status", "group", "category"]

@@ -54,6 +54,9 @@ enum Planner {
         }) {
             return .refuse(unmatched: [], problems: ["I read both \"each \(g)\" and one \(g) only; ask for each \(g), or for that one"])
         }
+        if let problem = Self.misreadShape(plan, state) {
+            return .refuse(unmatched: [], problems: [problem])
+        }
         // A sum nobody asked for over a coded number ("what doses were used", "days with ozone
         // over 100") adds up labels: refuse rather than answer confidently wrong.
         let summedCodes = plan.projections.contains { p in
@@ -62,7 +65,8 @@ enum Planner {
                 let namedAfterCount = state.tags.indices.contains { k in
                     k > 0 && state.tags[k].columnHit?.column == c && state.tags[k].isPlural && state.tags[k - 1].lex == .howMany
                 }
-                return state.isDayOrMonthNumber(c) || (state.isCodeLike(c) && c != columns.defaultMeasure && !namedAfterCount)
+                return state.isDayOrMonthNumber(c)
+                    || (state.isCodeLike(c) && c != columns.defaultMeasure && !namedAfterCount && !columns.isCountName(c))
             }
             return false
         }
@@ -126,6 +130,43 @@ enum Planner {
         }
         let confidence = max(0.3, min(0.99, 0.97 - state.penalty))
         return .plan(plan, confidence: confidence, ambiguity: state.ambiguity)
+    }
+
+    /// A plan whose shape cannot be what the question asks, read from the frame (the plan and
+    /// the tags' lexicon words), or nil:
+    /// - "top 5 years by number of deaths" with no ranking in the plan: the top N was lost;
+    /// - "the year with the fewest christenings" as MIN(Year): a counting superlative is
+    ///   never the earliest or latest year itself;
+    /// - "how many days have a reading for lu" as COUNT(*) and SUM(lu): "how many" asks for
+    ///   one count, and a sum nobody asked for beside it means a word was misread.
+    static func misreadShape(_ plan: QueryPlan, _ state: PlanningState) -> String? {
+        let tags = state.tags
+        let ranked = plan.limit != nil || plan.topPerGroup != nil || plan.rowsPerGroup != nil || plan.keepTies
+            || !plan.orderBy.isEmpty
+        for (k, t) in tags.enumerated() where t.lex == .top || t.lex == .bottom {
+            if k + 1 < tags.count, tags[k + 1].numberValue != nil, !ranked {
+                return "I could not tell what to rank by for \"\(t.text) \(tags[k + 1].text)\"; name the number column (\"top 5 by price\")"
+            }
+        }
+        let measures = plan.projections.compactMap { p -> Measure? in if case .measure(let m) = p { return m } else { return nil } }
+        let isPeriod = { (c: String) in state.isDayOrMonthNumber(c) || state.profile(c)?.type.isTemporal == true }
+        let periodExtreme = plan.groupBy.isEmpty && !measures.isEmpty && measures.allSatisfy { m in
+            [.min, .max].contains(m.function) && m.column.map(isPeriod) == true
+        }
+        // ("which year had the most rows" as the rows ordered by year.)
+        let periodOrder = plan.groupBy.isEmpty && measures.isEmpty && !plan.orderBy.isEmpty && plan.orderBy.allSatisfy { key in
+            if case .column(let c, _) = key { return isPeriod(c) } else { return false }
+        }
+        if periodExtreme || periodOrder,
+           let word = tags.first(where: { Lexicon.countingSuperlatives.contains($0.text) && $0.lex != .top && $0.lex != .bottom }) {
+            return "I could not tell what \"\(word.text)\" counts; ask for a count per period (\"number of rows per year\")"
+        }
+        if state.has({ $0 == .howMany }), !state.has({ $0 == .aggregate(.sum) }), plan.groupBy.isEmpty,
+           measures.contains(Measure(function: .count, column: nil)),
+           let summed = measures.first(where: { $0.function == .sum })?.column {
+            return "I could not tell whether to count rows or add up \(summed); ask for one (\"how many rows have \(summed)\", \"total \(summed)\")"
+        }
+        return nil
     }
 }
 
@@ -313,6 +354,10 @@ extension PlanningState {
             }
         }
         guard namesSchema, !Lexicon.neverIgnored.contains(tags[i].text) else { return false }
+        // "share of cases out of all participants": the whole is named, and it is not the rows.
+        var d = i - 1
+        while d >= 0, tags[d].lex == .stop || tags[d].lex == .all, !tags[d].text.contains(" ") { d -= 1 }
+        if d + 2 < i, Lexicon.denominatorCues.contains(tags[d + 1].text + " " + tags[d + 2].text) { return false }
         // "the Urban Female rate": a generic measure word right after a number column.
         if Lexicon.measureTailWords.contains(Tokenizer.singularize(tags[i].text).0), i > 0,
            let c = tags[i - 1].columnHit?.column, columns.profile(c)?.type.isNumeric == true {
@@ -338,6 +383,16 @@ extension PlanningState {
         let before = i > 0 ? tags[i - 1] : nil
         let afterArticle = before.map { Lexicon.indefiniteArticles.contains($0.text) } ?? false
         guard tags[i].isPlural || afterArticle else { return false }
+        // "for states that are at least 70% urban", "in states with murder under 5": a plural
+        // followed by a clause that sets a condition on a named column is the rows it picks.
+        if i + 2 < tags.count, Lexicon.relativeWords.contains(tags[i + 1].text),
+           tags[(i + 2)...].prefix(3).contains(where: { t in
+               if t.columnHit != nil || t.valueHit != nil { return true }
+               if case .comparator? = t.lex { return true }
+               return false
+           }) {
+            return true
+        }
         // A plural noun naming no column is the row noun ("list the cars with mpg above 30",
         // "top 5 diamonds by price", "how many cars have 3 gears"), also where a list, a count,
         // a limit or a ranking asks for rows, and before a comparison on a named column.

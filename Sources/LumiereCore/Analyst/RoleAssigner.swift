@@ -162,6 +162,14 @@ extension PlanningState {
         return p.distinctCount >= 2 && p.distinctCount <= 12 && schema.rowCount >= 2 * p.distinctCount
     }
 
+    /// A year stored as a plain integer column (`Year`, `year`).
+    func isYearNumber(_ column: String) -> Bool {
+        guard let p = profile(column), p.type == .integer else { return false }
+        let stems = Tokenizer.nameStems(column)
+        guard stems.count == 1, let w = stems.first, case .timeUnit(let g)? = Lexicon.phrases[w] else { return false }
+        return g == .year
+    }
+
     /// A day-of-month or month number stored as a plain integer column ("Day", "Month").
     func isDayOrMonthNumber(_ column: String) -> Bool {
         guard let p = profile(column), p.type == .integer else { return false }
@@ -281,6 +289,15 @@ extension PlanningState {
                 guard let column = column(of: i), let type = profile(column)?.type else { continue }
                 tags[i].consumed = true
                 if type.isNumeric {
+                    // "the earliest year", "latest year" over an integer `Year` column: its
+                    // ends, like a date's (it was averaged as a bare number).
+                    if pendingAggregate == nil, isYearNumber(column), has({ $0 == .first || $0 == .last }),
+                       !tags.indices.contains(where: { k in
+                           k != i && tags[k].columnHit.map { profile($0.column)?.type.isNumeric == true } == true
+                       }) {
+                        roles.dateColumnNamed = column
+                        continue
+                    }
                     // "count the dramas": a 0/1 column named in the plural picks its 1s.
                     if tags[i].isPlural, pendingAggregate == nil || aggregateApplied, !pendingDistinct, isFlagColumn(column),
                        tags[i].columnHit?.strength == .full {

@@ -258,6 +258,13 @@ struct Tagger: Sendable {
                 tags.append(Tag(kind: .value(hit), text: t.text, isPlural: t.isPlural,
                                 assumption: "assumed \"\(t.text)\" means \(hit.column) = \(quoteLiteral(hit.value))"))
                 i += 1
+            } else if t.kind == .word, i + 1 < tokens.count, tokens[i + 1].kind == .word,
+                      let column = columns.spelledOutName(t.text, tokens[i + 1].text) {
+                // "birth weight" over `bwt`: two words that spell out a terse name. A guess, stated.
+                let text = t.text + " " + tokens[i + 1].text
+                tags.append(Tag(kind: .column(ColumnHit(column: column, strength: .synonym, alternatives: [column])),
+                                text: text, isPlural: tokens[i + 1].isPlural, assumption: "read \"\(text)\" as \(column)"))
+                i += 2
             } else if t.kind == .word, let column = columns.shortenedName(t.text) {
                 // "magnitude" over `mag`, "alcohol" over `alcgp`: a terse name spelled out. A guess, stated.
                 tags.append(Tag(kind: .column(ColumnHit(column: column, strength: .synonym, alternatives: [column])),

@@ -1,0 +1,119 @@
+// Lessons of reading corpus 5's refusals and corpus 6's first blind run, checked on tables of
+// their own: terse names the question spells out ("manufacturer" → `mfr`, "birth weight" →
+// `bwt`), the noun after "which" and a plural before "that"/"with" as the rows, count-named
+// columns summed, height and depth adjectives, a wanted unit at the end, and plans whose
+// shape cannot be what was asked ("top 5" with no ranking, "the fewest" as the first year, a
+// sum beside "how many", one end of "best and worst", a named denominator) refused.
+
+import Foundation
+@testable import LumiereCore
+import LumiereStore
+import Testing
+
+@Suite("Spelled-out names, rows named by 'which' and relative clauses, and misread shapes")
+struct SpelledOutNamesAndRowClausesTests {
+    /// Twelve named rows (a label column), terse names, a count column.
+    static let towns: String = {
+        var rows = ["town,mfr,bwt,lwt,ht,murder,urban,ncases,height,depth"]
+        let names = ["Ash", "Birch", "Cedar", "Dale", "Elm", "Fern", "Glen", "Holt", "Ivy", "June", "Kent", "Lark"]
+        for (i, n) in names.enumerated() {
+            rows.append("\(n),\(["K", "G", "P"][i % 3]),\(2000 + 150 * i),\(100 + 5 * i),\(i % 2),\(Double(i) + 0.5),\(30 + 5 * i),\(i % 4),\(150 + 3 * i),\(10 * (i + 1))")
+        }
+        return rows.joined(separator: "\n") + "\n"
+    }()
+
+    static let years = """
+        Year,Males,Females,Mortality,site_lu
+        1650,10,12,300,5.5
+        1651,14,11,200,
+        1652,9,8,500,4.0
+        1653,20,19,100,3.5
+        1654,15,15,400,
+
+        """
+
+    static let feeds = """
+        chick,weight,feed
+        1,300,soy
+        2,320,soy
+        3,150,bean
+        4,170,bean
+        5,250,corn
+        6,260,corn
+
+        """
+
+    @Test("a terse name the question spells out, one word or two, is read and stated")
+    func spelledOutNames() throws {
+        try IngestedSource.with(name: "towns", csv: Self.towns) { (s: IngestedSource) throws in
+            let g = try #require(s.answer("avg murder per manufacturer"))
+            #expect(g.sql.contains("GROUP BY \"mfr\""), "\(g.sql)")
+            #expect(g.interpretation.contains("read \"manufacturer\" as mfr"), "\(g.interpretation)")
+            let b = try #require(s.answer("median birth weight"))
+            #expect(b.sql.contains("\"bwt\""), "\(b.sql)")
+            #expect(b.interpretation.contains("read \"birth weight\" as bwt"), "\(b.interpretation)")
+            let m = ColumnMatcher(schema: s.schema)
+            // A lexicon word is itself ("lowest" is not `lwt`), two letters are too few ("height"
+            // is never `ht`), and the word must end where the name ends.
+            #expect(m.shortenedName("lowest") == nil)
+            #expect(m.shortenedName("hypertension") == nil)
+            #expect(m.shortenedName("manufacturing") == nil)
+            #expect(m.spelledOutName("birth", "weights") == "bwt")
+            #expect(m.spelledOutName("big", "west") == nil)
+        }
+    }
+
+    @Test("the noun after 'which' and a plural before 'that'/'with' name rows that have names")
+    func rowsNamedByClauses() throws {
+        try IngestedSource.with(name: "towns", csv: Self.towns) { (s: IngestedSource) throws in
+            let top = try #require(s.answer("which town has the highest murder rate"))
+            #expect(try s.executor.run(top.sql).rows.first?.first == .text("Lark"), "\(top.sql)")
+            #expect(try s.firstCell("which place has the lowest urban") == .text("Ash"))
+            // A clause on a named column picks the rows.
+            #expect(try s.firstCell("how many towns with urban under 50 are there") == .integer(4))
+            let avg = try #require(s.answer("average murder for towns that are at least 70 urban"))
+            #expect(avg.sql.contains("\"urban\" >= 70"), "\(avg.sql)")
+            // No column to rank or filter by: the noun is a measure the table lacks, refused.
+            #expect(s.answer("what is the price of each town") == nil)
+            #expect(s.answer("which price is best") == nil)
+        }
+    }
+
+    @Test("a count-named column is summed, not refused as codes; height and depth adjectives")
+    func countColumnsAndAdjectives() throws {
+        try IngestedSource.with(name: "towns", csv: Self.towns) { (s: IngestedSource) throws in
+            let g = try #require(s.answer("cases by manufacturer"))
+            #expect(g.sql.contains("SUM(\"ncases\")"), "\(g.sql)")
+            #expect(try s.firstCell("which town is the tallest") == .text("Lark"))
+            #expect(try s.firstCell("how many towns are deeper than 100") == .integer(2))
+            #expect(try s.firstCell("how many towns are shallower than 30") == .integer(2))
+            // The unit the answer is wanted in is left out, and said so.
+            let w = try #require(s.answer("average bwt in grams"))
+            #expect(w.interpretation.contains("ignored \"in grams\""), "\(w.interpretation)")
+        }
+    }
+
+    @Test("plans whose shape cannot be what was asked are refused")
+    func misreadShapes() throws {
+        try IngestedSource.with(name: "years", csv: Self.years) { (s: IngestedSource) throws in
+            // "deaths" names no column: the top 5 was lost, and the years were averaged.
+            #expect(s.answer("top 5 years by number of deaths") == nil)
+            // The fewest of something is not the first year.
+            #expect(s.answer("year with the fewest christenings") == nil)
+            // "how many" is one count, not a count and a sum.
+            #expect(s.answer("how many years have a readng for site lu") == nil)
+            // Still answered: a ranking that is there, the first year asked for as such.
+            #expect(try s.firstCell("top 2 years by mortality") == .integer(1652))
+            #expect(s.answer("which year had the most rows") == nil)
+            // An integer year's ends are its MIN and MAX, as a date's are (it was averaged).
+            #expect(try s.firstCell("first year") == .integer(1650))
+            #expect(try s.firstCell("what is the latest year") == .integer(1654))
+        }
+        try IngestedSource.with(name: "feeds", csv: Self.feeds) { (s: IngestedSource) throws in
+            // Both ends asked for, one given.
+            #expect(s.answer("difference between the best and worst feed's average weight") == nil)
+            // The whole a share is taken of is named, and it is not the rows.
+            #expect(s.answer("share of weight out of all participants for each feed") == nil)
+        }
+    }
+}

@@ -1,7 +1,8 @@
 // Lessons of reading corpus 5's refusals and corpus 6's first blind run, checked on tables of
 // their own: terse names the question spells out ("manufacturer" → `mfr`, "birth weight" →
 // `bwt`), the noun after "which" and a plural before "that"/"with" as the rows, count-named
-// columns summed, height and depth adjectives, a wanted unit at the end, and plans whose
+// columns summed, height and depth adjectives, a wanted unit at the end, a measure word after
+// a number column ("murder rate over 8"), typos of comparisons, and plans whose
 // shape cannot be what was asked ("top 5" with no ranking, "the fewest" as the first year, a
 // sum beside "how many", one end of "best and worst", a named denominator) refused.
 
@@ -90,6 +91,21 @@ struct SpelledOutNamesAndRowClausesTests {
             // The unit the answer is wanted in is left out, and said so.
             let w = try #require(s.answer("average bwt in grams"))
             #expect(w.interpretation.contains("ignored \"in grams\""), "\(w.interpretation)")
+        }
+    }
+
+    @Test("a measure word after a number column is filler, so a comparison reaches the column; typos of comparisons")
+    func measureTailsAndComparisonTypos() throws {
+        try IngestedSource.with(name: "towns", csv: Self.towns) { (s: IngestedSource) throws in
+            #expect(try s.firstCell("how many towns have a murder rate over 8") == .integer(4))
+            #expect(try s.firstCell("what share of towns have an urban level over 70") != nil)
+            let typo = try #require(s.answer("how many towns have a murder rate abvoe 8"))
+            #expect(typo.interpretation.contains("assumed \"abvoe\" means \"above\""), "\(typo.interpretation)")
+            #expect(try s.executor.run(typo.sql).rows.first?.first == .integer(4))
+            #expect(try s.firstCell("how many towns with urban atleast 80") == .integer(2))
+            // "vote" is never corrected into some stored word: it only says what the column is.
+            let v = try #require(s.answer("average murder vote"))
+            #expect(v.sql.contains("AVG(\"murder\")"), "\(v.sql)")
         }
     }
 

@@ -163,12 +163,12 @@ enum Lexicon {
             .comparator(.gt))
         add(["at least", "no less than", "not less than", "minimum of", ">=", "or more", "and above",
              "or above", "and up", "or greater", "or higher", "and over", "greater than or equal to",
-             "more than or equal to", "a minimum of"], .comparator(.ge))
+             "more than or equal to", "a minimum of", "atleast"], .comparator(.ge))
         add(["under", "below", "less than", "fewer than", "lower than", "smaller than", "beneath", "<",
              "cheaper than", "lighter than", "younger than", "shorter than", "south of"], .comparator(.lt))
         add(["at most", "no more than", "not more than", "maximum of", "up to", "<=", "or less",
              "or fewer", "and below", "or below", "or lower", "and under", "less than or equal to",
-             "a maximum of"], .comparator(.le))
+             "a maximum of", "atmost"], .comparator(.le))
         add(["equal to", "equals", "equal", "exactly", "=", "is exactly", "of exactly"], .comparator(.eq))
         add(["between", "ranging from", "in the range of"], .between)
         add(["and", "as well as", "plus", "along with", "together with", "&", "also", "both", ",", ", and"], .and)
@@ -421,7 +421,10 @@ enum Lexicon {
     /// Lexicon words worth correcting a typo to ("avrage" → average), beside the schema's own.
     static let correctable: [String] = ["average", "median", "maximum", "minimum", "total", "count",
                                         "highest", "lowest", "largest", "smallest", "between", "percentage",
-                                        "distinct", "number", "monthly", "yearly", "weekly", "daily"]
+                                        "distinct", "number", "monthly", "yearly", "weekly", "daily",
+                                        // Comparisons ("abvoe 10", "bellow 5"); shorter ones are too
+                                        // close to other words to correct.
+                                        "above", "below", "under", "greater", "fewer"]
 
     /// Column-name stems of columns that hold money or volume: summing them makes sense.
     /// Others (price, rate, age, temperature, score...) are averaged by default.
@@ -557,6 +560,8 @@ enum Lexicon {
         "make", "does", "done", "long", "high", "data", "time", "type", "kind", "just", "only", "also", "like",
         "some", "very", "well", "your", "ever", "down", "rest", "lose", "lost", "gain", "died", "dead", "live",
         "lived", "good", "best", "worst", "bad", "part", "half", "full", "other", "others", "mean", "means",
+        // Words after a number column that only say what it measures ("the Green vote").
+        "vote", "votes", "content", "value", "amount", "level", "figure", "reading",
     ]
 
     static let neverIgnored: Set<String> = ["drop", "delete", "insert", "update", "truncate", "alter", "create",

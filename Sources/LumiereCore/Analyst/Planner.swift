@@ -358,11 +358,6 @@ extension PlanningState {
         var d = i - 1
         while d >= 0, tags[d].lex == .stop || tags[d].lex == .all, !tags[d].text.contains(" ") { d -= 1 }
         if d + 2 < i, Lexicon.denominatorCues.contains(tags[d + 1].text + " " + tags[d + 2].text) { return false }
-        // "the Urban Female rate": a generic measure word right after a number column.
-        if Lexicon.measureTailWords.contains(Tokenizer.singularize(tags[i].text).0), i > 0,
-           let c = tags[i - 1].columnHit?.column, columns.profile(c)?.type.isNumeric == true {
-            return true
-        }
         // "the rural male death rate" over `vadeaths`: the row noun stands between.
         if Lexicon.measureTailWords.contains(Tokenizer.singularize(tags[i].text).0), i > 1,
            tags[i - 1].lex == .rowNoun || isEntityNoun(i - 1),

@@ -275,6 +275,14 @@ struct Tagger: Sendable {
                 i += 1
             }
         }
+        // "the murder rate over 10", "the Green vote": a generic measure word right after a
+        // number column only says what the column measures. Read as filler here, so the
+        // comparison or ranking after it reaches the column.
+        for k in tags.indices.dropFirst() {
+            guard case .unknown = tags[k].kind, Lexicon.measureTailWords.contains(Tokenizer.singularize(tags[k].text).0),
+                  let c = tags[k - 1].columnHit?.column, columns.profile(c)?.type.isNumeric == true else { continue }
+            tags[k].kind = .lex(.stop)
+        }
         return tags
     }
 }

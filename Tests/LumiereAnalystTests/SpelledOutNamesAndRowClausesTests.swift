@@ -109,6 +109,19 @@ struct SpelledOutNamesAndRowClausesTests {
         }
     }
 
+    @Test("a number written as a word is a code of the column after it; the rows, a verb, then the condition")
+    func spelledNumbersAndRowConditions() throws {
+        let cars = (["model,cyl,hwy"] + (0..<12).map { "m\($0),\([4, 6, 8][$0 % 3]),\(20 + $0)" }).joined(separator: "\n") + "\n"
+        try IngestedSource.with(name: "mpg", csv: cars) { (s: IngestedSource) throws in
+            #expect(try s.firstCell("how many cars have eight cylinders") == .integer(4))
+            #expect(try s.firstCell("how many cars have 6 cylinders") == .integer(4))
+            let list = try #require(s.answer("list the models with six cylinders"))
+            #expect(list.sql.contains("\"cyl\" = 6"), "\(list.sql)")
+            // "one" is a pronoun, not a code.
+            if let g = s.answer("which one has 4 cylinders and the best hwy") { #expect(!g.sql.contains("= 1"), "\(g.sql)") }
+        }
+    }
+
     @Test("plans whose shape cannot be what was asked are refused")
     func misreadShapes() throws {
         try IngestedSource.with(name: "years", csv: Self.years) { (s: IngestedSource) throws in

@@ -327,7 +327,10 @@ extension PlanningState {
             let tag = tags[i]
             // "4 gear or 5 gear": the second code joins the first one's group.
             let afterOr = i > 1 && tags[i - 1].lex == .or && !tags[i - 1].consumed
-            guard !tag.consumed, case .number(let n, _) = tag.kind, !numberIsBound(at: i) || afterOr,
+            // "six cylinders" as "6 cylinders"; not "one" ("which one has 4 gears" is a pronoun).
+            let spelled: Double? = { if case .lex(.number(let w)) = tag.kind, w != 1 { return Double(w) } else { return nil } }()
+            let numeral: Double? = { if case .number(let n, _) = tag.kind { return n } else { return nil } }()
+            guard !tag.consumed, let n = numeral ?? spelled, !numberIsBound(at: i) || afterOr,
                   let (k, column) = codedNeighbour(of: i, value: n) else { continue }
             if afterOr {
                 guard let g = conditions.lastIndex(where: { group in

@@ -448,7 +448,8 @@ extension PlanningState {
         var n = i + 1
         while n < tags.count, tags[n].lex == .stop { n += 1 }
         if n < tags.count {
-            if tags[n].numberValue != nil { return false }
+            // ("how many cars have 8 cylinders": the rows, then a verb, then the condition.)
+            if tags[n].numberValue != nil, !(rowPosition && n > i + 1) { return false }
             switch tags[n].kind {
             case .lex(.comparator), .lex(.between):
                 // "diamonds over 1 carat", "cars with mpg above 30": the comparison has its column.

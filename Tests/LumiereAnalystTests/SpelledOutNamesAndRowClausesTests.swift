@@ -122,6 +122,27 @@ struct SpelledOutNamesAndRowClausesTests {
         }
     }
 
+    @Test("'by year' groups an integer year of many values; month-end dates are monthly rows; row-noun synonyms")
+    func periodsAndSynonyms() throws {
+        let films = (["title,year,length"] + (0..<40).map { "t\($0),\(1960 + $0),\(80 + $0 % 7)" }).joined(separator: "\n") + "\n"
+        try IngestedSource.with(name: "movies", csv: films) { (s: IngestedSource) throws in
+            // It was AVG(year) beside AVG(length): confidently wrong.
+            let g = try #require(s.answer("avg length by year"))
+            #expect(g.sql.contains("GROUP BY \"year\""), "\(g.sql)")
+            #expect(try s.executor.run(g.sql).rows.count == 40)
+            // "films" over `movies`.
+            #expect(try s.firstCell("how many films are there with length over 84") == .integer(10))
+        }
+        let months = (["date,unemploy"] + (0..<14).map { i -> String in
+            let (y, m) = (2000 + (i + 5) / 12, (i + 5) % 12 + 1)
+            let last = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+            return String(format: "%04d-%02d-%02d,%d", y, m, last, 100 + i)
+        }).joined(separator: "\n") + "\n"
+        try IngestedSource.with(name: "economics", csv: months) { (s: IngestedSource) throws in
+            #expect(try s.firstCell("how many months had unemploy above 110") == .integer(3))
+        }
+    }
+
     @Test("plans whose shape cannot be what was asked are refused")
     func misreadShapes() throws {
         try IngestedSource.with(name: "years", csv: Self.years) { (s: IngestedSource) throws in

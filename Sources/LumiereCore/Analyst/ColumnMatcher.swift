@@ -67,6 +67,14 @@ struct ColumnMatcher: Sendable {
     /// three letters, so "s" or "es" never match by accident.
     func namesRows(_ stem: String) -> Bool {
         guard stem.count >= 3, !sourceNoun.isEmpty else { return false }
+        // "films" over `movies`: another word for the same rows.
+        for group in Lexicon.rowNounSynonyms where group.contains(stem) {
+            if group.contains(where: { $0 != stem && namesRowsByName($0) }) { return true }
+        }
+        return namesRowsByName(stem)
+    }
+
+    private func namesRowsByName(_ stem: String) -> Bool {
         if sourceNoun == stem || sourceNoun.hasSuffix(stem + "s") || sourceNoun.hasSuffix(stem + "es")
             || (stem.hasSuffix("y") && sourceNoun.hasSuffix(stem.dropLast() + "ies")) { return true }
         // "cereals" over `uscereal`, "earthquakes" over `quakes`: one name ends the other.

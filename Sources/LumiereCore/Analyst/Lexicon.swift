@@ -606,6 +606,12 @@ enum Lexicon {
                                            "passenger", "victim", "voter", "mother", "baby", "infant", "person",
                                            "people", "individual", "customer", "client", "employee", "resident"]
 
+    /// Words for the same kind of row: "films" names the rows of `movies`, "autos" of `cars`.
+    static let rowNounSynonyms: [[String]] = [
+        ["movie", "film", "flick"], ["car", "auto", "automobile", "vehicle"],
+        ["job", "occupation", "profession"], ["kid", "child"], ["quake", "earthquake", "tremor"],
+    ]
+
     static let entityGroups: [[String]] = [
         ["employee", "staff", "person", "worker", "people", "emp", "hire", "headcount"],
         ["customer", "client", "buyer", "cust"],

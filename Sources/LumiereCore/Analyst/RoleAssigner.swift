@@ -191,7 +191,9 @@ extension PlanningState {
                 let otherNumber = tags.contains { t in
                     t.columnHit.map { $0.column != hit.column && profile($0.column)?.type.isNumeric == true } ?? false
                 } || adjectiveMeasureInQuestion().map { $0 != hit.column } == true
-                guard isCodeLike(hit.column), !isRanking || otherNumber else { return false }
+                // "avg length by year" over an integer `year` of a hundred values: a period
+                // number is a grouping however many values it has (it was averaged).
+                guard isCodeLike(hit.column) || isDayOrMonthNumber(hit.column), !isRanking || otherNumber else { return false }
             }
             guard let column = column(of: j) else { return false }
             tags[j].consumed = true

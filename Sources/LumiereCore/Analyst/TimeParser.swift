@@ -77,7 +77,15 @@ extension PlanningState {
         // table with one row per month (every date the 1st), "months" and "which month" likewise.
         let dates = ([p.min, p.max].compactMap { v -> String? in if case .text(let s)? = v { return s } else { return nil } })
             + p.samples.map { "\($0)" }
-        let monthly = !dates.isEmpty && dates.allSatisfy { $0.count >= 10 && $0.dropFirst(7).prefix(3) == "-01" }
+        // One row per month: every date the 1st, or (month ends, mid-months) as many rows as
+        // months from the first date's month to the last's, each date distinct.
+        let monthIndex = { (v: SQLValue?) -> Int? in
+            guard case .text(let s)? = v, s.count >= 7, let y = Int(s.prefix(4)), let m = Int(s.dropFirst(5).prefix(2)) else { return nil }
+            return y * 12 + m
+        }
+        let spanOfMonths = monthIndex(p.min).flatMap { lo in monthIndex(p.max).map { $0 - lo + 1 } }
+        let monthly = !dates.isEmpty && (dates.allSatisfy { $0.count >= 10 && $0.dropFirst(7).prefix(3) == "-01" }
+            || spanOfMonths == schema.rowCount)
         for i in tags.indices where !tags[i].consumed && (tags[i].isPlural || asksForOneRow(i)) {
             // (A date column itself called `month` or `day`, asked "which month…", is the same.)
             let namesDateColumn = tags[i].columnHit?.column == column && asksForOneRow(i)

@@ -85,7 +85,8 @@ struct SpelledOutNamesAndRowClausesTests {
         try IngestedSource.with(name: "towns", csv: Self.towns) { (s: IngestedSource) throws in
             let g = try #require(s.answer("cases by manufacturer"))
             #expect(g.sql.contains("SUM(\"ncases\")"), "\(g.sql)")
-            #expect(try s.firstCell("which town is the tallest") == .text("Lark"))
+            // `height` and `ht` may both be heights: the adjective picks neither (it was the first).
+            #expect(s.answer("which town is the tallest") == nil)
             #expect(try s.firstCell("how many towns are deeper than 100") == .integer(2))
             #expect(try s.firstCell("how many towns are shallower than 30") == .integer(2))
             // The unit the answer is wanted in is left out, and said so.

@@ -77,6 +77,8 @@ struct ColumnMatcher: Sendable {
     private func namesRowsByName(_ stem: String) -> Bool {
         if sourceNoun == stem || sourceNoun.hasSuffix(stem + "s") || sourceNoun.hasSuffix(stem + "es")
             || (stem.hasSuffix("y") && sourceNoun.hasSuffix(stem.dropLast() + "ies")) { return true }
+        // "tooth length" over `toothgrowth`: a source named by its row and another word.
+        if stem.count >= 4, sourceNoun.count >= stem.count + 4, sourceNoun.hasPrefix(stem) { return true }
         // "cereals" over `uscereal`, "earthquakes" over `quakes`: one name ends the other.
         let sourceSingular = Tokenizer.singularize(sourceNoun).0
         return (stem.count >= 4 && sourceNoun.hasSuffix(stem)) || (sourceSingular.count >= 4 && stem.hasSuffix(sourceSingular))

@@ -661,6 +661,12 @@ extension PlanningState {
                 }
                 if atEnd.count == 1 { return atEnd[0] }
             }
+            // "the heaviest" over msleep's `brainwt` and `bodywt`: two weights, neither at an
+            // end the word names. Picking the first was confidently wrong; nil refuses.
+            let numeric = hit.alternatives.filter { profile($0)?.type.isNumeric == true }
+            if numeric.count > 1, !numeric.contains(where: { c in
+                Tokenizer.nameStems(c).contains(where: { ["max", "maximum", "high", "hi", "min", "minimum", "low", "lo"].contains($0) })
+            }) { return nil }
             return hit.column
         }
         return nil

@@ -353,7 +353,12 @@ extension PlanningState {
             default: return false
             }
         }
-        guard namesSchema, !Lexicon.neverIgnored.contains(tags[i].text) else { return false }
+        // ("the 5 deepest quakes": the adjective names `depth`. Only one column: over msleep
+        // "heaviest" may be `brainwt` or `bodywt`, and picking one would be a guess.)
+        let namesMeasure = tags.contains { t in
+            Lexicon.adjectiveMeasures[t.text] != nil && columns.hit(forAdjective: t.text).map { $0.alternatives.count == 1 } == true
+        }
+        guard namesSchema || namesMeasure, !Lexicon.neverIgnored.contains(tags[i].text) else { return false }
         // "share of cases out of all participants": the whole is named, and it is not the rows.
         var d = i - 1
         while d >= 0, tags[d].lex == .stop || tags[d].lex == .all, !tags[d].text.contains(" ") { d -= 1 }

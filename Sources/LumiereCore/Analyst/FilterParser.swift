@@ -327,10 +327,7 @@ extension PlanningState {
             let tag = tags[i]
             // "4 gear or 5 gear": the second code joins the first one's group.
             let afterOr = i > 1 && tags[i - 1].lex == .or && !tags[i - 1].consumed
-            // "six cylinders" as "6 cylinders"; not "one" ("which one has 4 gears" is a pronoun).
-            let spelled: Double? = { if case .lex(.number(let w)) = tag.kind, w != 1 { return Double(w) } else { return nil } }()
-            let numeral: Double? = { if case .number(let n, _) = tag.kind { return n } else { return nil } }()
-            guard !tag.consumed, let n = numeral ?? spelled, !numberIsBound(at: i) || afterOr,
+            guard !tag.consumed, let n = Self.codeNumber(tag), !numberIsBound(at: i) || afterOr,
                   let (k, column) = codedNeighbour(of: i, value: n) else { continue }
             if afterOr {
                 guard let g = conditions.lastIndex(where: { group in
@@ -351,6 +348,18 @@ extension PlanningState {
                 continue
             }
             addCondition(.compare(column: column, op: .eq, value: n))
+        }
+    }
+
+    /// The number a tag may be a code of: a numeral, or a number written as a word ("six
+    /// cylinders"), but not "one" ("which one has 4 gears" is a pronoun). A static function,
+    /// not closures inside `parseCodedNumbers`: those crashed Swift 6.3.1's CopyPropagation
+    /// in release builds.
+    static func codeNumber(_ tag: Tag) -> Double? {
+        switch tag.kind {
+        case .number(let n, _): return n
+        case .lex(.number(let w)) where w != 1: return Double(w)
+        default: return nil
         }
     }
 

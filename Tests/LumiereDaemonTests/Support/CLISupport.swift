@@ -27,39 +27,31 @@ func runCLI(_ arguments: [String], environment extra: [String: String] = [:], ti
     env["LUMIERE_CONFIG"] = emptyConfig
     for (k, v) in extra { env[k] = v }
     process.environment = env
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
+    // Output goes to files, and the wait is for the process to exit. With pipes the test
+    // waited for EOF, which never comes while another test's child (a daemon spawned by a
+    // parallel test at the same moment) has inherited the pipe's write end: CI saw `lumiere
+    // init` "not finish within 120 s" at the start of a run, though it passes in 2 s alone.
+    let dir = FileManager.default.temporaryDirectory.path
+    let out = "\(dir)/lumiere-cli-\(UUID().uuidString).stdout", err = "\(dir)/lumiere-cli-\(UUID().uuidString).stderr"
+    FileManager.default.createFile(atPath: out, contents: nil)
+    FileManager.default.createFile(atPath: err, contents: nil)
+    defer { try? FileManager.default.removeItem(atPath: out); try? FileManager.default.removeItem(atPath: err) }
+    let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+    let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+    defer { try? outHandle.close(); try? errHandle.close() }
+    process.standardOutput = outHandle
+    process.standardError = errHandle
     try process.run()
-    // Read while it runs, so a large output cannot block it on a full pipe.
-    let captured = Captured()
-    let group = DispatchGroup()
-    for (pipe, isOut) in [(out, true), (err, false)] {
-        group.enter()
-        DispatchQueue.global().async {
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            captured.set(data, stdout: isOut)
-            group.leave()
-        }
-    }
-    if group.wait(timeout: .now() + timeout) == .timedOut {
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+    if process.isRunning {
         process.terminate()
+        process.waitUntilExit()
         throw TestFailure("lumiere \(arguments.joined(separator: " ")) did not finish within \(timeout)s")
     }
     process.waitUntilExit()
-    let (stdout, stderr) = captured.both
-    return CLIResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                     stderr: String(decoding: stderr, as: UTF8.self))
-}
-
-/// Both pipes' bytes, filled from two reader threads.
-private final class Captured: @unchecked Sendable {
-    // @unchecked: every access goes through `lock`.
-    private let lock = NSLock()
-    private var out = Data(), err = Data()
-
-    func set(_ data: Data, stdout: Bool) { lock.withLock { if stdout { out = data } else { err = data } } }
-    var both: (Data, Data) { lock.withLock { (out, err) } }
+    let read = { (p: String) in String(decoding: FileManager.default.contents(atPath: p) ?? Data(), as: UTF8.self) }
+    return CLIResult(status: process.terminationStatus, stdout: read(out), stderr: read(err))
 }
 
 /// Drop a request and wait for its result document (in a tenant's folders when given).

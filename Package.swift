@@ -133,9 +133,9 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         // The builtin analyst's regression suite: questions over fixture tables, checked by
         // executing the generated SQL against a reference query's result.
-        // Corpus2 … Corpus5: blind questions over real public tables (CorpusN/SOURCES.md), through the real ingest.
+        // Corpus2 … Corpus7: blind questions over real public tables (CorpusN/SOURCES.md), through the real ingest.
         .testTarget(name: "LumiereAnalystTests", dependencies: ["LumiereCore", "LumiereStore"],
-                    resources: [.copy("Fixtures"), .copy("Corpus2"), .copy("Corpus3"), .copy("Corpus4"), .copy("Corpus5"), .copy("Corpus6")], swiftSettings: strict),
+                    resources: [.copy("Fixtures"), .copy("Corpus2"), .copy("Corpus3"), .copy("Corpus4"), .copy("Corpus5"), .copy("Corpus6"), .copy("Corpus7")], swiftSettings: strict),
         // Reports and Chart.js configs loaded in headless Chromium (skipped without it).
         .testTarget(name: "LumiereBrowserTests", dependencies: ["LumiereCore"], swiftSettings: strict),
         .testTarget(name: "LumiereDaemonTests",

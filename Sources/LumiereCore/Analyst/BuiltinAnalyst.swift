@@ -12,7 +12,7 @@
 
 public struct BuiltinAnalyst: Sendable {
     /// Bump whenever the SQL or interpretation for some question changes.
-    public static let engineVersion = "1.3.9"
+    public static let engineVersion = "1.4.0"
     /// Questions longer than this are refused rather than parsed.
     static let maxQuestionLength = 1_000
 

@@ -77,8 +77,10 @@ struct ColumnMatcher: Sendable {
     private func namesRowsByName(_ stem: String) -> Bool {
         if sourceNoun == stem || sourceNoun.hasSuffix(stem + "s") || sourceNoun.hasSuffix(stem + "es")
             || (stem.hasSuffix("y") && sourceNoun.hasSuffix(stem.dropLast() + "ies")) { return true }
-        // "tooth length" over `toothgrowth`: a source named by its row and another word.
-        if stem.count >= 4, sourceNoun.count >= stem.count + 4, sourceNoun.hasPrefix(stem) { return true }
+        // "tooth length" over `toothgrowth`, "chicks" over `chickwts`: a source named by its
+        // row and another word (or a terse one); "houses" over `housing`.
+        if stem.count >= 4, sourceNoun.count >= stem.count + 3, sourceNoun.hasPrefix(stem) { return true }
+        if stem.count >= 4, stem.hasSuffix("e"), sourceNoun == stem.dropLast() + "ing" { return true }
         // "cereals" over `uscereal`, "earthquakes" over `quakes`: one name ends the other.
         let sourceSingular = Tokenizer.singularize(sourceNoun).0
         return (stem.count >= 4 && sourceNoun.hasSuffix(stem)) || (sourceSingular.count >= 4 && stem.hasSuffix(sourceSingular))
@@ -205,6 +207,14 @@ struct ColumnMatcher: Sendable {
                             && !e.isKeyOrDate {
                             consider(e.profile.name, .partial)
                         }
+                    }
+                }
+                // "price" in `libprice`: a name run together that ends in the word (after two
+                // letters or more: `ncases` is a count, read elsewhere).
+                if best == nil, !isEntity, w.count >= 4, w.allSatisfy(\.isLetter) {
+                    for e in entries where e.joined.count >= w.count + 2 && e.joined.hasSuffix(w) && !e.isKeyOrDate
+                        && e.stems.count == 1 {
+                        consider(e.profile.name, .partial)
                     }
                 }
             }
@@ -355,7 +365,10 @@ struct ColumnMatcher: Sendable {
                     return rest.count >= 3 && (Lexicon.phrases[rest] != nil || Lexicon.personNouns.contains(rest)
                         || Lexicon.entityGroups.contains { $0.contains(rest) })
                 }
-                if word.count >= core.count + (core.count == 3 ? 3 : 2), word.hasPrefix(core), !doer, !restIsWord { fits = true }
+                // (A doer far longer than the name is still its word: `pub` for "publisher".)
+                // A past participle is a verb ("published by" is not `pub`).
+                let shortened = (!doer || singular.count >= 2 * core.count + 2) && !singular.hasSuffix("ed")
+                if word.count >= core.count + (core.count == 3 ? 3 : 2), word.hasPrefix(core), shortened, !restIsWord { fits = true }
                 // "improvement" / `Improved`, "survival" / `survived`: one stem, other endings.
                 let common = zip(core, singular).prefix { $0 == $1 }.count
                 if common >= 5, Double(common) >= 0.75 * Double(min(core.count, singular.count)), core != singular, !doer,
@@ -384,8 +397,11 @@ struct ColumnMatcher: Sendable {
         return found.count == 1 ? found[0].profile.name : nil
     }
 
+    /// (A terse name drops vowels: `mfr`, `hwy`, `bwt`. A name with two vowels after its first
+    /// letter is a word of its own — `page` is not "publisher charges".)
     static func spellsOut(_ name: String, _ word: String) -> Bool {
         (3...4).contains(name.count) && name.allSatisfy(\.isLetter) && word.count >= 2 * name.count + 1
+            && name.dropFirst().filter({ "aeiou".contains($0) }).count <= 1
             && name.first == word.first && name.last == word.last && isSubsequence(name, of: word)
     }
 
@@ -400,6 +416,14 @@ struct ColumnMatcher: Sendable {
 
     func profile(_ name: String) -> ColumnProfile? {
         entries.first { $0.profile.name == name }?.profile
+    }
+
+    /// True when (nearly) every row holds its own value of the column — titles, names — so a
+    /// value names one row, not a kind of rows.
+    func isLabel(_ name: String) -> Bool {
+        guard let e = entries.first(where: { $0.profile.name == name }), e.profile.type == .text,
+              e.rowCount >= 10 else { return false }
+        return Double(e.profile.distinctCount) >= 0.95 * Double(e.rowCount - e.profile.nullCount)
     }
 
     /// True when some column is an attribute only people have (`sex`, `salary`): the rows

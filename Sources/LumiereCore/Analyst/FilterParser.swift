@@ -233,11 +233,19 @@ extension PlanningState {
             penalty += 0.05
             return measure
         }
-        if afterRowWord, let measure = columns.defaultMeasure {
+        // (Only a number the measure reaches: "respondents under 30" is not `income < 30`.)
+        if afterRowWord, let measure = columns.defaultMeasure, let n = tags[j].numberValue, reaches(measure, n) {
             penalty += 0.15
             return measure
         }
         return nil
+    }
+
+    /// True when `value` lies within the column's smallest and largest value (or the column
+    /// has no known range): a comparison with it can keep some rows and drop others.
+    func reaches(_ column: String, _ value: Double) -> Bool {
+        guard let p = profile(column), let lo = p.min?.doubleValue, let hi = p.max?.doubleValue else { return true }
+        return value >= lo && value <= hi
     }
 
     // MARK: - Coded numbers
@@ -707,9 +715,10 @@ extension PlanningState {
     }
 
     func isPersonNoun(_ i: Int) -> Bool {
-        let persons: Set<String> = ["employee", "staff", "person", "worker", "people", "patient", "customer",
-                                    "client", "student", "member", "user", "pupil"]
-        return persons.contains(Tokenizer.singularize(tags[i].text).0) && (isEntityNoun(i) || tags[i].lex == .rowNoun)
+        let stem = Tokenizer.singularize(tags[i].text).0
+        let person = Lexicon.personNouns.contains(stem) || Lexicon.personKinds.contains(stem)
+            || ["customer", "client", "user"].contains(stem)
+        return person && (isEntityNoun(i) || tags[i].lex == .rowNoun || columns.describesPeople)
     }
 
     /// Entity nouns stand for rows: "employees" when a column is about employees, "orders"

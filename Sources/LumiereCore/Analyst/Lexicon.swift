@@ -478,6 +478,8 @@ enum Lexicon {
         "earn": ["salary", "pay", "wage", "income", "earnings"], "earns": ["salary", "pay", "wage", "income", "earnings"],
         "earned": ["salary", "pay", "wage", "income", "earnings"], "paid": ["salary", "pay", "wage", "income"],
         "cost": ["price", "cost", "fee"], "costs": ["price", "cost", "fee"],
+        "charge": ["price", "cost", "fee", "charge"], "charges": ["price", "cost", "fee", "charge"],
+        "charged": ["price", "cost", "fee", "charge"],
         "weigh": ["weight"], "weighs": ["weight"], "weighing": ["weight"],
         "heavy": ["weight"], "light": ["weight"], "expensive": ["price", "cost", "fee"],
         "costly": ["price", "cost", "fee"], "pricey": ["price", "cost", "fee"], "old": ["age"],
@@ -587,7 +589,7 @@ enum Lexicon {
     /// Tail words that say the column is a rate or a ratio: averaged, never summed.
     static let rateWords: Set<String> = ["rate", "ratio", "percentage", "percent", "share"]
     static let measureTailWords: Set<String> = ["rate", "value", "amount", "figure", "level", "reading", "speed",
-                                                "content", "vote"]
+                                                "content", "vote", "score"]
     /// Words that follow a category column's name without changing it: "weather type",
     /// "wool kind".
     static let categoryTailWords: Set<String> = ["type", "kind", "class", "sort", "status", "group", "category"]

@@ -110,14 +110,34 @@ extension PlanningState {
             plan.shareWithin = [conditions[k]]
             plan.conditions.remove(at: k)
         }
-        // "what share of 2017 generation came from renewables": a period is the whole the
-        // share is taken within, never part of the condition.
-        let periods = plan.conditions.filter { group in group.allSatisfy { if case .dateRange = $0 { return true } else { return false } } }
+        // "what share of 2017 generation came from renewables", "share of the men who were
+        // married in 1980" (a whole-number `year`): a period is the whole the share is taken
+        // within, never part of the condition.
+        let periods = periodGroups(plan.conditions)
         if !periods.isEmpty, periods.count < plan.conditions.count {
             plan.shareWithin += periods
             plan.conditions.removeAll { periods.contains($0) }
         }
         return plan
+    }
+
+    /// The groups that only name a period: a date range, or a comparison on a year kept as a
+    /// whole number (`year = 1980`). (Not inlined in the mutating caller: see `codeNumber`.)
+    func periodGroups(_ conditions: [[Condition]]) -> [[Condition]] {
+        var periods: [[Condition]] = []
+        for group in conditions {
+            var onlyPeriod = true
+            for condition in group {
+                switch condition {
+                case .dateRange: continue
+                case .compare(let column, _, _), .between(let column, _, _, false):
+                    if !isYearNumber(column) { onlyPeriod = false }
+                default: onlyPeriod = false
+                }
+            }
+            if onlyPeriod { periods.append(group) }
+        }
+        return periods
     }
 
     /// True when the ranking word counts rows by itself: "the most", "the fewest".

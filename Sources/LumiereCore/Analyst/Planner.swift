@@ -21,6 +21,7 @@ enum Planner {
         state.parseInTotal()
         state.parseTime()
         state.parseDailyRows()
+        state.parseWhoRows()
         state.parseRowLimit()
         state.parseEdgeRows()
         state.parseUnits()
@@ -54,6 +55,16 @@ enum Planner {
         }) {
             return .refuse(unmatched: [], problems: ["I read both \"each \(g)\" and one \(g) only; ask for each \(g), or for that one"])
         }
+        // "how many are published by elsevier" read as COUNT(DISTINCT pub) within pub = 'Elsevier':
+        // the distinct count of a column held to one of its values is always 1, so the column was
+        // named for the filter and the question counts the rows.
+        if plan.groupBy.isEmpty {
+            plan.projections = plan.projections.map { p in
+                guard case .measure(let m) = p, m.function == .countDistinct, let c = m.column,
+                      Self.heldToOneValue(c, plan.conditions) else { return p }
+                return .measure(Measure(function: .count, column: nil))
+            }
+        }
         if let problem = Self.misreadShape(plan, state) {
             return .refuse(unmatched: [], problems: [problem])
         }
@@ -70,7 +81,11 @@ enum Planner {
             }
             return false
         }
-        if summedCodes && !state.has({ $0 == .aggregate(.sum) }) {
+        // ("Raphael's drawing score": one named row, so the "sum" is its value.)
+        let oneNamedRow = plan.conditions.contains { group in
+            group.count == 1 && Self.heldToOneValue(group[0].column, [group]) && columns.isLabel(group[0].column)
+        }
+        if summedCodes && !state.has({ $0 == .aggregate(.sum) }) && !oneNamedRow {
             return .refuse(unmatched: [], problems: ["I would have to add up a column of codes; ask for a count, an average or a list"])
         }
         // "days above 90 degrees": a comparison of a day or month number with a number it can
@@ -132,6 +147,14 @@ enum Planner {
         return .plan(plan, confidence: confidence, ambiguity: state.ambiguity)
     }
 
+    /// True when an AND-ed condition keeps `column` to a single value (`pub = 'Elsevier'`).
+    static func heldToOneValue(_ column: String, _ conditions: [[Condition]]) -> Bool {
+        for group in conditions where group.count == 1 {
+            if case .inValues(column, let values, false) = group[0], values.count == 1 { return true }
+        }
+        return false
+    }
+
     /// A plan whose shape cannot be what the question asks, read from the frame (the plan and
     /// the tags' lexicon words), or nil:
     /// - "top 5 years by number of deaths" with no ranking in the plan: the top N was lost;
@@ -147,6 +170,11 @@ enum Planner {
             if k + 1 < tags.count, tags[k + 1].numberValue != nil, !ranked {
                 return "I could not tell what to rank by for \"\(t.text) \(tags[k + 1].text)\"; name the number column (\"top 5 by price\")"
             }
+        }
+        // "average army in the first 6 months": a row limit the plan's shape dropped (an
+        // aggregate over all rows) would answer for every row.
+        if let n = state.rowLimit, plan.limit == nil {
+            return "I could not apply \"\(n)\" rows to this question; ask for the figure over a period (\"in 1855\") instead"
         }
         let measures = plan.projections.compactMap { p -> Measure? in if case .measure(let m) = p { return m } else { return nil } }
         let isPeriod = { (c: String) in state.isDayOrMonthNumber(c) || state.profile(c)?.type.isTemporal == true }
@@ -210,6 +238,19 @@ extension PlanningState {
     var sortDescending: Bool? {
         for t in tags { if case .lex(.sortOrder(let d)) = t.kind { return d } }
         return nil
+    }
+
+    /// "lowest drawing score and who got it", "who is the heaviest": "who" beside a
+    /// superlative asks for the row that holds the extreme, not the value alone.
+    mutating func parseWhoRows() {
+        guard hasLex(.superlativeHigh) || hasLex(.superlativeLow) else { return }
+        for i in tags.indices where tags[i].lex == .which && ["who", "whom", "whose"].contains(tags[i].text) {
+            tags[i].kind = .lex(.rowNoun)
+            // "who scored highest on colour": the verb after "who" only links the row to the ranking.
+            if i + 1 < tags.count, case .unknown = tags[i + 1].kind, tags[i + 1].text.hasSuffix("ed") {
+                tags[i + 1].kind = .lex(.stop)
+            }
+        }
     }
 
     /// "first 10 rows", "show 5 records", "last 3 rows".
@@ -359,6 +400,12 @@ extension PlanningState {
             Lexicon.adjectiveMeasures[t.text] != nil && columns.hit(forAdjective: t.text).map { $0.alternatives.count == 1 } == true
         }
         guard namesSchema || namesMeasure, !Lexicon.neverIgnored.contains(tags[i].text) else { return false }
+        // "published by Elsevier", "published by a society": a past participle before a "by"
+        // that names who did it (a value, or "a"/"an") is the verb of that condition.
+        if tags[i].text.count >= 5, tags[i].text.hasSuffix("ed"), i + 2 < tags.count, tags[i + 1].text == "by",
+           tags[i + 2].valueHit != nil || Lexicon.indefiniteArticles.contains(tags[i + 2].text) {
+            return true
+        }
         // "share of cases out of all participants": the whole is named, and it is not the rows.
         var d = i - 1
         while d >= 0, tags[d].lex == .stop || tags[d].lex == .all, !tags[d].text.contains(" ") { d -= 1 }
@@ -419,6 +466,10 @@ extension PlanningState {
         // the question points at the whole table ("how many animals are in the list").
         // Over rows that each have a name (a label column: states, provinces, cereals) the
         // plural is what they are: "how many provinces are covered".
+        // "how many nurses were working each month" over one row per month: the rows are
+        // months, and a count of them would answer another question.
+        if rowPosition, rowsArePeriods, let b = previous(before: i), tags[b].lex == .howMany,
+           !tags.contains(where: { $0.lex == .stop && Lexicon.pointsAtTable($0.text) }) { return false }
         if rowPosition, !tags.contains(where: { $0.columnHit != nil || $0.valueHit != nil }),
            !tags.contains(where: { $0.lex == .stop && Lexicon.pointsAtTable($0.text) }), !columns.hasLabelColumn { return false }
         // "count of animals per order", "share of the animals": the "of" after a count or a
@@ -462,6 +513,11 @@ extension PlanningState {
             // "number of looms per wool type": after a count, the noun before "per" is the rows;
             // elsewhere it is the measure ("profit by store").
             case .lex(.groupCue): return rowPosition
+            // "which publisher charges the most": a word before a superlative says what it ranks.
+            // (Unless a column after the superlative names it: "who scored highest on colour".)
+            case .lex(.superlativeHigh), .lex(.superlativeLow):
+                let namedAfter = next(after: n).map { tags[$0].columnHit != nil } ?? false
+                if tags[(i + 1)..<n].allSatisfy({ $0.text == "the" }), !namedAfter { return false }
             case .date, .unknown: return false
             default: break
             }

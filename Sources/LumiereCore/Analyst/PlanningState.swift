@@ -65,6 +65,9 @@ struct PlanningState {
     var unitMeasures: [Int: String] = [:]
     /// Ratios named as "X per Y" with both numeric ("cost per kg").
     var ratios: [(String, String)] = []
+    /// Each row is one date (or month) of the sole date column: the rows are periods, so a
+    /// plural noun the schema does not know ("how many nurses") cannot be them.
+    var rowsArePeriods = false
     var explicitAggregate = false
     var countRows = false
     var penalty = 0.0
@@ -199,7 +202,17 @@ struct PlanningState {
             if k > 0, tags[k - 1].columnHit?.column == column { return false }
             if k > 1, tags[k - 2].columnHit?.column == column, tags[k - 1].columnHit == nil { return false }
         }
-        if stems.contains(where: { Lexicon.nonAdditive.contains($0) }) {
+        // "which sex is the heaviest": a measure named by an adjective is a property of each
+        // row (weight, age, height), compared by its average, never its total.
+        for t in tags where Lexicon.adjectiveMeasures[t.text] != nil {
+            if columns.hit(forAdjective: t.text)?.alternatives.contains(column) == true { return false }
+        }
+        // "the highest test score" over `testscr`: the words that named it say what it is.
+        var named = stems
+        for t in tags where t.columnHit?.column == column {
+            named += t.text.split(separator: " ").map { Tokenizer.singularize(String($0)).0 }
+        }
+        if named.contains(where: { Lexicon.nonAdditive.contains($0) }) {
             // "total_price" or "price_total" is a sum of money again.
             return stems.contains("total") || stems.contains("amount")
         }

@@ -34,6 +34,12 @@ extension PlanningState {
                 continue
             }
             guard let j = next(after: i) else { continue }
+            // "published by a society", "made by an American firm": "by a" names who did it,
+            // never a grouping; the words after it are read on their own.
+            if tags[i].text == "by", i + 1 < tags.count, Lexicon.indefiniteArticles.contains(tags[i + 1].text) {
+                tags[i].consumed = true
+                continue
+            }
             // "sorted by weight", "order by price": an order, not a grouping.
             if Lexicon.sortCues.contains(tags[i].text), !isRanking, tags[j].columnHit != nil, !tags[j].consumed,
                let column = column(of: j) {
@@ -160,6 +166,15 @@ extension PlanningState {
     func isCodeLike(_ column: String) -> Bool {
         guard let p = profile(column), p.type.isNumeric, !p.distinctIsEstimate else { return false }
         return p.distinctCount >= 2 && p.distinctCount <= 12 && schema.rowCount >= 2 * p.distinctCount
+    }
+
+    /// True when "with" and "vs"/"or"/"and" stand right before the "without" at `p`.
+    func saysWithOrWithout(before p: Int) -> Bool {
+        guard p >= 2, tags[p - 2].text == "with" else { return false }
+        switch tags[p - 1].lex {
+        case .compare?, .or?, .and?: return true
+        default: return false
+        }
     }
 
     /// A year stored as a plain integer column (`Year`, `year`).
@@ -351,7 +366,12 @@ extension PlanningState {
                 } else if type == .boolean {
                     var value = true
                     if let p = previous(before: i), tags[p].lex == .negate { value = false; tags[p].consumed = true }
-                    if let k = conditions.firstIndex(of: [.boolean(column: column, value: !value)]) {
+                    // "with vs without aircon", "with or without a garage": both sides are groups.
+                    // (A helper, not a closure here: see `codeNumber`.)
+                    if !value, let p = previous(before: i), saysWithOrWithout(before: p) {
+                        for k in (p - 2)...p { tags[k].consumed = true }
+                        comparedColumn = column
+                    } else if let k = conditions.firstIndex(of: [.boolean(column: column, value: !value)]) {
                         // "managers vs non-managers": both sides of a yes/no column are groups.
                         conditions.remove(at: k)
                         comparedColumn = column

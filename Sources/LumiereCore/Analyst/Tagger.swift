@@ -160,7 +160,13 @@ struct Tagger: Sendable {
                     guessed = "read \"\(texts[0])\" as \(c)"
                 }
                 // "assistant professors" → `AsstProf`: only when no reading of the words exists.
-                let exact = values.match(stems)
+                // "labor economics journals" is not the one title "Economic Journal": a name only
+                // one row holds is never read from a plural (unless it is plural itself).
+                let exact = values.match(stems).flatMap { hit -> ValueHit? in
+                    guard span.last?.isPlural == true, columns.isLabel(hit.column),
+                          Tokenizer.tokenize(hit.value).last?.isPlural != true else { return hit }
+                    return nil
+                }
                 let compound = exact == nil && lex == nil && column == nil && length >= 2 && length <= 3
                     && span.allSatisfy({ $0.kind == .word }) ? values.compoundMatch(texts) : nil
                 let value = exact ?? compound
@@ -281,6 +287,33 @@ struct Tagger: Sendable {
         for k in tags.indices.dropFirst() {
             guard case .unknown = tags[k].kind, Lexicon.measureTailWords.contains(Tokenizer.singularize(tags[k].text).0),
                   let c = tags[k - 1].columnHit?.column, columns.profile(c)?.type.isNumeric == true else { continue }
+            tags[k].kind = .lex(.stop)
+        }
+        // "gdp per capita", "income per head" with no population column to divide by: the
+        // column is already a figure per person (the only reading left); stated.
+        let hasPopulation = columns.entries.contains { $0.stems.contains { ["pop", "population"].contains($0) } }
+        for k in tags.indices.dropFirst() where k + 1 < tags.count && !hasPopulation {
+            guard tags[k].text == "per", case .unknown = tags[k + 1].kind, ["capita", "head", "person"].contains(tags[k + 1].text),
+                  let c = tags[k - 1].columnHit?.column, columns.profile(c)?.type.isNumeric == true else { continue }
+            tags[k] = Tag(kind: .lex(.stop), text: "per " + tags[k + 1].text, isPlural: false,
+                          assumption: "read \"\(tags[k - 1].text) per \(tags[k + 1].text)\" as \(c), a figure per person already")
+            tags[k + 1].kind = .lex(.stop)
+        }
+        // "the first 12 months", "over 3 years": a time unit after a count is a span of time,
+        // not a `Month` or `Year` column to group by.
+        for k in tags.indices.dropFirst() where tags[k].columnHit != nil && tags[k].isPlural {
+            // ("top 5 days by ozone" ranks the rows.)
+            if k >= 2, tags[k - 2].lex == .top || tags[k - 2].lex == .bottom { continue }
+            guard case .number(let n, false) = tags[k - 1].kind, n >= 2, n == n.rounded(),
+                  let unit = Lexicon.phrases[Tokenizer.singularize(tags[k].text).0], case .timeUnit = unit else { continue }
+            tags[k].kind = .lex(unit)
+        }
+        // "mean years of schooling", "hours of sleep": a time unit in the plural before "of" and
+        // another number column is that column's unit, not the `year` column.
+        for k in tags.indices where k + 2 < tags.count && tags[k].isPlural && tags[k + 1].text == "of" {
+            guard case .timeUnit? = Lexicon.phrases[Tokenizer.singularize(tags[k].text).0],
+                  let c = tags[k + 2].columnHit?.column, tags[k].columnHit?.column != c,
+                  let type = columns.profile(c)?.type, type.isNumeric else { continue }
             tags[k].kind = .lex(.stop)
         }
         return tags

@@ -73,6 +73,7 @@ extension PlanningState {
         parseDayOfMonthRows()
         guard let column = soleDateColumn, let p = profile(column), !p.distinctIsEstimate,
               p.distinctCount == schema.rowCount, p.nullCount == 0 else { return }
+        rowsArePeriods = true
         // Also "the hottest day", "which day": one row, as over a day-of-month column. In a
         // table with one row per month (every date the 1st), "months" and "which month" likewise.
         let dates = ([p.min, p.max].compactMap { v -> String? in if case .text(let s)? = v { return s } else { return nil } })
@@ -88,11 +89,20 @@ extension PlanningState {
             || spanOfMonths == schema.rowCount)
         for i in tags.indices where !tags[i].consumed && (tags[i].isPlural || asksForOneRow(i)) {
             // (A date column itself called `month` or `day`, asked "which month…", is the same.)
-            let namesDateColumn = tags[i].columnHit?.column == column && asksForOneRow(i)
+            // (So is a month label beside the date, Nightingale's `Month` of "Apr", "May": "which
+            // month had the largest army" is one row, not a sum over the years' Aprils.)
+            let namesDateColumn = (tags[i].columnHit?.column == column || (monthly && tags[i].columnHit != nil))
+                && asksForOneRow(i)
                 && ["day", "month"].contains(Tokenizer.singularize(tags[i].text).0) && (monthly || tags[i].text.hasPrefix("day"))
             guard tags[i].lex == .timeUnit(.day) || (monthly && tags[i].lex == .timeUnit(.month)) || namesDateColumn else { continue }
             if let b = previous(before: i), tags[b].lex == .groupCue || tags[b].lex == .distinct { continue }
             tags[i].kind = .lex(.rowNoun)
+        }
+        // "when was the army at its largest": over rows that are dates, "when" with a
+        // superlative asks for the row (and so its date), not the highest value alone.
+        if let first = tags.first, first.lex == .stop, first.text.split(separator: " ").first == "when",
+           hasLex(.superlativeHigh) || hasLex(.superlativeLow) {
+            tags[0].kind = .lex(.rowNoun)
         }
     }
 

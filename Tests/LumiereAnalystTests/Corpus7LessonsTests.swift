@@ -166,4 +166,39 @@ struct Corpus7LessonsTests {
             #expect(try s.firstCell("who scored highest on colour") == .text("Jor"))
         }
     }
+
+    @Test("years before 1900 in old data; 'per year' over one row per year; year order; 'deaths' and 'death rate' after a column")
+    func historicalYearsAndDeaths() throws {
+        // Christenings by year, 1629-1648: one row per year.
+        let years = (["Year,Males,Plague,Mortality"] + (0..<20).map { "\(1629 + $0),\(5000 + 10 * $0),\($0 % 5 == 0 ? 0 : 100 * $0),\(9000 + 50 * $0)" })
+            .joined(separator: "\n") + "\n"
+        try IngestedSource.with(name: "arbuthnot", csv: years) { (s: IngestedSource) throws in
+            // "1690s", "before 1650" were unknown words (only 1900-2100 read as years).
+            let before = try #require(s.answer("avg plague deaths per year before 1640"))
+            // It was SUM(Plague) / SUM(Year), a ratio "per year".
+            #expect(before.sql.contains("AVG(\"Plague\")") && before.sql.contains("\"Year\" < 1640"), "\(before.sql)")
+            #expect(try s.firstCell("average mortality in the 1630s")?.doubleValue == 9000 + 50 * 5.5)
+            #expect(try s.executor.run(try #require(s.answer("list the years with plague deaths over 1500")).sql).rows.count == 4)
+            // Grouped by a whole-number year: in year order.
+            let byYear = try #require(s.answer("total males per year"))
+            #expect(byYear.sql.hasSuffix("ORDER BY \"Year\" ASC"), "\(byYear.sql)")
+            // The whole after "as a percentage of" is a word the engine cannot read: refused, not a share of Plague.
+            #expect(s.answer("plague deaths as a percentage of all deaths in 1635") == nil)
+        }
+        // Two years of months with counts and their rates.
+        var rows = ["Date,Month,Disease,Disease.rate"]
+        let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        for i in 0..<24 { rows.append(String(format: "%04d-%02d-01,%@,%d,%.1f", 1854 + i / 12, i % 12 + 1, names[i % 12], 100 * i, Double(i) / 2)) }
+        try IngestedSource.with(name: "nightingale", csv: rows.joined(separator: "\n") + "\n") { (s: IngestedSource) throws in
+            // "disease" was also `Disease.rate` (asked); "deaths" after it was unknown.
+            #expect(try s.firstCell("total disease deaths in 1855")?.doubleValue == Double((12..<24).reduce(0, +) * 100))
+            let rate = try #require(s.answer("average disease death rate in 1855"))
+            #expect(rate.sql.contains("AVG(\"Disease.rate\")"), "\(rate.sql)")
+            #expect(try s.firstCell("total disease between oct 1854 and march 1855")?.doubleValue == Double((9..<15).reduce(0, +) * 100))
+            // Over rows that are months, "how many months" and "top 3 months" are rows, not the `Month` labels.
+            #expect(try s.firstCell("how many months had more than 1500 disease deaths") == .integer(8))
+            let top = try #require(s.answer("top 3 months for disease deaths"))
+            #expect(!top.sql.contains("GROUP BY"), "\(top.sql)")
+        }
+    }
 }

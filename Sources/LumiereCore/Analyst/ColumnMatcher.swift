@@ -228,7 +228,9 @@ struct ColumnMatcher: Sendable {
                 && e.profile.type.isNumeric == chosen.profile.type.isNumeric
                 && e.stems.count == chosen.stems.count + 1
                 && Array(e.stems.prefix(chosen.stems.count)) == chosen.stems
-                && !ColumnMatcher.unitWords.contains(e.stems.last!) {
+                && !ColumnMatcher.unitWords.contains(e.stems.last!)
+                // ("disease" is `Disease`, not also `Disease.rate`: a rate is named as one.)
+                && !Lexicon.rateWords.contains(e.stems.last!) && !["pct", "prop"].contains(e.stems.last!) {
                 alternatives.append(e.profile.name)
             }
         }
@@ -416,6 +418,24 @@ struct ColumnMatcher: Sendable {
 
     func profile(_ name: String) -> ColumnProfile? {
         entries.first { $0.profile.name == name }?.profile
+    }
+
+    /// True when `n` (a four-digit whole number) falls within ten years of a date column's
+    /// years or of a whole-number `year` column: "in 1855" over Nightingale's 1854–1856,
+    /// "before 1650" over christenings from 1629. (Out of such a table only 1900–2100 are
+    /// read as years, by the tokenizer.)
+    func isYearOfTheData(_ n: Double) -> Bool {
+        guard n >= 1000, n <= 2999, n == n.rounded() else { return false }
+        for e in entries {
+            var lo: Double?, hi: Double?
+            if e.profile.type.isTemporal, case .text(let a)? = e.profile.min, case .text(let b)? = e.profile.max {
+                lo = Double(a.prefix(4)); hi = Double(b.prefix(4))
+            } else if e.profile.type == .integer, e.stems.contains("year") || e.stems.contains("yr") {
+                lo = e.profile.min?.doubleValue; hi = e.profile.max?.doubleValue
+            }
+            if let lo, let hi, n >= lo - 10, n <= hi + 10 { return true }
+        }
+        return false
     }
 
     /// True when (nearly) every row holds its own value of the column — titles, names — so a

@@ -589,7 +589,8 @@ enum Lexicon {
     /// Tail words that say the column is a rate or a ratio: averaged, never summed.
     static let rateWords: Set<String> = ["rate", "ratio", "percentage", "percent", "share"]
     static let measureTailWords: Set<String> = ["rate", "value", "amount", "figure", "level", "reading", "speed",
-                                                "content", "vote", "score"]
+                                                "content", "vote", "score", "death", "size", "concentration",
+                                                "measurement"]
     /// Words that follow a category column's name without changing it: "weather type",
     /// "wool kind".
     static let categoryTailWords: Set<String> = ["type", "kind", "class", "sort", "status", "group", "category"]

@@ -442,6 +442,10 @@ extension PlanningState {
             // Days of the week and hours of the day are categories, not a timeline.
             let timeline = buckets.contains { !$0.grain.isCyclic }
             plan.intent = keys.count == 1 ? (timeline ? .trend : .grouped) : .grouped2
+        } else if keys.count == 1, sortDescending == nil, case .column(let year) = keys[0], isYearNumber(year) {
+            // "total males per year" over a whole-number `Year`: a timeline, in year order.
+            plan.orderBy = [.column(year, descending: false)]
+            plan.intent = isCompare ? .comparison : .grouped
         } else if keys.count == 1 {
             plan.orderBy = [.alias(primaryAlias(ms), descending: sortDescending ?? true)]
             plan.intent = isCompare ? .comparison : .grouped

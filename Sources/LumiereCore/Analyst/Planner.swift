@@ -410,6 +410,13 @@ extension PlanningState {
         var d = i - 1
         while d >= 0, tags[d].lex == .stop || tags[d].lex == .all, !tags[d].text.contains(" ") { d -= 1 }
         if d + 2 < i, Lexicon.denominatorCues.contains(tags[d + 1].text + " " + tags[d + 2].text) { return false }
+        // "plague deaths as a percentage of all deaths": after "as a percentage of" comes the whole.
+        var s = i - 1
+        while s >= 0, tags[s].lex == .stop || tags[s].lex == .all { s -= 1 }
+        if s >= 1, tags[s].lex == .share,
+           tags[s - 1].text.split(separator: " ").first == "as" || (s >= 2 && tags[s - 1].text == "a" && tags[s - 2].text == "as") {
+            return false
+        }
         // "the rural male death rate" over `vadeaths`: the row noun stands between.
         if Lexicon.measureTailWords.contains(Tokenizer.singularize(tags[i].text).0), i > 1,
            tags[i - 1].lex == .rowNoun || isEntityNoun(i - 1),

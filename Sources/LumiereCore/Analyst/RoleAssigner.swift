@@ -55,8 +55,10 @@ extension PlanningState {
                 continue
             }
             // "cost per kg": a ratio of two numeric columns.
+            // (Never per a year, month or day number: "plague deaths per year" is no ratio.)
             if tags[i].text == "per", let hit = tags[j].columnHit, !tags[j].consumed,
                profile(hit.column)?.type.isNumeric == true, !isRowWord(j), !isCodeLike(hit.column),
+               !isDayOrMonthNumber(hit.column),
                let p = previous(before: i), let num = tags[p].columnHit, !tags[p].consumed,
                profile(num.column)?.type.isNumeric == true, num.column != hit.column,
                let numerator = column(of: p), let denominator = column(of: j) {
@@ -65,7 +67,9 @@ extension PlanningState {
                 continue
             }
             // "per sale", "per order", "per employee": per row, which an average already is.
-            if tags[i].text == "per" || tags[i].text == "each", !tags[j].consumed, isRowWord(j) {
+            // So is "average … per year" over one row per year (a `Year` of distinct values).
+            if tags[i].text == "per" || tags[i].text == "each", !tags[j].consumed,
+               isRowWord(j) || (hasLex(.aggregate(.avg)) && isOnePerRow(j)) {
                 tags[i].consumed = true
                 tags[j].consumed = true
                 continue
@@ -147,6 +151,14 @@ extension PlanningState {
            p.distinctCount + p.nullCount < schema.rowCount { return false }
         let stem = Tokenizer.singularize(tags[j].text).0
         return Lexicon.transactionNouns.contains(stem)
+    }
+
+    /// True when the tag names a whole-number period column (`Year`) holding a different
+    /// value on every row.
+    func isOnePerRow(_ j: Int) -> Bool {
+        guard let hit = tags[j].columnHit, isDayOrMonthNumber(hit.column), let p = profile(hit.column),
+              !p.distinctIsEstimate else { return false }
+        return p.nullCount == 0 && p.distinctCount == schema.rowCount
     }
 
     /// Add the grouping named at tag `j`; false when the tag cannot be a grouping.

@@ -97,7 +97,9 @@ struct Tagger: Sendable {
                 continue
             }
             if t.kind == .number {
-                tags.append(Tag(kind: .number(t.number ?? 0, couldBeYear: t.couldBeYear), text: t.text, isPlural: false))
+                let n = t.number ?? 0
+                let year = t.couldBeYear || (t.text.count == 4 && t.text.allSatisfy(\.isNumber) && columns.isYearOfTheData(n))
+                tags.append(Tag(kind: .number(n, couldBeYear: year), text: t.text, isPlural: false))
                 i += 1
                 continue
             }
@@ -284,10 +286,25 @@ struct Tagger: Sendable {
         // "the murder rate over 10", "the Green vote": a generic measure word right after a
         // number column only says what the column measures. Read as filler here, so the
         // comparison or ranking after it reaches the column.
+        // ("the rural female death rate": two such words in a row; the first leaves the
+        // column for the second to follow.)
+        var tailOf: [Int: String] = [:]
         for k in tags.indices.dropFirst() {
             guard case .unknown = tags[k].kind, Lexicon.measureTailWords.contains(Tokenizer.singularize(tags[k].text).0),
-                  let c = tags[k - 1].columnHit?.column, columns.profile(c)?.type.isNumeric == true else { continue }
+                  let c = tags[k - 1].columnHit?.column ?? tailOf[k - 1], columns.profile(c)?.type.isNumeric == true else { continue }
+            // "death" before "rate" stays for the rules that read "the … death rate" — unless
+            // the column and the rate word name a column: "disease death rate" → `Disease.rate`.
+            if k + 1 < tags.count, Lexicon.rateWords.contains(tags[k + 1].text) {
+                let words = tags[k - 1].text.split(separator: " ").map { Tokenizer.singularize(String($0)).0 } + [tags[k + 1].text]
+                if let rate = columns.match(words), rate.strength == .full, rate.column != c {
+                    tags[k - 1].kind = .column(rate)
+                    tags[k].kind = .lex(.stop)
+                    tags[k + 1].kind = .lex(.stop)
+                }
+                continue
+            }
             tags[k].kind = .lex(.stop)
+            tailOf[k] = c
         }
         // "gdp per capita", "income per head" with no population column to divide by: the
         // column is already a figure per person (the only reading left); stated.

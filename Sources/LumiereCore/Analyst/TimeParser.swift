@@ -92,7 +92,7 @@ extension PlanningState {
             // (So is a month label beside the date, Nightingale's `Month` of "Apr", "May": "which
             // month had the largest army" is one row, not a sum over the years' Aprils.)
             let namesDateColumn = (tags[i].columnHit?.column == column || (monthly && tags[i].columnHit != nil))
-                && asksForOneRow(i)
+                && (asksForOneRow(i) || followsTopN(i) || followsHowMany(i))
                 && ["day", "month"].contains(Tokenizer.singularize(tags[i].text).0) && (monthly || tags[i].text.hasPrefix("day"))
             guard tags[i].lex == .timeUnit(.day) || (monthly && tags[i].lex == .timeUnit(.month)) || namesDateColumn else { continue }
             if let b = previous(before: i), tags[b].lex == .groupCue || tags[b].lex == .distinct { continue }
@@ -104,6 +104,18 @@ extension PlanningState {
            hasLex(.superlativeHigh) || hasLex(.superlativeLow) {
             tags[0].kind = .lex(.rowNoun)
         }
+    }
+
+    /// True when "how many" comes right before the word at `i` ("how many months had …").
+    private func followsHowMany(_ i: Int) -> Bool {
+        guard let p = previous(before: i) else { return false }
+        return tags[p].lex == .howMany
+    }
+
+    /// True when the word at `i` is a plural right after "top N" / "bottom N" ("top 3 months").
+    private func followsTopN(_ i: Int) -> Bool {
+        guard tags[i].isPlural, i >= 2, tags[i - 1].numberValue != nil else { return false }
+        return tags[i - 2].lex == .top || tags[i - 2].lex == .bottom
     }
 
     /// True when the word at `i` follows a superlative, "which", "best"/"worst" or a list

@@ -201,4 +201,25 @@ struct Corpus7LessonsTests {
             #expect(!top.sql.contains("GROUP BY"), "\(top.sql)")
         }
     }
+
+    @Test("'deaths from X' is X; contractions without the apostrophe negate; 'but' joins conditions; 'goup' is group")
+    func deathsFromContractionsAndBut() throws {
+        let months = (["Date,Disease,Wounds,Other,driveway,grp"] + (0..<12).map { i in
+            String(format: "1855-%02d-01,%d,%d,%d,%@,%@", i + 1, 100 * i, 10 * i, i, i % 3 == 0 ? "no" : "yes", ["a", "b"][i % 2])
+        }).joined(separator: "\n") + "\n"
+        try IngestedSource.with(name: "nightingale", csv: months) { (s: IngestedSource) throws in
+            #expect(try s.firstCell("total deaths from disease")?.doubleValue == Double((0..<12).reduce(0, +) * 100))
+            let other = try #require(s.answer("top 3 months for deaths from other causes"))
+            #expect(other.sql.contains("ORDER BY \"Other\" DESC LIMIT 3"), "\(other.sql)")
+            #expect(try s.firstCell("how many months dont have a driveway") == .integer(4))
+            #expect(try s.executor.run(try #require(s.answer("months with disease over 500 but wounds under 100")).sql).rows.count == 4)
+            let g = try #require(s.answer("avg wounds per grp goup"))
+            #expect(g.interpretation.contains("assumed \"goup\" means \"group\""), "\(g.interpretation)")
+        }
+        // "reported" is never corrected into the filler "recorded" (it names `repht`).
+        let people = "sex,height,repht\nM,180,178\nF,165,166\nM,175,176\nF,160,158\n"
+        try IngestedSource.with(name: "davis", csv: people) { (s: IngestedSource) throws in
+            if let g = s.answer("median reported height") { #expect(!g.sql.contains("median(\"height\")"), "\(g.sql)") }
+        }
+    }
 }

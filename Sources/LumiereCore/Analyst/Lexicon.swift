@@ -171,12 +171,14 @@ enum Lexicon {
              "a maximum of", "atmost"], .comparator(.le))
         add(["equal to", "equals", "equal", "exactly", "=", "is exactly", "of exactly"], .comparator(.eq))
         add(["between", "ranging from", "in the range of"], .between)
-        add(["and", "as well as", "plus", "along with", "together with", "&", "also", "both", ",", ", and"], .and)
+        add(["and", "as well as", "plus", "along with", "together with", "&", "also", "both", ",", ", and", "but"], .and)
         add(["or", "either"], .or)
         add(["not", "no", "never", "excluding", "exclude", "except", "other than", "without", "non", "besides",
              "apart from", "aside from", "but not", "minus", "leaving out", "ignoring", "ignore",
              "isnt", "isn", "aren", "arent", "wasn", "weren", "excluded", "doesn", "don", "didn",
-             "not in", "outside", "outside of", "omit", "omitting", "skip", "skipping"], .negate)
+             "not in", "outside", "outside of", "omit", "omitting", "skip", "skipping",
+             // Contractions typed without the apostrophe.
+             "dont", "didnt", "doesnt", "hasnt", "havent", "hadnt", "wasnt", "werent"], .negate)
         for g in TimeGrain.allCases where !g.isCyclic { p[g.rawValue] = .timeUnit(g) }
         add(["yr", "annual period", "calendar year", "fiscal year", "fy"], .timeUnit(.year))
         add(["mo", "mth", "calendar month"], .timeUnit(.month))
@@ -424,7 +426,10 @@ enum Lexicon {
                                         "distinct", "number", "monthly", "yearly", "weekly", "daily",
                                         // Comparisons ("abvoe 10", "bellow 5"); shorter ones are too
                                         // close to other words to correct.
-                                        "above", "below", "under", "greater", "fewer"]
+                                        "above", "below", "under", "greater", "fewer",
+                                        // Words after a column's name ("ethnic goup"). (Never filler
+                                        // such as "recorded": "reported" is two edits from it.)
+                                        "group", "category"]
 
     /// Column-name stems of columns that hold money or volume: summing them makes sense.
     /// Others (price, rate, age, temperature, score...) are averaged by default.
@@ -590,7 +595,7 @@ enum Lexicon {
     static let rateWords: Set<String> = ["rate", "ratio", "percentage", "percent", "share"]
     static let measureTailWords: Set<String> = ["rate", "value", "amount", "figure", "level", "reading", "speed",
                                                 "content", "vote", "score", "death", "size", "concentration",
-                                                "measurement"]
+                                                "measurement", "cause"]
     /// Words that follow a category column's name without changing it: "weather type",
     /// "wool kind".
     static let categoryTailWords: Set<String> = ["type", "kind", "class", "sort", "status", "group", "category"]

@@ -289,6 +289,14 @@ struct Tagger: Sendable {
         // ("the rural female death rate": two such words in a row; the first leaves the
         // column for the second to follow.)
         var tailOf: [Int: String] = [:]
+        // "total deaths from disease", "deaths due to wounds": the measure word, then "from"
+        // and the number column it counts.
+        for k in tags.indices where k + 2 < tags.count && ["from", "due to", "of"].contains(tags[k + 1].text) {
+            guard case .unknown = tags[k].kind, ["death", "case"].contains(Tokenizer.singularize(tags[k].text).0),
+                  let c = tags[k + 2].columnHit?.column, columns.profile(c)?.type.isNumeric == true else { continue }
+            tags[k].kind = .lex(.stop)
+            tags[k + 1].kind = .lex(.stop)
+        }
         for k in tags.indices.dropFirst() {
             guard case .unknown = tags[k].kind, Lexicon.measureTailWords.contains(Tokenizer.singularize(tags[k].text).0),
                   let c = tags[k - 1].columnHit?.column ?? tailOf[k - 1], columns.profile(c)?.type.isNumeric == true else { continue }

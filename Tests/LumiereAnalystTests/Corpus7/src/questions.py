@@ -158,7 +158,9 @@ Q["nightingale"] = [
  ("group", "total deaths for each month", f"SELECT Date, {TOT} FROM data",
   {"alt_sql": [f"SELECT Month, Year, {TOT} FROM data", f"SELECT Date, SUM{TOT} FROM data GROUP BY Date"]}),
  ("date", "deaths from other causes per quarter", "SELECT strftime('%Y', Date) AS yr, (CAST(strftime('%m', Date) AS INTEGER) + 2) / 3 AS q, SUM(Other) FROM data GROUP BY yr, q",
-  {"notes": "calendar quarters; 1854 Q2 to 1856 Q1"}),
+  {"notes": "calendar quarters; 1854 Q2 to 1856 Q1",
+   # (Added after the first run: one "1854-Q2" label instead of year and quarter apart is the same grouping.)
+   "alt_sql": ["SELECT strftime('%Y', Date) || '-Q' || ((CAST(strftime('%m', Date) AS INTEGER) + 2) / 3) AS quarter, SUM(Other) FROM data GROUP BY quarter"]}),
  ("filter", "in which months did wounds kill more soldiers than disease?", "SELECT Date FROM data WHERE Wounds > Disease",
   {"alt_sql": ["SELECT Month, Year FROM data WHERE Wounds > Disease", "SELECT Date, Wounds, Disease FROM data WHERE Wounds > Disease", "SELECT * FROM data WHERE Wounds > Disease"]}),
  ("filter", "avg disease deaths in the winter months (dec, jan, feb)", "SELECT AVG(Disease) FROM data WHERE Month IN ('Dec', 'Jan', 'Feb')",

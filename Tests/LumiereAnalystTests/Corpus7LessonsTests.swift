@@ -222,4 +222,22 @@ struct Corpus7LessonsTests {
             if let g = s.answer("median reported height") { #expect(!g.sql.contains("median(\"height\")"), "\(g.sql)") }
         }
     }
+
+    @Test("typos of measure adjectives are corrected and stated; a unit after a comparative's number is left out")
+    func adjectiveTyposAndUnits() throws {
+        let people = (["sex,height,age"] + (0..<10).map { "\($0 % 2 == 0 ? "M" : "F"),\(150 + 5 * $0),\(20 + $0)" }).joined(separator: "\n") + "\n"
+        try IngestedSource.with(name: "davis", csv: people) { (s: IngestedSource) throws in
+            let tall = try #require(s.answer("talest man's height"))
+            #expect(tall.interpretation.contains("assumed \"talest\" means \"tallest\""), "\(tall.interpretation)")
+            #expect(try s.executor.run(tall.sql).rows.first?.contains(.integer(190)) == true, "\(tall.sql)")
+            #expect(try s.firstCell("age of the oldset person")?.description != nil)
+            // "cm" after "taller than 170" is the number's unit.
+            #expect(try s.firstCell("of the people taller than 170 cm, how many are women") == .integer(3))
+        }
+        // No measure for the adjective in the table: nothing to correct it into.
+        let feeds = "feed,count\nsoy,3\ncorn,4\nbean,5\n"
+        try IngestedSource.with(name: "feeds", csv: feeds) { (s: IngestedSource) throws in
+            #expect(s.answer("the talest feed") == nil)
+        }
+    }
 }

@@ -28,6 +28,11 @@ struct FuzzyMatcher: Sendable {
         // Business words too ("milage" is "mileage" or the model "Mirage": a tie, so not
         // corrected, rather than a confident filter on a car model).
         for key in Lexicon.columnSynonyms.keys where key.count >= 4 && !key.contains(" ") { words.insert(key) }
+        // Adjectives that name a measure ("oldset", "talest"), when the table has that measure.
+        let matcher = ColumnMatcher(schema: schema)
+        for key in Lexicon.adjectiveMeasures.keys where key.count >= 5 && !key.contains(" ") && matcher.hit(forAdjective: key) != nil {
+            words.insert(key)
+        }
         for column in schema.columns {
             for w in Tokenizer.nameStems(column.name) where w.count >= 3 {
                 words.insert(w)

@@ -549,7 +549,11 @@ extension PlanningState {
     /// number at `n` (stopwords skipped, or "and" of a between).
     func comparedBefore(_ n: Int) -> Bool {
         var p = n - 1
-        while p >= 0, tags[p].lex == .stop || tags[p].lex == .and || tags[p].numberValue != nil { p -= 1 }
+        while p >= 0, tags[p].lex == .stop || tags[p].lex == .and || tags[p].numberValue != nil {
+            // "shallower than 100 km", "taller than 170 cm": a comparative adjective's "than".
+            if tags[p].text == "than" { return true }
+            p -= 1
+        }
         guard p >= 0 else { return false }
         switch tags[p].lex {
         case .comparator?, .between?: return true

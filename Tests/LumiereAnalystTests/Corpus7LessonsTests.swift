@@ -240,4 +240,27 @@ struct Corpus7LessonsTests {
             #expect(s.answer("the talest feed") == nil)
         }
     }
+
+    @Test("'per head' like 'per capita'; typos of 'different' and 'survey'; boys and girls over Males/Females; a row statistic per year")
+    func perHeadTyposAndCountsBySex() throws {
+        // (Names under an empty header, as R writes them: `column_1`.)
+        let countries = ",gdp,mortality\nAland,100,9\nBrill,300,3\nCorva,200,5\nDunmark,50,20\nEstra,120,8\nFenn,90,10\nGorm,80,11\nHale,70,12\nIrne,60,14\nJast,40,30\n"
+        try IngestedSource.with(name: "un", csv: countries) { (s: IngestedSource) throws in
+            #expect(try s.firstCell("average mortality for countries with gdp per head over 150")?.doubleValue == 4)
+        }
+        let people = "sex,region\nM,N\nF,N\nF,S\nF,S\nM,C\nF,C\nM,N\nF,S\nM,S\nF,N\n"
+        try IngestedSource.with(name: "chile", csv: people) { (s: IngestedSource) throws in
+            let share = try #require(s.answer("percentage of women in the survery"))
+            #expect(share.interpretation.contains("assumed \"survery\" means \"survey\""), "\(share.interpretation)")
+            #expect(try s.executor.run(share.sql).rows.first?.first?.doubleValue == 60)
+            #expect(try s.firstCell("how many diferent regions are there") == .integer(3))
+        }
+        let years = (["Year,Males,Females"] + (0..<9).map { "\(1660 + $0),\(100 + $0),\(90 + 2 * $0)" }).joined(separator: "\n") + "\n"
+        try IngestedSource.with(name: "arbuthnot", csv: years) { (s: IngestedSource) throws in
+            #expect(try s.firstCell("total boys in 1666") == .integer(106))
+            // Over one row per year the median per year is the median of the rows, not one per year.
+            #expect(try s.firstCell("median number of girls per year")?.doubleValue == 98)
+            #expect(try s.executor.run(try #require(s.answer("total girls per year")).sql).rows.count == 9)
+        }
+    }
 }

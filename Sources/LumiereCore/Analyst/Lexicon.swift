@@ -324,6 +324,8 @@ enum Lexicon {
         "earning": ["earning", "income", "revenue", "sale"],
         "amount": ["amount", "amt", "sale", "revenue", "total", "value"],
         "money": ["revenue", "sale", "amount"],
+        // A table of counts by sex (`Males`, `Females`): "boys", "girls" name those columns.
+        "boy": ["male"], "girl": ["female"],
         "takings": ["revenue", "sale"],
         "quantity": ["quantity", "qty", "unit", "volume", "count"],
         "qty": ["quantity", "qty", "unit"],
@@ -429,7 +431,9 @@ enum Lexicon {
                                         "above", "below", "under", "greater", "fewer",
                                         // Words after a column's name ("ethnic goup"). (Never filler
                                         // such as "recorded": "reported" is two edits from it.)
-                                        "group", "category"]
+                                        "group", "category", "different",
+                                        // Filler that points at the table ("in the survery").
+                                        "survey", "dataset"]
 
     /// Column-name stems of columns that hold money or volume: summing them makes sense.
     /// Others (price, rate, age, temperature, score...) are averaged by default.

@@ -69,7 +69,7 @@ extension PlanningState {
             // "per sale", "per order", "per employee": per row, which an average already is.
             // So is "average … per year" over one row per year (a `Year` of distinct values).
             if tags[i].text == "per" || tags[i].text == "each", !tags[j].consumed,
-               isRowWord(j) || (hasLex(.aggregate(.avg)) && isOnePerRow(j)) {
+               isRowWord(j) || (asksForRowStatistic && isOnePerRow(j)) {
                 tags[i].consumed = true
                 tags[j].consumed = true
                 continue
@@ -151,6 +151,12 @@ extension PlanningState {
            p.distinctCount + p.nullCount < schema.rowCount { return false }
         let stem = Tokenizer.singularize(tags[j].text).0
         return Lexicon.transactionNouns.contains(stem)
+    }
+
+    /// An average, median, minimum or maximum was asked for: over one row per year, "per
+    /// year" then means per row ("median number of girls per year").
+    var asksForRowStatistic: Bool {
+        hasLex(.aggregate(.avg)) || hasLex(.aggregate(.median)) || hasLex(.aggregate(.min)) || hasLex(.aggregate(.max))
     }
 
     /// True when the tag names a whole-number period column (`Year`) holding a different

@@ -318,7 +318,8 @@ struct Tagger: Sendable {
         // column is already a figure per person (the only reading left); stated.
         let hasPopulation = columns.entries.contains { $0.stems.contains { ["pop", "population"].contains($0) } }
         for k in tags.indices.dropFirst() where k + 1 < tags.count && !hasPopulation {
-            guard tags[k].text == "per", case .unknown = tags[k + 1].kind, ["capita", "head", "person"].contains(tags[k + 1].text),
+            // ("head" is also a lexicon word: "head" of a list.)
+            guard tags[k].text == "per", ["capita", "head"].contains(tags[k + 1].text),
                   let c = tags[k - 1].columnHit?.column, columns.profile(c)?.type.isNumeric == true else { continue }
             tags[k] = Tag(kind: .lex(.stop), text: "per " + tags[k + 1].text, isPlural: false,
                           assumption: "read \"\(tags[k - 1].text) per \(tags[k + 1].text)\" as \(c), a figure per person already")

@@ -263,4 +263,15 @@ struct Corpus7LessonsTests {
             #expect(try s.executor.run(try #require(s.answer("total girls per year")).sql).rows.count == 9)
         }
     }
+
+    @Test("'no X' over a count that is never missing is X = 0; 'how many years' counts distinct years, never sums them")
+    func noneAndHowManyYears() throws {
+        let years = (["Year,Plague,npreg"] + (0..<10).map { "\(1660 + $0),\($0 % 3 == 0 ? 0 : 50 * $0),\($0 % 4)" }).joined(separator: "\n") + "\n"
+        try IngestedSource.with(name: "arbuthnot", csv: years) { (s: IngestedSource) throws in
+            // It was refused as a sum of codes (SUM(Year)).
+            #expect(try s.firstCell("how many years had no plague deaths at all?") == .integer(4))
+            #expect(try s.firstCell("how many rows have no npreg") == .integer(3))
+            #expect(try s.firstCell("how many years are there") == .integer(10))
+        }
+    }
 }

@@ -649,6 +649,16 @@ extension PlanningState {
     /// "no insurance", "without a weight": a negated column that is not a yes/no flag.
     mutating func parseNegatedColumns() {
         for i in tags.indices where !tags[i].consumed && tags[i].lex == .negate {
+            // "years with no plague deaths", "women with no pregnancies": "no" before a count
+            // that is never missing and reaches 0 is that count being 0.
+            if tags[i].text == "no", let n = next(after: i), !tags[n].consumed, let hit = tags[n].columnHit,
+               let p = profile(hit.column), p.type.isNumeric, p.nullCount == 0, p.min?.doubleValue == 0,
+               hit.alternatives.count == 1 {
+                tags[i].consumed = true
+                tags[n].consumed = true
+                addCondition(.compare(column: hit.column, op: .eq, value: 0))
+                continue
+            }
             guard let n = next(after: i), let hit = tags[n].columnHit, !tags[n].consumed,
                   let type = profile(hit.column)?.type, type != .boolean,
                   (profile(hit.column)?.nullCount ?? 0) > 0 || type == .text,

@@ -190,7 +190,7 @@ enum Planner {
             return "I could not tell what \"\(word.text)\" counts; ask for a count per period (\"number of rows per year\")"
         }
         if state.has({ $0 == .howMany }), !state.has({ $0 == .aggregate(.sum) }), plan.groupBy.isEmpty,
-           measures.contains(Measure(function: .count, column: nil)),
+           measures.contains(where: { $0.function == .count || $0.function == .countDistinct }),
            let summed = measures.first(where: { $0.function == .sum })?.column {
             return "I could not tell whether to count rows or add up \(summed); ask for one (\"how many rows have \(summed)\", \"total \(summed)\")"
         }

@@ -362,7 +362,9 @@ extension PlanningState {
                         let namedCount = tags[i].isPlural && i > 0 && tags[i - 1].lex == .howMany
                             && (tags[i].columnHit?.strength == .full || tags[i].assumption != nil)
                             && !Lexicon.transactionNouns.contains(stem)
-                        if isQuantityLike(column) || namedCount { addMeasure(Measure(function: .sum, column: column)) }
+                        // "how many years had no plague deaths": distinct years, never their sum.
+                        if isDayOrMonthNumber(column) { addMeasure(Measure(function: .countDistinct, column: column)) }
+                        else if isQuantityLike(column) || namedCount { addMeasure(Measure(function: .sum, column: column)) }
                         else { countRows = true }
                         pendingCount = false
                     } else if let f = pendingAggregate,

@@ -274,4 +274,19 @@ struct Corpus7LessonsTests {
             #expect(try s.firstCell("how many years are there") == .integer(10))
         }
     }
+
+    @Test("'survival rate' is the share of a yes/no column, within each group when grouped; compared values are the groups")
+    func ratesOfYesNoColumns() throws {
+        let people = (["class,age,survived"] + (0..<12).map { i in "\(["1st", "2nd", "3rd"][i % 3]),\(i < 4 ? "child" : "adult"),\(i % 2 == 0 ? "yes" : "no")" })
+            .joined(separator: "\n") + "\n"
+        try IngestedSource.with(name: "titanic", csv: people) { (s: IngestedSource) throws in
+            #expect(try s.firstCell("what was the overall survival rate")?.doubleValue == 50)
+            let byClass = try #require(s.answer("survival rate for each class"))
+            #expect(byClass.sql.contains("GROUP BY \"class\""), "\(byClass.sql)")
+            #expect(try s.executor.run(byClass.sql).rows.count == 3)
+            // It was one figure for both groups together.
+            let sides = try #require(s.answer("survival rate of adults versus children"))
+            #expect(sides.sql.contains("GROUP BY \"age\""), "\(sides.sql)")
+        }
+    }
 }

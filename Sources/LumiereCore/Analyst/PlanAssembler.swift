@@ -76,14 +76,17 @@ extension PlanningState {
     private mutating func sharePlan(_ roles: Roles) -> QueryPlan? {
         var plan = QueryPlan()
         let measure = shareMeasure(roles)
-        let keys = groups + roles.otherText.map { GroupKey.column($0) }
+        var keys = groups + roles.otherText.map { GroupKey.column($0) }
+        // "survival rate of adults versus children": the compared values are the groups.
+        if let compared = comparedColumn, !keys.contains(.column(compared)) { keys.append(.column(compared)) }
         plan.intent = .share
         // "percentage of managers by department": the managers' distribution across departments,
         // or the rate of managers within each department? Both are common; ask.
         let subjectFilters = conditions.contains { group in
             group.contains { if case .inValues = $0 { return true }; if case .boolean = $0 { return true }; return false }
         }
-        if !keys.isEmpty, subjectFilters, choose("sharereading", options: 2) == 1 {
+        // ("survival rate for each class": a rate is always within each group.)
+        if !keys.isEmpty, subjectFilters, shareIsRate || choose("sharereading", options: 2) == 1 {
             plan.projections = keys.map(projection) + [.conditionalShare(measure)]
             plan.groupBy = keys
             plan.conditions = conditions
@@ -138,6 +141,12 @@ extension PlanningState {
             if onlyPeriod { periods.append(group) }
         }
         return periods
+    }
+
+    /// True when the share was named as a rate ("survival rate"): read within each group.
+    var shareIsRate: Bool {
+        for t in tags where t.lex == .share && t.text == "rate" { return true }
+        return false
     }
 
     /// True when the ranking word counts rows by itself: "the most", "the fewest".

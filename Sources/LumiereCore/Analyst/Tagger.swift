@@ -314,6 +314,12 @@ struct Tagger: Sendable {
             tags[k].kind = .lex(.stop)
             tailOf[k] = c
         }
+        // "survival rate", "the smoking rate": a rate of a yes/no column is the share of yes.
+        for k in tags.indices.dropFirst() where tags[k].text == "rate" {
+            guard case .unknown = tags[k].kind, let c = tags[k - 1].columnHit?.column,
+                  columns.profile(c)?.type == .boolean else { continue }
+            tags[k].kind = .lex(.share)
+        }
         // "gdp per capita", "income per head" with no population column to divide by: the
         // column is already a figure per person (the only reading left); stated.
         let hasPopulation = columns.entries.contains { $0.stems.contains { ["pop", "population"].contains($0) } }

@@ -289,4 +289,20 @@ struct Corpus7LessonsTests {
             #expect(sides.sql.contains("GROUP BY \"age\""), "\(sides.sql)")
         }
     }
+
+    @Test("a comparator between two number columns compares them row by row")
+    func columnAgainstColumn() throws {
+        let painters = (["painter,Drawing,Colour,School"] + ["Ames", "Bosch", "Cole", "Dore", "Eyck", "Fra", "Gros", "Hals", "Ingres", "Jor"]
+            .enumerated().map { "\($0.element),\(10 + $0.offset % 3),\(9 + $0.offset % 4),\(["A", "B"][$0.offset % 2])" }).joined(separator: "\n") + "\n"
+        try IngestedSource.with(name: "painters", csv: painters) { (s: IngestedSource) throws in
+            let g = try #require(s.answer("which painters have a colour score higher than their drawing score?"))
+            #expect(g.sql.contains("\"Colour\" > \"Drawing\""), "\(g.sql)")
+            #expect(g.interpretation.contains("Colour > Drawing"), "\(g.interpretation)")
+            // Drawing 10,11,12,10,11,12,10,11,12,10 against Colour 9,10,11,12,9,10,11,12,9,10.
+            #expect(try s.firstCell("how many painters have drawing above colour") == .integer(6))
+            // A number between them keeps the ordinary comparison.
+            let n = try #require(s.answer("painters with drawing over 10 and colour under 11"))
+            #expect(!n.sql.contains("\"Drawing\" > \"Colour\""), "\(n.sql)")
+        }
+    }
 }

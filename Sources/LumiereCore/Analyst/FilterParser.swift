@@ -86,7 +86,28 @@ extension PlanningState {
         }
     }
 
+    /// "painters with a colour score higher than their drawing score", "days when erstfeld was
+    /// above altdorf": a comparator between two number columns compares them row by row.
+    mutating func parseColumnComparisons() {
+        for i in tags.indices where !tags[i].consumed {
+            guard case .lex(.comparator(let op)) = tags[i].kind, op != .eq, op != .ne,
+                  let p = previous(before: i), let n = next(after: i), !tags[p].consumed, !tags[n].consumed,
+                  let a = tags[p].columnHit, let b = tags[n].columnHit, a.column != b.column,
+                  a.alternatives.count == 1, b.alternatives.count == 1,
+                  profile(a.column)?.type.isNumeric == true, profile(b.column)?.type.isNumeric == true else { continue }
+            // ("price over 100 dollars": a number between them is an ordinary comparison.)
+            var numberBetween = false
+            for k in (i + 1)..<n where tags[k].numberValue != nil { numberBetween = true }
+            if numberBetween { continue }
+            tags[p].consumed = true
+            tags[i].consumed = true
+            tags[n].consumed = true
+            addCondition(.compareColumns(column: a.column, op: op, other: b.column))
+        }
+    }
+
     mutating func parseComparisons() {
+        parseColumnComparisons()
         parseAverageComparisons()
         parseComparativeThresholds()
         var lastComparison: (group: Int, end: Int)?

@@ -189,16 +189,9 @@ enum Interpretation {
             let list = values.map { "\"\($0)\"" }.joined(separator: " or ")
             return "\(column) is \(negated ? "not " : "")\(list)"
         case .compare(let column, let op, let v):
-            let word: String
-            switch op {
-            case .gt: word = ">"
-            case .ge: word = "≥"
-            case .lt: word = "<"
-            case .le: word = "≤"
-            case .eq: word = "="
-            case .ne: word = "≠"
-            }
-            return "\(column) \(word) \(SQLBuilder.numberLiteral(v))"
+            return "\(column) \(op.symbol) \(SQLBuilder.numberLiteral(v))"
+        case .compareColumns(let column, let op, let other):
+            return "\(column) \(op.symbol) \(other)"
         case .compareToAverage(let column, let op):
             let word = op == .gt || op == .ge ? "above" : "below"
             return "\(column) is \(word) its average over all rows"
@@ -219,6 +212,20 @@ enum Interpretation {
             return "\(column) is \(v ? "true" : "false")"
         case .isNull(let column, let negated):
             return negated ? "\(column) is not missing" : "\(column) is missing"
+        }
+    }
+}
+
+extension ComparisonOp {
+    /// The sign people read: ">", "≥", "<", "≤", "=", "≠".
+    var symbol: String {
+        switch self {
+        case .gt: return ">"
+        case .ge: return "≥"
+        case .lt: return "<"
+        case .le: return "≤"
+        case .eq: return "="
+        case .ne: return "≠"
         }
     }
 }

@@ -68,11 +68,14 @@ enum Condition: Sendable, Equatable {
     case isNull(column: String, negated: Bool)
     /// "above-average mpg": compared with the column's average over all rows.
     case compareToAverage(column: String, op: ComparisonOp)
+    /// "painters whose colour is higher than their drawing": one number column against another, row by row.
+    case compareColumns(column: String, op: ComparisonOp, other: String)
 
     var column: String {
         switch self {
         case .inValues(let c, _, _), .compare(let c, _, _), .between(let c, _, _, _), .dateRange(let c, _),
-             .monthOfYear(let c, _), .boolean(let c, _), .isNull(let c, _), .compareToAverage(let c, _):
+             .monthOfYear(let c, _), .boolean(let c, _), .isNull(let c, _), .compareToAverage(let c, _),
+             .compareColumns(let c, _, _):
             return c
         }
     }

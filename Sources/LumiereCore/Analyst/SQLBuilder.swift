@@ -74,6 +74,8 @@ enum SQLBuilder {
             return "\(c) \(negated ? "NOT IN" : "IN") (\(values.map(quoteLiteral).joined(separator: ", ")))"
         case .compare(let column, let op, let value):
             return "\(quoteIdentifier(column)) \(op.rawValue) \(numberLiteral(value))"
+        case .compareColumns(let column, let op, let other):
+            return "\(quoteIdentifier(column)) \(op.rawValue) \(quoteIdentifier(other))"
         case .compareToAverage(let column, let op):
             let c = quoteIdentifier(column)
             return "\(c) \(op.rawValue) (SELECT AVG(\(c)) FROM \(quoteIdentifier(SourceSchema.tableName)))"

@@ -597,6 +597,16 @@ enum Lexicon {
     /// rate", "the sales amount", "price value".
     /// Tail words that say the column is a rate or a ratio: averaged, never summed.
     static let rateWords: Set<String> = ["rate", "ratio", "percentage", "percent", "share"]
+    /// Nouns a number column counts, read before "from"/"due to"/"of" and the column: "deaths
+    /// from disease" is `Disease`.
+    static let countedNouns: Set<String> = ["death", "case"]
+    static let countedFromWords: Set<String> = ["from", "due to", "of"]
+    /// "who got the lowest score": question words that ask for a row (a person) itself.
+    static let personQuestionWords: Set<String> = ["who", "whom", "whose"]
+    /// "gdp per capita", "per head": a figure per person.
+    static let perPersonWords: Set<String> = ["capita", "head"]
+    /// Column-name stems of a population to divide by.
+    static let populationStems: Set<String> = ["pop", "population"]
     static let measureTailWords: Set<String> = ["rate", "value", "amount", "figure", "level", "reading", "speed",
                                                 "content", "vote", "score", "death", "size", "concentration",
                                                 "measurement", "cause"]

@@ -244,7 +244,7 @@ extension PlanningState {
     /// superlative asks for the row that holds the extreme, not the value alone.
     mutating func parseWhoRows() {
         guard hasLex(.superlativeHigh) || hasLex(.superlativeLow) else { return }
-        for i in tags.indices where tags[i].lex == .which && ["who", "whom", "whose"].contains(tags[i].text) {
+        for i in tags.indices where tags[i].lex == .which && Lexicon.personQuestionWords.contains(tags[i].text) {
             tags[i].kind = .lex(.rowNoun)
             // "who scored highest on colour": the verb after "who" only links the row to the ranking.
             if i + 1 < tags.count, case .unknown = tags[i + 1].kind, tags[i + 1].text.hasSuffix("ed") {

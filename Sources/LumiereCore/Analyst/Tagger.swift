@@ -283,20 +283,26 @@ struct Tagger: Sendable {
                 i += 1
             }
         }
-        // "the murder rate over 10", "the Green vote": a generic measure word right after a
-        // number column only says what the column measures. Read as filler here, so the
-        // comparison or ranking after it reaches the column.
-        // ("the rural female death rate": two such words in a row; the first leaves the
-        // column for the second to follow.)
-        var tailOf: [Int: String] = [:]
+        return readMeasureWords(tags)
+    }
+
+    /// Readings that need the tags on both sides, after the left-to-right pass. Each says what a
+    /// word beside a column means; the word lists are the Lexicon's.
+    private func readMeasureWords(_ input: [Tag]) -> [Tag] {
+        var tags = input
         // "total deaths from disease", "deaths due to wounds": the measure word, then "from"
         // and the number column it counts.
-        for k in tags.indices where k + 2 < tags.count && ["from", "due to", "of"].contains(tags[k + 1].text) {
-            guard case .unknown = tags[k].kind, ["death", "case"].contains(Tokenizer.singularize(tags[k].text).0),
+        for k in tags.indices where k + 2 < tags.count && Lexicon.countedFromWords.contains(tags[k + 1].text) {
+            guard case .unknown = tags[k].kind, Lexicon.countedNouns.contains(Tokenizer.singularize(tags[k].text).0),
                   let c = tags[k + 2].columnHit?.column, columns.profile(c)?.type.isNumeric == true else { continue }
             tags[k].kind = .lex(.stop)
             tags[k + 1].kind = .lex(.stop)
         }
+        // "the murder rate over 10", "the Green vote": a generic measure word right after a
+        // number column only says what the column measures. Read as filler here, so the
+        // comparison or ranking after it reaches the column. ("the rural female death rate":
+        // two such words in a row; the first leaves the column for the second to follow.)
+        var tailOf: [Int: String] = [:]
         for k in tags.indices.dropFirst() {
             guard case .unknown = tags[k].kind, Lexicon.measureTailWords.contains(Tokenizer.singularize(tags[k].text).0),
                   let c = tags[k - 1].columnHit?.column ?? tailOf[k - 1], columns.profile(c)?.type.isNumeric == true else { continue }
@@ -322,19 +328,18 @@ struct Tagger: Sendable {
         }
         // "gdp per capita", "income per head" with no population column to divide by: the
         // column is already a figure per person (the only reading left); stated.
-        let hasPopulation = columns.entries.contains { $0.stems.contains { ["pop", "population"].contains($0) } }
+        let hasPopulation = columns.entries.contains { $0.stems.contains(where: Lexicon.populationStems.contains) }
         for k in tags.indices.dropFirst() where k + 1 < tags.count && !hasPopulation {
             // ("head" is also a lexicon word: "head" of a list.)
-            guard tags[k].text == "per", ["capita", "head"].contains(tags[k + 1].text),
+            guard tags[k].lex == .groupCue, tags[k].text == "per", Lexicon.perPersonWords.contains(tags[k + 1].text),
                   let c = tags[k - 1].columnHit?.column, columns.profile(c)?.type.isNumeric == true else { continue }
             tags[k] = Tag(kind: .lex(.stop), text: "per " + tags[k + 1].text, isPlural: false,
                           assumption: "read \"\(tags[k - 1].text) per \(tags[k + 1].text)\" as \(c), a figure per person already")
             tags[k + 1].kind = .lex(.stop)
         }
         // "the first 12 months", "over 3 years": a time unit after a count is a span of time,
-        // not a `Month` or `Year` column to group by.
+        // not a `Month` or `Year` column to group by. ("top 5 days by ozone" ranks the rows.)
         for k in tags.indices.dropFirst() where tags[k].columnHit != nil && tags[k].isPlural {
-            // ("top 5 days by ozone" ranks the rows.)
             if k >= 2, tags[k - 2].lex == .top || tags[k - 2].lex == .bottom { continue }
             guard case .number(let n, false) = tags[k - 1].kind, n >= 2, n == n.rounded(),
                   let unit = Lexicon.phrases[Tokenizer.singularize(tags[k].text).0], case .timeUnit = unit else { continue }

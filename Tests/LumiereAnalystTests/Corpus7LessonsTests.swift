@@ -305,4 +305,17 @@ struct Corpus7LessonsTests {
             #expect(!n.sql.contains("\"Drawing\" > \"Colour\""), "\(n.sql)")
         }
     }
+
+    @Test("a plural of a label column before 'with' names the rows, not one group per name")
+    func labelPluralBeforeClause() throws {
+        let countries = "country,gdp,mortality\nAland,100,9\nBrill,300,3\nCorva,200,5\nDunmark,50,20\nEstra,120,8\nFenn,90,10\nGorm,80,11\nHale,70,12\nIrne,60,14\nJast,40,30\n"
+        try IngestedSource.with(name: "un", csv: countries) { (s: IngestedSource) throws in
+            // It was AVG(mortality) GROUP BY country: one "average" per country.
+            let g = try #require(s.answer("average mortality for countries with gdp over 150"))
+            #expect(!g.sql.contains("GROUP BY"), "\(g.sql)")
+            #expect(try s.executor.run(g.sql).rows.first?.first?.doubleValue == 4)
+            // "by country" still groups.
+            #expect(try #require(s.answer("average mortality by country")).sql.contains("GROUP BY \"country\""))
+        }
+    }
 }

@@ -156,6 +156,7 @@ public struct BuiltinAnalyst: Sendable {
             if columns.namesRows(stem) { continue }
             if columns.profile(hit.column)?.type.isTemporal == true { continue }
             if i + 1 < tags.count, tags[i + 1].lex == .rowNoun { continue }
+            if PlanningState.namesRowsBeforeClause(tags, i, columns) { continue }
             // "sales" and "orders" may name the rows a `Sales` column sits in; "hardware sales",
             // "standard shipping", "product category": one phrase with its neighbour.
             if Lexicon.rowNamingWords.contains(stem) { continue }

@@ -186,6 +186,13 @@ extension PlanningState {
         return p.distinctCount >= 2 && p.distinctCount <= 12 && schema.rowCount >= 2 * p.distinctCount
     }
 
+    /// "for countries with gdp over 150": a plural of the rows' own names (a label column)
+    /// before a clause picks rows, never one group per name.
+    static func namesRowsBeforeClause(_ tags: [Tag], _ i: Int, _ columns: ColumnMatcher) -> Bool {
+        guard tags[i].isPlural, let c = tags[i].columnHit?.column, columns.isLabel(c), i + 1 < tags.count else { return false }
+        return Lexicon.relativeWords.contains(tags[i + 1].text)
+    }
+
     /// True when "with" and "vs"/"or"/"and" stand right before the "without" at `p`.
     func saysWithOrWithout(before p: Int) -> Bool {
         guard p >= 2, tags[p - 2].text == "with" else { return false }
@@ -419,6 +426,9 @@ extension PlanningState {
                         // "average price of all stocks": every stock together, not one figure per
                         // stock (as "across all stores").
                         penalty += 0.05
+                    } else if Self.namesRowsBeforeClause(tags, i, columns) {
+                        tags[i].consumed = true
+                        penalty += 0.02
                     } else if !roles.otherText.contains(column) {
                         roles.otherText.append(column)
                     }

@@ -23,14 +23,13 @@ struct FuzzyMatcher: Sendable {
 
     /// The schema's words: column-name words and stems, and the lowercased words of indexed
     /// text values (split on anything not a letter or digit).
-    func vocabulary() -> Set<String> {
+    func vocabulary(columns: ColumnMatcher) -> Set<String> {
         var words = Set(Lexicon.correctable)
         // Business words too ("milage" is "mileage" or the model "Mirage": a tie, so not
         // corrected, rather than a confident filter on a car model).
         for key in Lexicon.columnSynonyms.keys where key.count >= 4 && !key.contains(" ") { words.insert(key) }
         // Adjectives that name a measure ("oldset", "talest"), when the table has that measure.
-        let matcher = ColumnMatcher(schema: schema)
-        for key in Lexicon.adjectiveMeasures.keys where key.count >= 5 && !key.contains(" ") && matcher.hit(forAdjective: key) != nil {
+        for key in Lexicon.adjectiveMeasures.keys where key.count >= 5 && !key.contains(" ") && columns.hit(forAdjective: key) != nil {
             words.insert(key)
         }
         for column in schema.columns {
@@ -61,7 +60,7 @@ struct FuzzyMatcher: Sendable {
             return true
         }
         guard !candidates.isEmpty else { return (tokens, []) }
-        let vocabulary = vocabulary()
+        let vocabulary = vocabulary(columns: columns)
         var out = tokens
         var corrections: [Correction] = []
         for i in candidates {

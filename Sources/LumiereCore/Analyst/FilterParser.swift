@@ -747,8 +747,8 @@ extension PlanningState {
 
     func isPersonNoun(_ i: Int) -> Bool {
         let stem = Tokenizer.singularize(tags[i].text).0
-        let person = Lexicon.personNouns.contains(stem) || Lexicon.personKinds.contains(stem)
-            || ["customer", "client", "user"].contains(stem)
+        // (`personKinds` already holds customers and clients.)
+        let person = Lexicon.personNouns.contains(stem) || Lexicon.personKinds.contains(stem) || stem == "user"
         return person && (isEntityNoun(i) || tags[i].lex == .rowNoun || columns.describesPeople)
     }
 
